@@ -1,0 +1,55 @@
+"""respell: put the right spelling of names back into speech-recognition transcripts.
+
+>>> import respell
+>>> respell.fix("We met Liz sly on the bay loop.", entities=["Liz Sly", "Beirut"]).text
+'We met Liz Sly on the Beirut.'
+
+Heavy parts (spaCy, Whisper) load only when used, so ``import respell`` is fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "fix": "correct",
+    "apply_changes": "correct",
+    "Change": "correct",
+    "Result": "correct",
+    "FixOptions": "correct",
+    "Entity": "lexicon",
+    "Lexicon": "lexicon",
+    "RespellError": "errors",
+    "InputError": "errors",
+    "EntityListError": "errors",
+    "FormatError": "errors",
+    "ReportError": "errors",
+    "OptionError": "errors",
+    "MissingDependencyError": "errors",
+}
+
+__all__ = [*_EXPORTS, "__version__"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .correct import Change, FixOptions, Result, apply_changes, fix
+    from .errors import (
+        EntityListError, FormatError, InputError, MissingDependencyError, OptionError,
+        ReportError, RespellError,
+    )
+    from .lexicon import Entity, Lexicon
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'respell' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

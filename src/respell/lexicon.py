@@ -1,0 +1,307 @@
+"""Known entities: loading lists, deriving spoken variants, reuse across transcripts.
+
+>>> lex = Lexicon.from_entries(["Qassem Soleimani", "Beirut"])
+>>> len(lex), [v.text for v in lex.variants][:3]
+(2, ['Qassem Soleimani', 'Soleimani', 'Beirut'])
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import EntityListError
+from .textio import read_text
+
+#: spaCy entity labels respell knows; others are kept as given.
+LABELS = (
+    "PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
+)
+
+# Words that mark a multi-word name as an organisation or place, never a person,
+# so no surname variant is derived from it.
+_NOT_PERSON_WORDS = frozenset(
+    """inc corp corporation co company ltd llc plc group bank holdings partners capital
+    university college institute school hospital foundation association society council
+    committee agency department ministry party army navy force fund trust airlines motors
+    energy systems technologies international global of the and for de la le el al
+    river lake mount mountain island street road city county state republic kingdom""".split()
+)
+_NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*$")
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One known name, spelled as it should appear in the transcript.
+
+    ``aliases`` are other correct names for it (each written as given);
+    ``sounds_like`` are known misrecognitions that map to ``text``.
+
+    >>> Entity("Qassem Soleimani", label="PERSON", sounds_like=("Sola money",)).text
+    'Qassem Soleimani'
+    """
+
+    text: str
+    label: str | None = None
+    aliases: tuple[str, ...] = ()
+    sounds_like: tuple[str, ...] = ()
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A form an entity may be heard as, and what to write when it is.
+
+    ``kind`` is one of ``canonical``, ``alias``, ``surname``, ``sounds_like``.
+    """
+
+    text: str  # written in the output
+    heard: str  # what the matcher compares with the transcript
+    entity: int  # index into Lexicon.entities
+    kind: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """A deduplicated list of entities and their variants, reusable across transcripts.
+
+    Build it with :meth:`from_entries`, :meth:`load` (files) or
+    :meth:`from_documents` (spaCy NER); combine with ``+``.
+    """
+
+    entities: tuple[Entity, ...]
+    variants: tuple[Variant, ...] = field(repr=False, compare=False, default=())
+
+    def __post_init__(self) -> None:
+        if not self.variants:
+            object.__setattr__(self, "variants", tuple(_derive_variants(self.entities)))
+
+    # -- construction -------------------------------------------------------------------
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[str | Entity | dict]) -> Lexicon:
+        """Build from strings, :class:`Entity` objects or dicts with an entity's fields."""
+        return cls(tuple(_merge(_coerce(e) for e in entries)))
+
+    @classmethod
+    def load(cls, *paths: str | os.PathLike) -> Lexicon:
+        """Read entity lists: plain text, CSV/TSV, JSON or JSONL (see :func:`read_entity_file`)."""
+        entities: list[Entity] = []
+        for path in paths:
+            entities.extend(read_entity_file(path))
+        return cls(tuple(_merge(entities)))
+
+    @classmethod
+    def from_documents(cls, *paths: str | os.PathLike, labels: Iterable[str] = LABELS) -> Lexicon:
+        """Extract named entities from related documents with spaCy (``pip install respell[ner]``)."""
+        from .extract import extract_entities
+
+        return cls(tuple(_merge(extract_entities(paths, labels=labels))))
+
+    def __add__(self, other: Lexicon) -> Lexicon:
+        return Lexicon(tuple(_merge([*self.entities, *other.entities])))
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def __iter__(self) -> Iterator[Entity]:
+        return iter(self.entities)
+
+    def __bool__(self) -> bool:
+        return bool(self.entities)
+
+
+def _coerce(entry: str | Entity | dict) -> Entity:
+    if isinstance(entry, Entity):
+        return entry
+    if isinstance(entry, str):
+        return Entity(entry.strip())
+    if isinstance(entry, dict):
+        return _entity_from_record(entry, where="entry")
+    raise EntityListError(f"cannot use {type(entry).__name__} as an entity: give str, Entity or dict")
+
+
+def _merge(entities: Iterable[Entity]) -> list[Entity]:
+    """Drop blanks and merge duplicates (same text, any case of label), summing counts."""
+    merged: dict[str, Entity] = {}
+    for ent in entities:
+        text = " ".join(ent.text.split())
+        if not text or not any(ch.isalnum() for ch in text):
+            continue
+        old = merged.get(text)
+        if old is None:
+            merged[text] = Entity(text, ent.label, ent.aliases, ent.sounds_like, ent.count)
+        else:
+            merged[text] = Entity(
+                text,
+                old.label or ent.label,
+                tuple(dict.fromkeys(old.aliases + ent.aliases)),
+                tuple(dict.fromkeys(old.sounds_like + ent.sounds_like)),
+                old.count + ent.count,
+            )
+    return list(merged.values())
+
+
+def looks_like_person(ent: Entity) -> bool:
+    """Whether a surname variant may be derived: a PERSON, or 2-3 capitalised name words."""
+    words = ent.text.split()
+    if not 2 <= len(words) <= 4:
+        return False
+    if ent.label is not None:
+        return ent.label == "PERSON"
+    if any(w.lower().strip(".,") in _NOT_PERSON_WORDS for w in words):
+        return False
+    return all(_NAME_TOKEN.match(w) or re.fullmatch(r"[A-Z]\.", w) for w in words)
+
+
+def _derive_variants(entities: Iterable[Entity]) -> Iterator[Variant]:
+    seen: set[tuple[str, str]] = set()
+
+    def variant(text: str, heard: str, index: int, kind: str) -> Iterator[Variant]:
+        key = (text, heard.lower())
+        if heard.strip() and key not in seen:
+            seen.add(key)
+            yield Variant(text, heard, index, kind)
+
+    for i, ent in enumerate(entities):
+        yield from variant(ent.text, ent.text, i, "canonical")
+        for alias in ent.aliases:
+            yield from variant(alias, alias, i, "alias")
+        if looks_like_person(ent):
+            surname = ent.text.split()[-1]
+            if surname.rstrip(".").lower() in ("jr", "sr", "ii", "iii", "iv"):
+                surname = ent.text.split()[-2].rstrip(",")
+            yield from variant(surname, surname, i, "surname")
+        for heard in ent.sounds_like:
+            yield from variant(ent.text, heard, i, "sounds_like")
+
+
+# -- files ----------------------------------------------------------------------------------
+
+
+def read_entity_file(path: str | os.PathLike) -> list[Entity]:
+    """Read one entity list, choosing the parser from the extension and the content.
+
+    * ``.txt`` (and anything else): one entity a line, ``#`` starts a comment.
+    * ``.csv`` / ``.tsv``: a header with ``text`` (or ``name``/``entity``), optional
+      ``label``, ``aliases``, ``sounds_like`` (several values separated by ``;`` or ``|``);
+      without such a header the first column is the entity, the second its label.
+    * ``.json``: a list of strings or objects; ``.jsonl``: one string or object a line.
+    """
+    name = str(path)
+    text = read_text(path, what="entity list")
+    suffix = Path(name).suffix.lower() if name != "-" else ""
+    stripped = text.lstrip()
+    if suffix == ".jsonl" or (suffix != ".json" and stripped.startswith("{")):
+        entities = _read_jsonl(text, name)
+    elif suffix == ".json" or stripped.startswith("["):
+        entities = _read_json(text, name)
+    elif suffix in (".csv", ".tsv"):
+        entities = _read_table(text, name, "\t" if suffix == ".tsv" else ",")
+    else:
+        entities = _read_lines(text)
+    entities = [e for e in entities if e.text.strip()]
+    if not entities:
+        raise EntityListError(f"entity list has no usable entry: {name}")
+    return entities
+
+
+def _read_lines(text: str) -> list[Entity]:
+    out = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
+        if line:
+            out.append(Entity(line))
+    return out
+
+
+def _split_multi(value) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        parts = re.split(r"[;|]", value)
+    elif isinstance(value, list):
+        parts = value
+    else:
+        raise EntityListError(f"expected a string or a list, got {value!r}")
+    return tuple(str(p).strip() for p in parts if str(p).strip())
+
+
+def _entity_from_record(rec: dict, where: str) -> Entity:
+    lower = {str(k).lower(): v for k, v in rec.items()}
+    text = next((lower[k] for k in ("text", "name", "entity", "phrase") if k in lower), None)
+    if not isinstance(text, str) or not text.strip():
+        raise EntityListError(f"{where}: record without a 'text' field: {json.dumps(rec)[:80]}")
+    label = lower.get("label") or lower.get("type") or None
+    count = lower.get("count", 1)
+    try:
+        count = max(1, int(count))
+    except (TypeError, ValueError):
+        raise EntityListError(f"{where}: count is not a number: {count!r}") from None
+    return Entity(
+        " ".join(text.split()),
+        str(label).upper() if label else None,
+        _split_multi(lower.get("aliases")),
+        _split_multi(lower.get("sounds_like")),
+        count,
+    )
+
+
+def _read_json(text: str, name: str) -> list[Entity]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise EntityListError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    if isinstance(data, dict) and isinstance(data.get("entities"), list):
+        data = data["entities"]
+    if not isinstance(data, list):
+        raise EntityListError(f"{name}: expected a JSON list of entities")
+    return [
+        Entity(item) if isinstance(item, str) else _entity_from_record(item, f"{name}[{i}]")
+        if isinstance(item, dict) else _bad_item(name, i, item)
+        for i, item in enumerate(data)
+    ]
+
+
+def _bad_item(name: str, i: int, item) -> Entity:
+    raise EntityListError(f"{name}[{i}]: expected a string or an object, got {item!r}")
+
+
+def _read_jsonl(text: str, name: str) -> list[Entity]:
+    out = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EntityListError(f"{name}:{lineno}: invalid JSON: {exc.msg}") from None
+        if isinstance(item, str):
+            out.append(Entity(item))
+        elif isinstance(item, dict):
+            out.append(_entity_from_record(item, f"{name}:{lineno}"))
+        else:
+            raise EntityListError(f"{name}:{lineno}: expected a string or an object")
+    return out
+
+
+def _read_table(text: str, name: str, delimiter: str) -> list[Entity]:
+    rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)]
+    if not rows:
+        return []
+    header = [c.strip().lower() for c in rows[0]]
+    if any(h in header for h in ("text", "name", "entity", "phrase")):
+        return [
+            _entity_from_record(dict(zip(header, row)), f"{name}:{i + 2}")
+            for i, row in enumerate(rows[1:])
+        ]
+    return [
+        Entity(row[0].strip(), row[1].strip().upper() if len(row) > 1 and row[1].strip() else None)
+        for row in rows
+    ]
