@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
@@ -133,8 +134,160 @@ def fix(
 ) -> Result:
     """Find spans of ``text`` that are garbled entities and respell them.
 
+    ``entities`` is a :class:`~respell.lexicon.Lexicon` (reuse one across
+    transcripts: its index is built once) or an iterable of names.
     ``barriers`` are character offsets no correction may span (cue boundaries
     in subtitles). Returns a :class:`Result`; ``Result.candidates`` also holds
     the proposals below the threshold, for review or acoustic confirmation.
+
+    >>> fix("Liz sly on the bay loop", entities=["Liz Sly", "Beirut"]).text
+    'Liz Sly on the Beirut'
     """
-    raise NotImplementedError("the matcher is being written")
+    if options is None:
+        options = FixOptions() if min_score is None else FixOptions(min_score=min_score)
+    elif min_score is not None:
+        options = replace(options, min_score=min_score)
+    if not isinstance(text, str):
+        raise OptionError(f"text must be a str, got {type(text).__name__}")
+    lexicon = as_lexicon(entities)
+    if not lexicon or not text.strip():
+        return Result(text, text, (), options)
+
+    from .decide import score_candidates
+    from .match import find_candidates, tokenize
+
+    index = lexicon_index(lexicon)
+    tokens = tokenize(text)
+    cands = find_candidates(
+        text, tokens, index, max_span_words=options.max_span_words, barriers=barriers
+    )
+    scores = score_candidates([c.features for c in cands])
+    proposals = [
+        _to_change(text, tokens, index, c, s, has_case=c.features["has_case"] > 0)
+        for c, s in zip(cands, scores)
+    ]
+    keep = [(c, p) for c, p in zip(cands, proposals) if p is not None]
+    chosen = _select(keep, options.min_score)
+    changes = tuple(sorted((_with_runner_up(p, keep) for p in chosen), key=lambda c: c.start))
+    floor = min(options.min_score, 0.1)
+    chosen_ids = {id(p) for p in chosen}
+    others = tuple(
+        sorted(
+            (p for _, p in keep if id(p) not in chosen_ids and p.score >= floor),
+            key=lambda c: (c.start, -c.score),
+        )
+    )
+    return Result(text, apply_changes(text, changes), changes, options, others)
+
+
+def as_lexicon(entities) -> Lexicon:
+    """Accept a Lexicon, an iterable of names/Entity/dicts, or None (empty)."""
+    if entities is None:
+        return Lexicon(())
+    if isinstance(entities, Lexicon):
+        return entities
+    if isinstance(entities, str):
+        raise OptionError("entities must be a list of names, not one string: wrap it in a list")
+    return Lexicon.from_entries(entities)
+
+
+def lexicon_index(lexicon: Lexicon):
+    """The matching index of a lexicon, built on first use and kept on the lexicon."""
+    index = lexicon.__dict__.get("_index")
+    if index is None:
+        from .match import LexiconIndex
+
+        index = LexiconIndex(lexicon)
+        object.__setattr__(lexicon, "_index", index)
+    return index
+
+
+_ACRONYM = re.compile(r"^[A-Z0-9&.\-]+$")
+
+
+def _display(variant_text: str, span_text: str, has_case: bool) -> str:
+    """The spelling to write: the entity's, with shouted lists calmed and sentence case kept."""
+    out = variant_text
+    if has_case and any(ch.islower() for ch in span_text) and not any(ch.islower() for ch in out):
+        out = " ".join(
+            w if len(w) <= 3 or not w.isalpha() else w.capitalize() for w in out.split()
+        )
+    if span_text[:1].isupper() and out[:1].islower():
+        out = out[:1].upper() + out[1:]
+    return out
+
+
+def _to_change(text, tokens, index, cand, score, *, has_case) -> Change | None:
+    entry = index.entries[cand.entry]
+    variant = entry.variant
+    start, end = tokens[cand.i].start, tokens[cand.j - 1].end
+    original = text[start:end]
+    replacement = _display(variant.text, original, has_case)
+    last = tokens[cand.j - 1].text
+    suffix = re.search(r"['’]s$", last)
+    if suffix and not re.search(r"['’]s$", replacement):
+        replacement += suffix.group()
+    if replacement == original:
+        return None
+    if not has_case and replacement.lower() == original.lower():
+        return None  # only case would change, in a transcript that has no case
+    f = cand.features
+    ent = index.lexicon.entities[variant.entity]
+    how = {"canonical": "", "alias": " (alias)", "surname": " (surname)",
+           "sounds_like": f" (listed as sounding like {variant.heard!r})"}[variant.kind]
+    reason = (
+        f"sounds like {variant.text!r}{how}: phonetic {f['psim']:.2f}, spelling {f['csim']:.2f}, "
+        f"margin {f['margin']:.2f}, word frequency {f['span_zipf_max']:.1f}"
+    )
+    return Change(start, end, original, replacement, ent.text, ent.label, round(float(score), 4),
+                  reason=reason)
+
+
+def _select(keep, min_score: float) -> list[Change]:
+    """Best non-overlapping set of changes: weighted interval scheduling on token spans."""
+    import math
+
+    def weight(s: float) -> float:
+        s = min(max(s, 1e-6), 1 - 1e-6)
+        t = min(max(min_score, 1e-6), 1 - 1e-6)
+        return math.log(s / (1 - s)) - math.log(t / (1 - t))
+
+    items = sorted(
+        ((c.i, c.j, weight(p.score), p) for c, p in keep if p.score >= min_score),
+        key=lambda x: x[1],
+    )
+    if not items:
+        return []
+    ends = [it[1] for it in items]
+    import bisect
+
+    best = [0.0] * (len(items) + 1)
+    take = [False] * len(items)
+    prev_idx = []
+    for k, (i, j, w, _) in enumerate(items):
+        p = bisect.bisect_right(ends, i, 0, k)  # items ending at or before i
+        prev_idx.append(p)
+        with_it = best[p] + w
+        if with_it > best[k]:
+            best[k + 1], take[k] = with_it, True
+        else:
+            best[k + 1] = best[k]
+    chosen, k = [], len(items)
+    while k > 0:
+        if take[k - 1]:
+            chosen.append(items[k - 1][3])
+            k = prev_idx[k - 1]
+        else:
+            k -= 1
+    return chosen
+
+
+def _with_runner_up(change: Change, keep) -> Change:
+    rivals = [
+        p for _, p in keep
+        if p is not change and p.entity != change.entity and p.start < change.end and change.start < p.end
+    ]
+    if not rivals:
+        return change
+    best = max(rivals, key=lambda p: p.score)
+    return replace(change, runner_up=best.replacement, runner_up_score=best.score)

@@ -1,0 +1,69 @@
+"""The decision model: a candidate's features to a calibrated probability that it is right.
+
+A logistic model trained on the dev data of ../shared/bench by
+benchmarks/train_model.py and shipped as ``data/model.json``. Features are
+documented in :mod:`respell.match`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+
+
+@lru_cache(maxsize=1)
+def load_model() -> dict:
+    """The shipped model: ``{"features": [...], "weights": [...], "bias": b, ...}``."""
+    path = resources.files("respell") / "data" / "model.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def transform(f: dict) -> dict:
+    """Derived features the model uses, from the raw ones of match.find_candidates."""
+    psim = f["psim"]
+    return {
+        "psim": psim,
+        "psim2": psim * psim,
+        "csim": f["csim"],
+        "margin": max(-0.5, min(0.5, f["margin"])),
+        "rank0": float(f["rank"] == 0),
+        "span_zipf_max": f["span_zipf_max"],
+        "span_zipf_mean": f["span_zipf_mean"],
+        "span_zipf_min": f["span_zipf_min"],
+        "ent_zipf": f["ent_zipf"],
+        "zipf_gap": f["span_zipf_mean"] - f["ent_zipf"],
+        "len_diff": abs(f["n_span"] - f["n_ent"]),
+        "n_span": f["n_span"],
+        "n_ent": f["n_ent"],
+        "short": 1.0 / max(1, f["ent_phones"]),
+        "phone_ratio": min(f["span_phones"], f["ent_phones"]) / max(f["span_phones"], f["ent_phones"], 1),
+        "same_letters": f["same_letters"],
+        "sounds_like": f["sounds_like"],
+        "surname": f["surname"],
+        "case_span_cap": f["has_case"] * f["span_capital"],
+        "case_span_low": f["has_case"] * (1 - f["span_capital"]),
+        "psim_x_zipf": psim * f["span_zipf_max"],
+        "psim_x_short": psim / max(1, f["ent_phones"]),
+    }
+
+
+def score_candidates(features: Sequence[dict]) -> list[float]:
+    """Calibrated probability for each candidate's feature dict."""
+    if not features:
+        return []
+    model = load_model()
+    names, weights, bias = model["features"], model["weights"], model["bias"]
+    mean, scale = model["mean"], model["scale"]
+    out = []
+    for f in features:
+        x = transform(f)
+        z = bias
+        for n, w, m, s in zip(names, weights, mean, scale):
+            z += w * (x[n] - m) / s
+        if f["sounds_like"] and f["psim"] > 0.85:
+            z = max(z, 3.0)  # the user told us this exact misrecognition
+        out.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))))
+    return out

@@ -1,0 +1,246 @@
+"""Candidate spans: which words of a transcript may be a garbled entity, and how alike they are.
+
+The lexicon is indexed by consonant-class pairs (a deletion neighbourhood of
+the first three consonant classes), so a span is compared only with the
+entities that share its sound skeleton, not with the whole list. Survivors
+are ranked by rapidfuzz on broad sound classes, then scored with a weighted
+phoneme edit distance.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from . import phonetics
+from .lexicon import Lexicon, Variant
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+# What may stand between two words of one span: spaces, hyphens, commas, quotes.
+_GAP_OK = re.compile(r"[\s\-,\"“”]*")
+_POSSESSIVE = re.compile(r"['’]s$", re.I)
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens with their character offsets.
+
+    >>> [t.text for t in tokenize("Sola money's car, in Beirut.")]
+    ['Sola', "money's", 'car', 'in', 'Beirut']
+    """
+    return [Token(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+
+
+@lru_cache(maxsize=300_000)
+def zipf(word: str) -> float:
+    """wordfreq's Zipf frequency of a word (0 for unknown words, about 7 for 'the')."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en", wordlist="best")
+
+
+def _norm_letters(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+@dataclass
+class _Entry:
+    variant: Variant
+    words: tuple[str, ...]
+    codes: str  # phoneme string
+    reduced: str
+    letters: str
+    zipf: float  # mean Zipf frequency of its words: high = ordinary words
+
+
+class LexiconIndex:
+    """A lexicon compiled for matching: phonemes of every variant and a blocking index.
+
+    Built once per :class:`~respell.lexicon.Lexicon` and cached on it.
+    """
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.entries: list[_Entry] = []
+        self.exact: dict[str, list[int]] = defaultdict(list)  # normalised heard text -> entries
+        self.max_words = 1
+        blocks: dict[str, list[int]] = defaultdict(list)
+        for variant in lexicon.variants:
+            words = tuple(w for w in (t.text for t in tokenize(variant.heard)))
+            if not words:
+                continue
+            stem_words = words[:-1] + (_POSSESSIVE.sub("", words[-1]),)
+            codes = phonetics.phonemes(" ".join(stem_words))
+            if not codes:
+                continue
+            entry = _Entry(
+                variant, words, codes, phonetics.reduce(codes), _norm_letters(variant.heard),
+                sum(zipf(w.lower()) for w in words) / len(words),
+            )
+            idx = len(self.entries)
+            self.entries.append(entry)
+            self.exact[" ".join(w.lower() for w in words)].append(idx)
+            self.max_words = max(self.max_words, len(words))
+            for key in _keys(phonetics.consonant_skeleton(codes)):
+                blocks[key].append(idx)
+        self.blocks = {k: np.array(v, dtype=np.int32) for k, v in blocks.items()}
+        self.reduced = [e.reduced for e in self.entries]
+        self.lengths = np.array([len(e.reduced) for e in self.entries], dtype=np.int32)
+
+
+_KEY_CLASS = str.maketrans({"R": "L", "W": "L", "Y": "L", "M": "N", "F": "P", "H": "T", "C": "S"})
+
+
+def _keys(skeleton: str) -> set[str]:
+    """Deletion neighbourhood of the first three consonant classes: tolerant to one error.
+
+    Classes are merged further here (liquids, nasals, labials...) because ASR
+    confuses them: "bay loop" (PLP) must meet "Beirut" (PRT).
+    """
+    head = skeleton.translate(_KEY_CLASS)[:3]
+    if len(head) < 2:
+        return {head}
+    return {"".join(p) for p in combinations(head, 2)}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A span of transcript tokens [i, j) that may be the entity variant ``entry``."""
+
+    i: int
+    j: int
+    entry: int
+    features: dict
+
+
+def span_ok(text: str, tokens: Sequence[Token], i: int, j: int, barriers: Sequence[int]) -> bool:
+    for k in range(i, j - 1):
+        gap = text[tokens[k].end:tokens[k + 1].start]
+        if not _GAP_OK.fullmatch(gap) or gap.count("\n") > 1:
+            return False
+    if barriers:
+        start, end = tokens[i].start, tokens[j - 1].end
+        if any(start < b < end for b in barriers):
+            return False
+    return True
+
+
+def find_candidates(
+    text: str,
+    tokens: Sequence[Token],
+    index: LexiconIndex,
+    *,
+    max_span_words: int = 4,
+    barriers: Sequence[int] = (),
+    prefilter: float = 0.55,
+    per_span: int = 4,
+) -> list[Candidate]:
+    """Every plausible (span, entity) pair with its features; no decision is taken here."""
+    if not index.entries or not tokens:
+        return []
+    has_case = any(ch.isupper() for ch in text)
+    word_codes = [phonetics.phonemes(_POSSESSIVE.sub("", t.text)) for t in tokens]
+    lower = [t.text.lower() for t in tokens]
+    max_len = min(max_span_words, index.max_words + 2)
+
+    # Spans that are themselves a listed name (any case) are never respelled as another one.
+    protected: set[tuple[int, int]] = set()
+    spans: list[tuple[int, int, str]] = []
+    for i in range(len(tokens)):
+        for j in range(i + 1, min(len(tokens), i + max_len) + 1):
+            if not span_ok(text, tokens, i, j, barriers):
+                break
+            key = " ".join(lower[i:j])
+            if key in index.exact:
+                protected.add((i, j))
+            codes = "".join(word_codes[i:j])
+            if codes:
+                spans.append((i, j, codes))
+
+    # Group span queries by blocking key, compare each group with its block in one cdist call.
+    by_key: dict[str, list[int]] = defaultdict(list)
+    reduced = [phonetics.reduce(c) for _, _, c in spans]
+    for q, (_, _, codes) in enumerate(spans):
+        for key in _keys(phonetics.consonant_skeleton(codes)):
+            if key in index.blocks:
+                by_key[key].append(q)
+    pairs: dict[int, dict[int, float]] = defaultdict(dict)
+    for key, queries in by_key.items():
+        block = index.blocks[key]
+        choices = [index.reduced[e] for e in block]
+        scores = process.cdist(
+            [reduced[q] for q in queries], choices,
+            scorer=Levenshtein.normalized_similarity, score_cutoff=prefilter, workers=1,
+            dtype=np.float32,
+        )
+        qs, es = np.nonzero(scores)
+        for qi, ei in zip(qs.tolist(), es.tolist()):
+            pairs[queries[qi]][int(block[ei])] = float(scores[qi, ei])
+
+    out: list[Candidate] = []
+    for q, found in pairs.items():
+        i, j, codes = spans[q]
+        best = sorted(found.items(), key=lambda kv: -kv[1])[: per_span * 3]
+        span_text = text[tokens[i].start:tokens[j - 1].end]
+        span_letters = _norm_letters(span_text)
+        scored = []
+        for e, rsim in best:
+            entry = index.entries[e]
+            if (i, j) in protected and span_letters != entry.letters:
+                continue
+            if span_text == entry.variant.heard or (
+                span_text == entry.variant.text and entry.variant.kind != "sounds_like"
+            ):
+                continue  # already right
+            psim = phonetics.phoneme_similarity(codes, entry.codes)
+            scored.append((psim, e, rsim))
+        scored.sort(reverse=True)
+        scored = scored[:per_span]
+        for rank, (psim, e, rsim) in enumerate(scored):
+            entry = index.entries[e]
+            others = [s for s, e2, _ in scored if index.entries[e2].variant.entity != entry.variant.entity]
+            runner = max(others) if others else 0.0
+            span_words = lower[i:j]
+            zipfs = [zipf(w) for w in span_words]
+            csim = fuzz.ratio(span_letters, entry.letters) / 100.0
+            out.append(Candidate(i, j, e, {
+                "psim": psim,
+                "rsim": rsim,
+                "csim": csim,
+                "margin": psim - runner,
+                "rank": rank,
+                "span_zipf_max": max(zipfs),
+                "span_zipf_mean": sum(zipfs) / len(zipfs),
+                "span_zipf_min": min(zipfs),
+                "ent_zipf": entry.zipf,
+                "n_span": j - i,
+                "n_ent": len(entry.words),
+                "ent_phones": len(entry.codes),
+                "span_phones": len(codes),
+                "same_letters": float(span_letters == entry.letters),
+                "sounds_like": float(entry.variant.kind == "sounds_like"),
+                "surname": float(entry.variant.kind == "surname"),
+                "has_case": float(has_case),
+                "span_capital": float(tokens[i].text[:1].isupper()),
+                "ent_capital": float(entry.variant.text[:1].isupper()),
+            }))
+    return out
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
