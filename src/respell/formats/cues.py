@@ -1,0 +1,169 @@
+"""Cue-based subtitles (SubRip, WebVTT): numbering, timing and layout kept byte for byte.
+
+The text view is the cues' text joined by a blank line; each cue boundary is a
+barrier, so a correction never moves words from one cue to another (a name
+split across two cues is not proposed). Line breaks inside a cue stay in the
+view; a correction across such a break replaces it with the entity's spelling.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from ..correct import Change
+from ..errors import FormatError
+from .base import (
+    Document,
+    Timing,
+    apply_local,
+    check_changes,
+    join_slots,
+    split_by_slots,
+    strip_bom,
+)
+
+log = logging.getLogger(__name__)
+
+_TIME = r"(?:\d+:)?\d{1,2}:\d{1,2}[,.]\d{1,3}"
+_TIMING = re.compile(rf"^\s*({_TIME})\s*-->\s*({_TIME})")
+_SEP = "\n\n"
+
+
+def parse_time(stamp: str) -> float:
+    """Seconds of a subtitle time stamp.
+
+    >>> parse_time("01:02:03,500"), parse_time("02:03.250")
+    (3723.5, 123.25)
+    """
+    hms, frac = re.split(r"[,.]", stamp)
+    seconds = 0.0
+    for part in hms.split(":"):
+        seconds = seconds * 60 + int(part)
+    return seconds + int(frac) / 10 ** len(frac)
+
+
+@dataclass(frozen=True)
+class CueDocument(Document):
+    """Shared parser and writer of SRT and WebVTT; subclasses differ in class attributes."""
+
+    #: first words of blocks that are kept verbatim and never edited
+    verbatim_blocks: ClassVar[tuple[str, ...]] = ()
+    #: whether the first block is a header (WEBVTT) kept verbatim
+    has_header: ClassVar[bool] = False
+
+    pieces: tuple[str, ...] = field(default=(), repr=False)
+    slot_pieces: tuple[int, ...] = field(default=(), repr=False)
+    slot_spans: tuple[tuple[int, int], ...] = field(default=(), repr=False)
+
+    @classmethod
+    def parse(cls, raw: str, *, source: str = "<input>") -> CueDocument:
+        raw, bom = strip_bom(raw)
+        lines = raw.splitlines(keepends=True)
+        pieces: list[str] = []
+        slot_pieces: list[int] = []
+        times: list[tuple[float, float]] = []
+        verbatim: list[str] = []
+        k = 0
+        first_block = True
+        while k < len(lines):
+            if not lines[k].strip():
+                verbatim.append(lines[k])
+                k += 1
+                continue
+            end = k
+            while end < len(lines) and lines[end].strip():
+                end += 1
+            block = lines[k:end]
+            timing = next((i for i, line in enumerate(block) if _TIMING.match(line)), None)
+            head = block[0].strip()
+            special = (first_block and cls.has_header) or any(
+                head == w or head.startswith((w + " ", w + "\t")) for w in cls.verbatim_blocks
+            )
+            keep = special or timing is None
+            if first_block and cls.has_header and not head.startswith("WEBVTT"):
+                raise FormatError(f"{source}: a WebVTT file must start with 'WEBVTT', found {head[:40]!r}")
+            if timing is None and not special:
+                log.warning("%s: line %d: block without a timing line kept as is", source, k + 1)
+            first_block = False
+            if keep:
+                verbatim.extend(block)
+                k = end
+                continue
+            verbatim.extend(block[: timing + 1])
+            text_lines = block[timing + 1:]
+            m = _TIMING.match(block[timing])
+            times.append((parse_time(m.group(1)), parse_time(m.group(2))))
+            if text_lines:
+                last = text_lines[-1]
+                body = last.rstrip("\r\n")
+                ending = last[len(body):]
+                text = "".join(text_lines[:-1]) + body
+            else:
+                text, ending = "", ""
+            pieces.append("".join(verbatim))
+            verbatim = []
+            slot_pieces.append(len(pieces))
+            pieces.append(text)
+            verbatim.append(ending)
+            k = end
+        pieces.append("".join(verbatim))
+        if not slot_pieces:
+            raise FormatError(f"{source}: no {cls.unit} with a timing line ('00:00:01,000 --> ...') found")
+        view, spans, barriers = join_slots([pieces[i] for i in slot_pieces], _SEP)
+        timings = tuple(Timing(s, e, t0, t1) for (s, e), (t0, t1) in zip(spans, times))
+        return cls(view, barriers, timings, bom, tuple(pieces), tuple(slot_pieces), tuple(spans))
+
+    def render(self, changes: Sequence[Change] = ()) -> str:
+        changes = check_changes(self.text, changes)
+        by_slot = split_by_slots(changes, self.slot_spans, self.unit)
+        pieces = list(self.pieces)
+        for k, edits in by_slot.items():
+            i = self.slot_pieces[k]
+            pieces[i] = apply_local(pieces[i], edits)
+        return self._with_bom("".join(pieces))
+
+
+@dataclass(frozen=True)
+class SubRip(CueDocument):
+    """SubRip subtitles (.srt).
+
+    >>> doc = SubRip.parse("1\\n00:00:01,000 --> 00:00:02,500\\nGeneral Sola money\\n")
+    >>> doc.text, doc.times[0].t1
+    ('General Sola money', 2.5)
+    """
+
+    name = "srt"
+    extensions = (".srt",)
+
+    @classmethod
+    def sniff(cls, raw: str) -> bool:
+        lines = strip_bom(raw)[0].splitlines()[:20]
+        for a, b in itertools.pairwise(lines):
+            if a.strip().isdigit() and _TIMING.match(b):
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class WebVTT(CueDocument):
+    """WebVTT subtitles (.vtt): the header, NOTE, STYLE and REGION blocks, cue
+    identifiers and cue settings are kept verbatim.
+
+    >>> doc = WebVTT.parse("WEBVTT\\n\\n00:01.000 --> 00:02.000 align:start\\nbay loop\\n")
+    >>> doc.text
+    'bay loop'
+    """
+
+    name = "vtt"
+    extensions = (".vtt",)
+    verbatim_blocks = ("NOTE", "STYLE", "REGION")
+    has_header = True
+
+    @classmethod
+    def sniff(cls, raw: str) -> bool:
+        return strip_bom(raw)[0].startswith("WEBVTT")
