@@ -147,6 +147,8 @@ def change_context(source: str, change: Change, *, color: bool = False, context:
     before = _cut_before(source[max(0, change.start - context - 20):change.start], context) \
         if change.start else ""
     after = _cut_after(source[change.end:change.end + context + 20], context)
+    # a blank line ends a paragraph or a subtitle cue: context stays inside it
+    before, after = before.rsplit("\n\n", 1)[-1], after.split("\n\n", 1)[0]
     new = change.replacement if replacement is None else replacement
     if color:
         mid = f"{_RED}{_flat(change.original)}{_RESET}{_GREEN}{_flat(new)}{_RESET}"
@@ -252,11 +254,13 @@ def result_html(
 
 
 def result_fragment(result: Result, *, title=None, context=None, show_candidates=True,
-                    anchor="c", heading: str = "h3") -> str:
-    """The ``<div class="respell-result">`` of :func:`result_html`."""
+                    anchor="c", heading: str = "h3", style: bool = True) -> str:
+    """The ``<div class="respell-result">`` of :func:`result_html` (``style``: include the CSS)."""
     if context is None and len(result.source) > FULL_TEXT_LIMIT:
         context = 120
-    parts = ['<div class="respell-result">', f"<style>{CSS}</style>"]
+    parts = ['<div class="respell-result">']
+    if style:
+        parts.append(f"<style>{CSS}</style>")
     if title:
         parts.append(f"<{heading}>{_e(title)}</{heading}>")
     parts.append(f'<p class="respell-summary">{_e(summary_line(result))}</p>')

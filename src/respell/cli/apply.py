@@ -1,0 +1,72 @@
+"""``respell apply``: apply a (possibly edited) JSON change report to the transcript it was made for."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import FormatError, OptionError, ReportError
+
+EXAMPLES = """\
+examples:
+  respell fix episode.srt -e names.txt --report changes.json --diff
+  # edit changes.json: delete entries, change a "replacement"
+  respell apply changes.json episode.srt -o fixed.srt
+"""
+
+
+def add_parser(subparsers) -> None:
+    from ..formats import FORMATS
+
+    p = subparsers.add_parser(
+        "apply",
+        help="apply a JSON change report (as edited by you) to its transcript",
+        description="Apply exactly the changes listed in a report from 'respell fix --report "
+        "X.json'. The transcript must be the very file the report was made for (its SHA-256 "
+        "is checked).",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("report", metavar="REPORT.json")
+    p.add_argument("file", metavar="FILE", help="the transcript; '-' reads standard input")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
+    p.add_argument("--in-place", action="store_true", help="rewrite FILE (atomically)")
+    p.add_argument("--backup", metavar="SUFFIX", help="with --in-place, keep the old file as FILE+SUFFIX")
+    p.add_argument("--format", choices=sorted(FORMATS),
+                   help="transcript format (default: as recorded in the report)")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from ..formats import parse, read_input
+    from ..report import load_report
+    from ..textio import atomic_write
+
+    if args.backup is not None and not args.in_place:
+        raise OptionError("--backup needs --in-place")
+    if args.in_place and (args.output or args.file == "-"):
+        raise OptionError("--in-place rewrites FILE: drop -o, and give a file name, not '-'")
+    if args.output and args.file != "-" and Path(args.output).exists() and \
+            Path(args.output).resolve() == Path(args.file).resolve():
+        raise OptionError(f"-o {args.output} would overwrite the input; use --in-place")
+    report = load_report(args.report)
+    raw, sha = read_input(args.file)
+    name = "<stdin>" if args.file == "-" else args.file
+    entry = report.entry_for(sha, name)
+    doc = parse(raw, format=args.format or entry.format, path=args.file)
+    try:
+        output = doc.render(entry.changes)
+    except FormatError as exc:
+        raise ReportError(f"{args.report}: cannot apply to {name}: {exc}") from None
+    if args.in_place:
+        atomic_write(args.file, output, backup=args.backup)
+    elif args.output:
+        atomic_write(args.output, output)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(output.encode("utf-8"))
+        sys.stdout.buffer.flush()
+    n = len(entry.changes)
+    print(f"respell: applied {n} change{'s' * (n != 1)} to {name}", file=sys.stderr)
+    return 0

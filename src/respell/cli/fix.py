@@ -1,0 +1,252 @@
+"""``respell fix``: repair entity names in transcripts (text, SRT, WebVTT, Whisper JSON, .nlp)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from ..errors import EntityListError, OptionError, RespellError
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = """\
+examples:
+  respell fix episode.txt -e names.txt -o fixed.txt --report changes.json
+  respell fix episode.txt --from-doc article.txt -e extra.txt
+  cat episode.txt | respell fix - -e names.txt
+  respell fix episode.srt -e names.txt --diff
+  respell fix talks/*.srt -e names.txt -o fixed/
+  respell fix episode.vtt -e names.txt --interactive --in-place --backup .orig
+"""
+
+
+def add_parser(subparsers) -> None:
+    from ..formats import FORMATS
+
+    p = subparsers.add_parser(
+        "fix",
+        help="repair misrecognized names in transcripts",
+        description="Find spans that sound like a known entity and respell them. Formats: plain "
+        "text, SubRip, WebVTT, Whisper JSON, .nlp token files; timing and layout are kept.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="transcripts; '-' reads standard input")
+    p.add_argument("-e", "--entities", action="append", default=[], metavar="LIST",
+                   help="entity list (.txt, .csv, .tsv, .json, .jsonl); repeatable")
+    p.add_argument("--from-doc", action="append", default=[], metavar="DOC",
+                   help="related document to take entities from (spaCy NER); repeatable")
+    p.add_argument("-o", "--output", metavar="OUT",
+                   help="output file, or a directory (ending in /) for several inputs; "
+                   "default: standard output")
+    p.add_argument("--report", metavar="FILE",
+                   help="write the changes to FILE.json (for 'respell apply'), .csv or .html")
+    p.add_argument("--diff", action="store_true", help="show the changes; write no transcript")
+    p.add_argument("--min-score", type=float, metavar="X",
+                   help="only make changes scoring at least X (0-1; default %(default)s)")
+    p.add_argument("--format", choices=sorted(FORMATS), help="input format (default: detect)")
+    p.add_argument("-i", "--interactive", action="store_true",
+                   help="review each change (y/n/edit/accept above a score/quit)")
+    p.add_argument("--in-place", action="store_true", help="rewrite the input files (atomically)")
+    p.add_argument("--backup", metavar="SUFFIX", help="with --in-place, keep the old file as FILE+SUFFIX")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the --diff and review output (default: auto)")
+    p.add_argument("--audio", metavar="FILE", help="confirm the changes against this recording")
+    p.add_argument("--whisper-model", metavar="NAME", help="Whisper model for --audio")
+    p.set_defaults(run=run)
+
+
+def check_options(args) -> None:
+    """Reject option combinations that cannot work, naming the fix."""
+    from ..correct import FixOptions
+    from ..report import check_kind
+
+    files = args.files
+    if args.min_score is not None:
+        FixOptions(min_score=args.min_score)
+    if args.report:
+        check_kind(args.report)
+    if files.count("-") > 1:
+        raise OptionError("standard input ('-') can be read only once")
+    if args.backup is not None and not args.in_place:
+        raise OptionError("--backup needs --in-place")
+    if args.in_place and (args.output or args.diff):
+        raise OptionError("--in-place writes over the inputs: drop -o/--diff, or drop --in-place")
+    if args.in_place and "-" in files:
+        raise OptionError("--in-place cannot rewrite standard input: give a file name")
+    if args.interactive and "-" in files:
+        raise OptionError("--interactive reads answers from standard input, so the transcript "
+                          "must be a file, not '-'")
+    if args.interactive and args.diff:
+        raise OptionError("--interactive and --diff cannot be used together")
+    if args.whisper_model and not args.audio:
+        raise OptionError("--whisper-model needs --audio FILE")
+    if args.audio and len(files) > 1:
+        raise OptionError("--audio belongs to one transcript: give a single FILE")
+    several = len(files) > 1
+    if several and args.output and not _is_dir(args.output):
+        raise OptionError(f"{len(files)} transcripts but -o {args.output} is a file: "
+                          "end it with / to write into a directory")
+    if several and not (args.output or args.in_place or args.diff):
+        raise OptionError(f"{len(files)} transcripts: give -o DIR/, --in-place or --diff")
+    if "-" in files and args.output and _is_dir(args.output):
+        raise OptionError("standard input has no file name for -o DIR/: give -o FILE")
+
+
+def _is_dir(path: str) -> bool:
+    return path.endswith(("/", os.sep)) or Path(path).is_dir()
+
+
+def load_lexicon(args):
+    """The entities from -e lists and --from-doc documents; an error names the fix when empty."""
+    from ..lexicon import Lexicon
+
+    if not args.entities and not args.from_doc:
+        raise EntityListError("no entities given: pass -e names.txt (a list) or --from-doc "
+                              "article.txt (a related document)")
+    lexicon = Lexicon.load(*args.entities) if args.entities else Lexicon(())
+    if args.from_doc:
+        found = Lexicon.from_documents(*args.from_doc)
+        if not found and not lexicon:
+            raise EntityListError(f"no entities found in {', '.join(args.from_doc)}: "
+                                  "pass -e names.txt as well")
+        lexicon = lexicon + found
+    if not lexicon:
+        raise EntityListError("entity list empty: pass -e FILE or --from-doc DOC")
+    return lexicon
+
+
+def _color(args, stream) -> bool:
+    if args.color != "auto":
+        return args.color == "always"
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _ask(prompt: str) -> str:
+    """Prompt on stderr (stdout may carry the transcript) and read one answer from stdin."""
+    sys.stderr.write(prompt)
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    if not line:
+        sys.stderr.write("\n")
+        raise EOFError
+    return line
+
+
+def destination(args, path: str) -> Path | None:
+    """Where the fixed transcript goes; None means standard output (or nowhere with --diff)."""
+    if args.diff:
+        return None
+    if args.in_place:
+        return Path(path)
+    if args.output:
+        if _is_dir(args.output):
+            return Path(args.output) / Path(path).name
+        return Path(args.output)
+    return None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+class _Batch:
+    """The state of one ``respell fix`` run over its files."""
+
+    def __init__(self, args, lexicon) -> None:
+        from ..correct import FixOptions
+
+        self.args = args
+        self.lexicon = lexicon
+        self.options = FixOptions() if args.min_score is None else FixOptions(min_score=args.min_score)
+        self.reports = []
+        self.written: set[Path] = set()
+        self.inputs = [Path(f) for f in args.files if f != "-"]
+
+    def one(self, path: str) -> None:
+        from ..correct import fix
+        from ..display import terminal_diff
+        from ..formats import parse, read_input
+        from ..report import FileReport
+        from ..textio import atomic_write
+
+        args = self.args
+        name = "<stdin>" if path == "-" else path
+        dest = destination(args, path)
+        if dest is not None and not args.in_place:
+            if any(_same_file(dest, p) or dest.resolve() == p.resolve() for p in self.inputs):
+                raise OptionError(f"{name}: output {dest} would overwrite an input; "
+                                  "use --in-place to rewrite inputs")
+            if dest.resolve() in self.written:
+                raise OptionError(f"{name}: output {dest} was already written by another input "
+                                  "of the same name")
+        raw, sha = read_input(path)
+        doc = parse(raw, format=args.format, path=path)
+        result = fix(doc.text, self.lexicon, barriers=doc.barriers, options=self.options)
+        if args.audio:
+            from ..audio import confirm
+
+            result = confirm(result, args.audio, times=list(doc.times) or None,
+                             model=args.whisper_model)
+        if args.interactive:
+            from ..review import review
+
+            result = review(result, ask=_ask, out=sys.stderr, color=_color(args, sys.stderr),
+                            times=doc.times, name=name)
+        output = doc.render(result.changes)
+        self.reports.append(FileReport(name, sha, doc.name, result))
+        n = len(result.changes)
+        if args.diff:
+            text = terminal_diff(result, color=_color(args, sys.stdout), name=name, times=doc.times)
+            if text:
+                sys.stdout.write(text + "\n")
+                sys.stdout.flush()
+            log.info("%s: %d change%s", name, n, "s" * (n != 1))
+            return
+        if dest is None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(output.encode("utf-8"))
+            sys.stdout.buffer.flush()
+        elif args.in_place:
+            if n:
+                atomic_write(dest, output, backup=args.backup)
+        else:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(dest, output)
+            self.written.add(dest.resolve())
+        log.info("%s: %d change%s%s", name, n, "s" * (n != 1), f" -> {dest}" if dest else "")
+
+
+def run(args) -> int:
+    check_options(args)
+    lexicon = load_lexicon(args)
+    batch = _Batch(args, lexicon)
+    files = args.files
+    failures = 0
+    if len(files) == 1:
+        batch.one(files[0])  # a single bad file is an ordinary error: one line, exit 2
+    else:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(files, unit="file", file=sys.stderr, disable=not sys.stderr.isatty(),
+                   dynamic_ncols=True)
+        for path in bar:
+            try:
+                batch.one(path)
+            except RespellError as exc:
+                failures += 1
+                bar.write(f"respell: skipped {path}: {exc}", file=sys.stderr)
+    if args.report:
+        from ..report import write_report
+
+        write_report(args.report, batch.reports)
+    if failures:
+        print(f"respell: {failures} of {len(files)} files skipped", file=sys.stderr)
+        return 2
+    return 0
