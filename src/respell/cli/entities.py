@@ -1,0 +1,115 @@
+"""``respell entities``: list the named entities in related documents, for ``fix -e``."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+from ..errors import EntityListError, OptionError
+
+FORMATS = ("txt", "jsonl", "csv")
+
+DESCRIPTION = """\
+Run spaCy's named-entity recognizer over documents (.txt, .md, .html) and print
+the names found, most frequent first, in a list that `respell fix -e` reads back.
+txt keeps only the names (label and count follow as a # comment); use jsonl or
+csv to keep labels, which decide for example whether a surname alone is matched.
+Needs: pip install 'respell[ner]'.
+"""
+
+EXAMPLES = """\
+examples:
+  respell entities article.txt notes.html > names.txt
+  respell entities article.txt --labels PERSON,GPE --min-count 2 --format jsonl -o names.jsonl
+  respell fix episode.txt -e names.jsonl
+"""
+
+
+def add_parser(subparsers) -> None:
+    from ..lexicon import LABELS
+
+    p = subparsers.add_parser(
+        "entities",
+        help="list named entities in related documents (spaCy NER)",
+        description=DESCRIPTION,
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("documents", nargs="+", metavar="DOC", help=".txt, .md or .html documents")
+    p.add_argument(
+        "--labels",
+        action="append",
+        metavar="LABEL[,LABEL...]",
+        help=f"entity types to keep (default: {','.join(LABELS)})",
+    )
+    p.add_argument(
+        "--min-count",
+        type=int,
+        default=1,
+        metavar="N",
+        help="keep names seen at least N times (default: 1)",
+    )
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: from the -o suffix, else txt)",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..extract import check_labels, extract_entities
+    from ..lexicon import LABELS
+    from ..textio import atomic_write
+
+    labels = check_labels(
+        [part for value in args.labels for part in value.split(",")] if args.labels else LABELS
+    )
+    if args.min_count < 1:
+        raise OptionError(f"--min-count must be at least 1, got {args.min_count}")
+    fmt = args.format or _format_from_suffix(args.output)
+    entities = extract_entities(args.documents, labels=labels, min_count=args.min_count)
+    if not entities:
+        raise EntityListError(
+            f"no named entities ({','.join(labels)}) seen at least {args.min_count} time(s) "
+            f"in {', '.join(args.documents)}: try other --labels or a lower --min-count"
+        )
+    text = render(entities, fmt)
+    if args.output:
+        atomic_write(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _format_from_suffix(output: str | None) -> str:
+    suffix = Path(output).suffix.lower().lstrip(".") if output else ""
+    return suffix if suffix in FORMATS else "txt"
+
+
+def render(entities, fmt: str) -> str:
+    """Entity list text in ``fmt`` (txt, jsonl or csv) that ``Lexicon.load`` reads back."""
+    if fmt == "jsonl":
+        return "".join(
+            json.dumps({"text": e.text, "label": e.label, "count": e.count}, ensure_ascii=False)
+            + "\n"
+            for e in entities
+        )
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["text", "label", "count"])
+        writer.writerows([e.text, e.label or "", e.count] for e in entities)
+        return out.getvalue()
+    if fmt == "txt":
+        # a '#' inside a name would start a comment when read back, so such names go
+        return "".join(
+            f"{e.text}  # {e.label or '-'} x{e.count}\n" for e in entities if "#" not in e.text
+        )
+    raise OptionError(f"unknown format {fmt!r}: choose from {', '.join(FORMATS)}")
