@@ -459,11 +459,21 @@ def biased_wer(
 
 @dataclass(frozen=True)
 class Mention:
-    """Reference words ``[start, end)`` that name an entity of class ``label``."""
+    """Reference words ``[start, end)`` that name an entity of class ``label``.
+
+    ``positions``, when given, lists the mention's word indices instead (annotations
+    such as Earnings-21's may skip an untagged word inside a mention).
+    """
 
     start: int
     end: int
     label: str | None = None
+    positions: tuple[int, ...] = field(default=(), repr=False)
+
+    @property
+    def words(self) -> Sequence[int]:
+        """Indices of the reference words of the mention."""
+        return self.positions or range(self.start, self.end)
 
 
 def find_mentions(
@@ -475,8 +485,8 @@ def find_mentions(
     :class:`~respell.lexicon.Lexicon`; with ``variants`` a lexicon's aliases and
     derived surnames count as mentions too (never its ``sounds_like`` garbles).
 
-    >>> find_mentions("we met liz sly and sly".split(), ["Liz Sly"])
-    [Mention(start=2, end=4, label=None), Mention(start=5, end=6, label=None)]
+    >>> [(m.start, m.end) for m in find_mentions("we met liz sly and sly".split(), ["Liz Sly"])]
+    [(2, 4), (5, 6)]
     """
     from .lexicon import Lexicon
 
@@ -583,8 +593,9 @@ def score_mentions(
     ent = WordErrors()
     n = ok = 0
     for m in mentions:
-        bad = sum(wrong[m.start:m.end])
-        size = m.end - m.start
+        idx = m.words
+        bad = sum(wrong[k] for k in idx)
+        size = len(idx)
         counts = WordErrors(size, bad, 0, 0)
         ent += counts
         if m.label:
