@@ -31,7 +31,10 @@ _NOT_PERSON_WORDS = frozenset(
     university college institute school hospital foundation association society council
     committee agency department ministry party army navy force fund trust airlines motors
     energy systems technologies international global of the and for de la le el al
-    river lake mount mountain island street road city county state republic kingdom""".split()
+    river lake mount mountain island street road city county state republic kingdom
+    sea ocean gulf bay strait coast desert valley province region north south east west
+    new san santa los las parliament senate congress court assembly union league
+    federation prize award festival museum church mosque temple airport station""".split()
 )
 _NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*$")
 
@@ -239,7 +242,7 @@ def _entity_from_record(rec: dict, where: str) -> Entity:
     if not isinstance(text, str) or not text.strip():
         raise EntityListError(f"{where}: record without a 'text' field: {json.dumps(rec)[:80]}")
     label = lower.get("label") or lower.get("type") or None
-    count = lower.get("count", 1)
+    count = lower.get("count") or 1  # an empty CSV cell counts once
     try:
         count = max(1, int(count))
     except (TypeError, ValueError):

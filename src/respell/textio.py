@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, RespellError
 
 _BOM = "\ufeff"
 
@@ -63,13 +63,20 @@ def atomic_write(path: str | os.PathLike, text: str, *, backup: str | None = Non
     """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise RespellError(f"cannot write {path}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        if path.exists():
+        if not path.exists():  # mkstemp makes 0600; a new file gets the usual mode
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        else:
             os.chmod(tmp, path.stat().st_mode & 0o7777)
             if backup:
                 bak = path.with_name(path.name + backup)
@@ -77,7 +84,9 @@ def atomic_write(path: str | os.PathLike, text: str, *, backup: str | None = Non
                     bak.unlink()
                 os.link(path, bak)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise RespellError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
