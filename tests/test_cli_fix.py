@@ -1,0 +1,225 @@
+"""``respell fix`` and ``respell apply`` end to end, with the real corrector."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import types
+
+import pytest
+
+from respell.cli import main
+
+NAMES = "Qassem Soleimani\nLiz Sly\n"
+TEXT = "General Sola money was killed.\nWe met Liz sly there.\n"
+FIXED = "General Soleimani was killed.\nWe met Liz Sly there.\n"
+SRT = ("1\r\n00:00:01,000 --> 00:00:03,000\r\nGeneral Sola money\r\nwas killed.\r\n\r\n"
+       "2\r\n00:00:03,500 --> 00:00:05,000\r\nWe met Liz sly there.\r\n")
+
+
+@pytest.fixture
+def work(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "names.txt").write_text(NAMES)
+    (tmp_path / "ep.txt").write_text(TEXT)
+    (tmp_path / "ep.srt").write_bytes(SRT.encode())
+    return tmp_path
+
+
+def run(args, capsys, stdin: bytes | None = None, monkeypatch=None):
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def snapshot(path):
+    return {p.name: p.read_bytes() for p in sorted(path.iterdir()) if p.is_file()}
+
+
+def test_fix_to_file_with_json_report_then_apply(work, capsys):
+    code, out, err = run(["fix", "ep.txt", "-e", "names.txt", "-o", "fixed.txt",
+                          "--report", "changes.json"], capsys)
+    assert (code, out, err) == (0, "", "")
+    assert (work / "fixed.txt").read_text() == FIXED
+    assert (work / "ep.txt").read_text() == TEXT
+    report = json.loads((work / "changes.json").read_text())
+    (entry,) = report["files"]
+    assert [c["original"] for c in entry["changes"]] == ["Sola money", "Liz sly"]
+    assert all(0 <= c["score"] <= 1 for c in entry["changes"])
+
+    # the user drops one change and edits the other; apply is exact
+    entry["changes"] = [dict(entry["changes"][0], replacement="SOLEIMANI")]
+    (work / "edited.json").write_text(json.dumps(report))
+    code, out, err = run(["apply", "edited.json", "ep.txt", "-o", "out.txt"], capsys)
+    assert code == 0 and "applied 1 change" in err
+    assert (work / "out.txt").read_text() == TEXT.replace("Sola money", "SOLEIMANI")
+
+
+def test_apply_refuses_a_report_for_other_input(work, capsys):
+    run(["fix", "ep.txt", "-e", "names.txt", "--report", "changes.json", "--diff"], capsys)
+    (work / "other.txt").write_text(TEXT + "more\n")
+    before = snapshot(work)
+    code, out, err = run(["apply", "changes.json", "other.txt", "-o", "out.txt"], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("respell: error: changes.json was made for ep.txt") and err.count("\n") == 1
+    assert snapshot(work) == before
+
+
+def test_apply_refuses_an_entry_that_does_not_match_the_text(work, capsys):
+    run(["fix", "ep.txt", "-e", "names.txt", "--report", "changes.json", "--diff"], capsys)
+    report = json.loads((work / "changes.json").read_text())
+    report["files"][0]["changes"][0]["start"] += 1
+    (work / "changes.json").write_text(json.dumps(report))
+    code, _, err = run(["apply", "changes.json", "ep.txt"], capsys)
+    assert code == 2 and "expects 'Sola money'" in err
+    code, _, err = run(["apply", "changes.csv", "ep.txt"], capsys)
+    assert code == 2 and "needs the JSON report" in err
+
+
+def test_stdin_to_stdout(work, capsys, monkeypatch):
+    code, out, err = run(["fix", "-", "-e", "names.txt"], capsys, stdin=TEXT.encode(), monkeypatch=monkeypatch)
+    assert (code, out, err) == (0, FIXED, "")
+
+
+def test_diff_shows_changes_and_writes_nothing(work, capsys):
+    before = snapshot(work)
+    code, out, err = run(["fix", "ep.srt", "-e", "names.txt", "--diff"], capsys)
+    assert code == 0 and err == ""
+    assert "ep.srt:1:9 @0:00:01.000  score" in out
+    assert "[-Sola money-]{+Soleimani+}" in out and "[-Liz sly-]{+Liz Sly+}" in out
+    assert snapshot(work) == before
+
+
+def test_srt_timing_and_layout_are_kept(work, capsys):
+    code, _, _ = run(["fix", "ep.srt", "-e", "names.txt", "-o", "out/"], capsys)
+    assert code == 0
+    assert (work / "out" / "ep.srt").read_bytes() == SRT.replace("Sola money", "Soleimani").replace(
+        "Liz sly", "Liz Sly").encode()
+
+
+def test_whisper_json_words_are_retimed(work, capsys):
+    words = [(" General", 0.0, 0.4), (" Sola", 0.4, 0.7), (" money", 0.7, 1.1), (" spoke.", 1.1, 1.5)]
+    seg = {"id": 0, "start": 0.0, "end": 1.5, "text": "".join(w for w, _, _ in words),
+           "words": [{"word": w, "start": a, "end": b, "probability": 0.5} for w, a, b in words]}
+    (work / "ep.json").write_text(json.dumps({"text": seg["text"], "segments": [seg]}))
+    code, _, _ = run(["fix", "ep.json", "-e", "names.txt", "-o", "out.json"], capsys)
+    assert code == 0
+    out = json.loads((work / "out.json").read_text())
+    assert out["text"] == " General Soleimani spoke."
+    assert out["segments"][0]["words"][1] == {"word": " Soleimani", "start": 0.4, "end": 1.1,
+                                              "probability": 0.5}
+
+
+def test_batch_skips_a_bad_file_and_exits_non_zero(work, capsys):
+    (work / "bad.srt").write_bytes(b"\x00\x01binary")
+    (work / "b.txt").write_text("Liz sly said so.\n")
+    code, out, err = run(["fix", "ep.txt", "bad.srt", "b.txt", "missing.txt", "-e", "names.txt",
+                          "-o", "fixed/", "--report", "r.csv"], capsys)
+    assert code == 2 and out == ""
+    lines = err.splitlines()
+    assert any(line.startswith("respell: skipped bad.srt: ") and "binary" in line for line in lines)
+    assert any(line.startswith("respell: skipped missing.txt: ") for line in lines)
+    assert lines[-1] == "respell: 2 of 4 files skipped"
+    assert sorted(p.name for p in (work / "fixed").iterdir()) == ["b.txt", "ep.txt"]
+    assert (work / "fixed" / "b.txt").read_text() == "Liz Sly said so.\n"
+    assert (work / "r.csv").read_text().count("\n") == 4  # header + 3 changes
+
+
+def test_never_overwrites_inputs_without_in_place(work, capsys):
+    before = snapshot(work)
+    for args in (["ep.txt", "-o", "ep.txt"], ["ep.txt", "ep.srt", "-o", "./"]):
+        code, _, err = run(["fix", *args, "-e", "names.txt"], capsys)
+        assert code == 2 and "would overwrite an input" in err and "--in-place" in err
+    assert snapshot(work) == before
+
+
+def test_in_place_with_backup(work, capsys):
+    code, _, _ = run(["fix", "ep.txt", "ep.srt", "-e", "names.txt", "--in-place", "--backup", ".orig"], capsys)
+    assert code == 0
+    assert (work / "ep.txt").read_text() == FIXED
+    assert (work / "ep.txt.orig").read_text() == TEXT
+    assert (work / "ep.srt.orig").read_bytes() == SRT.encode()
+    assert b"Soleimani" in (work / "ep.srt").read_bytes()
+
+
+def test_interactive_review_reads_answers(work, capsys, monkeypatch):
+    code, out, err = run(["fix", "ep.txt", "-e", "names.txt", "--interactive", "--color", "never"],
+                         capsys, stdin=b"n\ny\n", monkeypatch=monkeypatch)
+    assert code == 0
+    assert out == TEXT.replace("Liz sly", "Liz Sly")
+    assert "(1/2) Apply this change" in err and "accepted 1 of 2 changes" in err
+
+
+def test_interactive_quit_at_end_of_input_keeps_accepted(work, capsys, monkeypatch):
+    code, out, _ = run(["fix", "ep.txt", "-e", "names.txt", "-i", "-o", "o.txt"], capsys,
+                       stdin=b"y\n", monkeypatch=monkeypatch)
+    assert code == 0 and out == "" and (work / "o.txt").read_text() == TEXT.replace("Sola money", "Soleimani")
+
+
+def test_html_report(work, capsys):
+    code, _, _ = run(["fix", "ep.srt", "ep.txt", "-e", "names.txt", "--diff", "--report", "r.html"], capsys)
+    assert code == 0
+    page = (work / "r.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and page.count('class="respell-change"') == 4
+
+
+def test_audio_option_calls_confirm_with_times(work, capsys, monkeypatch):
+    seen = {}
+
+    def confirm(result, audio_path, *, times=None, model=None):
+        seen.update(audio=audio_path, times=times, model=model, n=len(result.changes))
+        return result.with_changes(result.changes[:1])
+
+    monkeypatch.setitem(sys.modules, "respell.audio", types.SimpleNamespace(confirm=confirm))
+    code, out, _ = run(["fix", "ep.srt", "-e", "names.txt", "--audio", "ep.wav",
+                        "--whisper-model", "tiny.en"], capsys)
+    assert code == 0
+    assert seen["audio"] == "ep.wav" and seen["model"] == "tiny.en" and seen["n"] == 2
+    assert [tuple(t[2:]) for t in seen["times"]] == [(1.0, 3.0), (3.5, 5.0)]
+    assert "Soleimani" in out and "Liz sly" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["fix", "ep.txt"], "no entities given: pass -e"),
+        (["fix", "ep.txt", "-e", "empty.txt"], "entity list"),
+        (["fix", "ep.txt", "-e", "names.txt", "--backup", ".b"], "--backup needs --in-place"),
+        (["fix", "ep.txt", "ep.srt", "-e", "names.txt"], "give -o DIR/, --in-place or --diff"),
+        (["fix", "ep.txt", "ep.srt", "-e", "names.txt", "-o", "x.txt"], "end it with /"),
+        (["fix", "ep.txt", "-e", "names.txt", "--min-score", "1.5"], "min_score"),
+        (["fix", "ep.txt", "-e", "names.txt", "--report", "r.txt"], ".json, .csv or .html"),
+        (["fix", "-", "-e", "names.txt", "--interactive"], "--interactive"),
+        (["fix", "-", "-e", "names.txt", "--in-place"], "standard input"),
+        (["fix", "ep.txt", "-e", "names.txt", "--whisper-model", "tiny"], "--audio"),
+        (["fix", "nothere.txt", "-e", "names.txt"], "transcript not found: nothere.txt"),
+        (["fix", "bad.srt", "-e", "names.txt"], "no cue with a timing line"),
+        (["fix", "ep.txt", "-e", "names.txt", "--format", "vtt"], "WEBVTT"),
+    ],
+)
+def test_bad_usage_is_one_line_and_exit_2(work, capsys, args, message):
+    (work / "empty.txt").write_text("# nothing\n")
+    (work / "bad.srt").write_text("this is not a subtitle\n")
+    before = snapshot(work)
+    code, out, err = run(args, capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("respell: error: ") and err.count("\n") == 1, err
+    assert message in err
+    assert snapshot(work) == before
+
+
+def test_format_override(work, capsys):
+    (work / "ep.sub").write_bytes(SRT.encode())
+    code, out, _ = run(["fix", "ep.sub", "-e", "names.txt", "--format", "txt"], capsys)
+    assert code == 0 and "00:00:01,000 --> 00:00:03,000" in out and "Soleimani" in out
+
+
+def test_console_script_pipes_stdin_to_stdout(work):
+    proc = subprocess.run([sys.executable, "-m", "respell", "fix", "-", "-e", "names.txt"],
+                          input=TEXT.encode(), capture_output=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode() == FIXED
