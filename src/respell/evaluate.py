@@ -221,11 +221,16 @@ def _align_unit(ref: Sequence[str], hyp: Sequence[str]) -> list[AlignOp]:
 
 
 def _align_weighted(ref: Sequence[str], hyp: Sequence[str], sub, ins, dele) -> list[AlignOp]:
-    n, m = len(ref), len(hyp)
-    if n * m <= _SMALL_CELLS:  # numpy's per-row overhead loses on short utterances
+    if len(ref) * len(hyp) <= _SMALL_CELLS:  # numpy's per-row overhead loses on short texts
         return _align_weighted_py(ref, hyp, sub, ins, dele)
+    return _align_weighted_numpy(ref, hyp, sub, ins, dele)
+
+
+def _align_weighted_numpy(ref: Sequence[str], hyp: Sequence[str], sub, ins, dele) -> list[AlignOp]:
+    """The paper's dynamic program, one numpy vector operation per reference word."""
     import numpy as np
 
+    n, m = len(ref), len(hyp)
     if (n + 1) * (m + 1) > _MAX_WEIGHTED_CELLS:
         raise OptionError(
             f"texts too long for a weighted alignment ({n} x {m} words): "
