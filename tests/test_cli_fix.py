@@ -89,7 +89,7 @@ def test_diff_shows_changes_and_writes_nothing(work, capsys):
     before = snapshot(work)
     code, out, err = run(["fix", "ep.srt", "-e", "names.txt", "--diff"], capsys)
     assert code == 0 and err == ""
-    assert "ep.srt:1:9 @0:00:01.000  score" in out
+    assert "ep.srt:3 @0:00:01.000  score" in out  # the file's line, and the cue's time
     assert "[-Sola money-]{+Soleimani+}" in out and "[-Liz sly-]{+Liz Sly+}" in out
     assert snapshot(work) == before
 

@@ -450,3 +450,21 @@ def test_real_earnings21_token_files_round_trip(sub):
         doc = NlpTokens.parse(raw, source=str(path))
         assert doc.render() == raw
         assert len(doc.text.split()) == raw.count("\n") - 1
+
+
+@pytest.mark.parametrize(
+    ("cls", "raw", "word", "line"),
+    [
+        (SubRip, SRT, "money", 4),
+        (SubRip, SRT, "bay", 8),
+        (WebVTT, VTT, "bay", 15),
+        (PlainText, "a\nb\nGeneral", "General", 3),
+        (NlpTokens, "token|speaker|ts|endTs|punctuation|case|tags\nhi|1|||||\nthere|1|||.||\n", "there", 3),
+        (WhisperJSON, json.dumps(WHISPER), "bay", None),
+    ],
+)
+def test_line_of_points_into_the_file(cls, raw, word, line):
+    doc = cls.parse(raw)
+    assert doc.line_of(doc.text.index(word)) == line
+    if line is not None:
+        assert word in raw.splitlines()[line - 1]

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from .correct import Change, Result
 
+NEWLINE = "\n"
+
 #: transcripts longer than this are shown as excerpts around the changes
 FULL_TEXT_LIMIT = 20_000
 
@@ -109,14 +111,24 @@ def describe(change: Change) -> str:
     return "  ".join(parts)
 
 
-def location(source: str, offset: int, times: Sequence | None = None) -> str:
-    """``line:column`` of an offset in the text view, plus the time when ``times`` know it."""
-    line = source.count("\n", 0, offset) + 1
-    col = offset - (source.rfind("\n", 0, offset) + 1) + 1
-    where = f"{line}:{col}"
+def location(source: str, offset: int, times: Sequence | None = None, line_of=None) -> str:
+    """Where an offset of the text view is: ``line:column`` of the view, or, with
+    ``line_of`` (a document's :meth:`~respell.formats.base.Document.line_of`), the
+    file's line; plus the time when ``times`` know it.
+
+    >>> location("a\\nbc", 3, [(2, 4, 61.5, 62.0)])
+    '2:2 @0:01:01.500'
+    """
+    if line_of is not None:
+        line = line_of(offset)
+        where = "" if line is None else str(line)
+    else:
+        line = source.count("\n", 0, offset) + 1
+        where = f"{line}:{offset - source.rfind(NEWLINE, 0, offset)}"
     for t in times or ():
         if t[0] <= offset < max(t[1], t[0] + 1):
-            return f"{where} @{format_time(t[2])}"
+            stamp = f"@{format_time(t[2])}"
+            return f"{where} {stamp}" if where else stamp
     return where
 
 
@@ -164,16 +176,18 @@ def terminal_diff(
     context: int = 40,
     name: str | None = None,
     times: Sequence | None = None,
+    line_of=None,
 ) -> str:
     """The changes of ``result``, one header line and one context line each.
 
     ``name`` prefixes locations (a file name); ``times`` (``(start, end, t0, t1)``
-    over the text) adds the time of each change.
+    over the text) adds the time of each change; ``line_of`` maps an offset of
+    the text to the file's line.
     """
     out = []
     for ch in result.changes:
-        where = location(result.source, ch.start, times)
-        head = f"{name}:{where}" if name else where
+        where = location(result.source, ch.start, times, line_of)
+        head = (f"{name} {where}" if where.startswith("@") else f"{name}:{where}") if name else where
         desc = describe(ch)
         if color:
             head, desc = f"{_BOLD}{head}{_RESET}", f"{_DIM}{desc}{_RESET}"
@@ -194,7 +208,7 @@ CSS = """
 .respell-result .respell-change { position: relative; cursor: help; border-radius: 3px;
   background: #fff8c5; }
 .respell-result .respell-change del { color: #82071e; background: #ffebe9; text-decoration:
-  line-through; }
+  line-through; margin-right: .2em; }
 .respell-result .respell-change ins { color: #116329; background: #dafbe1; text-decoration: none;
   font-weight: 600; }
 .respell-result .respell-candidate { border-bottom: 1px dotted #9a6700; cursor: help; }
@@ -266,7 +280,9 @@ def result_fragment(result: Result, *, title=None, context=None, show_candidates
     parts.append(f'<p class="respell-summary">{_e(summary_line(result))}</p>')
     parts.append('<div class="respell-text">')
     numbers = {id(c): k for k, c in enumerate(result.changes, 1)}
-    cands = result.candidates if show_candidates else ()
+    # weak proposals would only clutter the view: show those at least half-way to the threshold
+    floor = result.options.min_score / 2
+    cands = [c for c in result.candidates if c.score >= floor] if show_candidates else ()
     for piece in pieces(result.source, result.changes, candidates=cands, context=context):
         if piece.kind == "text":
             parts.append(_e(piece.text))

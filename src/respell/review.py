@@ -39,11 +39,13 @@ def review(
     color: bool = False,
     times: Sequence | None = None,
     name: str | None = None,
+    line_of=None,
 ) -> Result:
     """Ask about each change of ``result``; return a Result with the accepted ones.
 
     ``ask(prompt)`` returns the reviewer's answer (``input`` on a terminal);
-    ``EOFError`` from it means quit. ``out`` receives the changes shown.
+    ``EOFError`` from it means quit. ``out`` receives the changes shown;
+    ``times`` and ``line_of`` (see :func:`respell.display.location`) say where they are.
     """
     changes = list(result.changes)
     accepted: list[Change] = []
@@ -58,8 +60,10 @@ def review(
                   f"{ch.original!r} -> {ch.replacement!r}", file=out)
             k += 1
             continue
-        where = location(result.source, ch.start, times)
-        print(f"\n{name + ':' if name else ''}{where}  {describe(ch)}", file=out)
+        where = location(result.source, ch.start, times, line_of)
+        if name:
+            where = f"{name} {where}" if where.startswith("@") else f"{name}:{where}"
+        print(f"\n{where}  {describe(ch)}", file=out)
         if ch.reason:
             print(f"    why: {ch.reason}", file=out)
         print("    " + change_context(result.source, ch, color=color, context=60), file=out)

@@ -198,12 +198,13 @@ class _Batch:
             from ..review import review
 
             result = review(result, ask=_ask, out=sys.stderr, color=_color(args, sys.stderr),
-                            times=doc.times, name=name)
+                            times=doc.times, name=name, line_of=doc.line_of)
         output = doc.render(result.changes)
         self.reports.append(FileReport(name, sha, doc.name, result))
         n = len(result.changes)
         if args.diff:
-            text = terminal_diff(result, color=_color(args, sys.stdout), name=name, times=doc.times)
+            text = terminal_diff(result, color=_color(args, sys.stdout), name=name, times=doc.times,
+                                 line_of=doc.line_of)
             if text:
                 sys.stdout.write(text + "\n")
                 sys.stdout.flush()

@@ -64,6 +64,10 @@ class Document:
         """The file's text with ``changes`` (offsets into :attr:`text`) applied."""
         raise NotImplementedError
 
+    def line_of(self, offset: int) -> int | None:
+        """The line of the file (1-based) that holds ``text[offset]``, when there is one."""
+        return self.text.count("\n", 0, offset) + 1
+
     def _with_bom(self, out: str) -> str:
         return BOM + out if self.bom else out
 

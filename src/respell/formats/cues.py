@@ -59,6 +59,7 @@ class CueDocument(Document):
     pieces: tuple[str, ...] = field(default=(), repr=False)
     slot_pieces: tuple[int, ...] = field(default=(), repr=False)
     slot_spans: tuple[tuple[int, int], ...] = field(default=(), repr=False)
+    slot_lines: tuple[int, ...] = field(default=(), repr=False)  # file line of each cue's text
 
     @classmethod
     def parse(cls, raw: str, *, source: str = "<input>") -> CueDocument:
@@ -116,7 +117,20 @@ class CueDocument(Document):
             raise FormatError(f"{source}: no {cls.unit} with a timing line ('00:00:01,000 --> ...') found")
         view, spans, barriers = join_slots([pieces[i] for i in slot_pieces], _SEP)
         timings = tuple(Timing(s, e, t0, t1) for (s, e), (t0, t1) in zip(spans, times))
-        return cls(view, barriers, timings, bom, tuple(pieces), tuple(slot_pieces), tuple(spans))
+        slot_lines, line, done = [], 1, 0
+        for i in slot_pieces:
+            line += sum(p.count("\n") for p in pieces[done:i])
+            slot_lines.append(line)
+            done = i
+        return cls(view, barriers, timings, bom, tuple(pieces), tuple(slot_pieces), tuple(spans),
+                   tuple(slot_lines))
+
+    def line_of(self, offset: int) -> int | None:
+        import bisect
+
+        k = max(0, bisect.bisect_right([s for s, _ in self.slot_spans], offset) - 1)
+        start = self.slot_spans[k][0]
+        return self.slot_lines[k] + self.text.count("\n", start, max(start, offset))
 
     def render(self, changes: Sequence[Change] = ()) -> str:
         changes = check_changes(self.text, changes)

@@ -116,6 +116,12 @@ class NlpTokens(Document):
         return cls(" ".join(parts), tuple(barriers), tuple(times), bom, tuple(lines), tuple(rows),
                    tuple(spans), (*columns, case_col))
 
+    def line_of(self, offset: int) -> int | None:
+        import bisect
+
+        k = max(0, bisect.bisect_right([s for s, _ in self.spans], offset) - 1)
+        return self.rows[k].line + 1 if self.rows else None
+
     def render(self, changes: Sequence[Change] = ()) -> str:
         changes = check_changes(self.text, changes)
         for ch in changes:

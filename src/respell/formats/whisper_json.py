@@ -118,6 +118,9 @@ class WhisperJSON(Document):
             edits.append((self.top_text.start, self.top_text.end, self._dump("".join(new_texts))))
         return self._with_bom(apply_local(self.raw, sorted(edits)))
 
+    def line_of(self, offset: int) -> int | None:
+        return None  # a JSON file's lines say little; the time is shown instead
+
     def _dump(self, text: str) -> str:
         return json.dumps(text, ensure_ascii=self.ascii_only)
 
