@@ -14,7 +14,7 @@ from importlib import import_module
 from ..errors import RespellError
 
 #: subcommand modules, in the order ``respell --help`` lists them
-COMMANDS = ("fix", "apply", "entities", "eval")
+COMMANDS = ("fix", "apply", "entities", "eval", "transcribe")
 
 
 def build_parser() -> argparse.ArgumentParser:
