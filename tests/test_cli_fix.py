@@ -121,8 +121,8 @@ def test_batch_skips_a_bad_file_and_exits_non_zero(work, capsys):
                           "-o", "fixed/", "--report", "r.csv"], capsys)
     assert code == 2 and out == ""
     lines = err.splitlines()
-    assert any(line.startswith("respell: skipped bad.srt: ") and "binary" in line for line in lines)
-    assert any(line.startswith("respell: skipped missing.txt: ") for line in lines)
+    assert "respell: skipped bad.srt: looks like a binary file, not text (found NUL bytes)" in lines
+    assert "respell: skipped transcript not found: missing.txt" in lines
     assert lines[-1] == "respell: 2 of 4 files skipped"
     assert sorted(p.name for p in (work / "fixed").iterdir()) == ["b.txt", "ep.txt"]
     assert (work / "fixed" / "b.txt").read_text() == "Liz Sly said so.\n"

@@ -235,14 +235,14 @@ def run(args) -> int:
     else:
         from tqdm.auto import tqdm
 
-        bar = tqdm(files, unit="file", file=sys.stderr, disable=not sys.stderr.isatty(),
-                   dynamic_ncols=True)
+        bar = tqdm(files, unit="file", file=sys.stderr, disable=not sys.stderr.isatty())
         for path in bar:
             try:
                 batch.one(path)
             except RespellError as exc:
                 failures += 1
-                bar.write(f"respell: skipped {path}: {exc}", file=sys.stderr)
+                msg = str(exc) if path in str(exc) else f"{path}: {exc}"
+                bar.write(f"respell: skipped {msg}", file=sys.stderr)
     if args.report:
         from ..report import write_report
 

@@ -71,6 +71,7 @@ class CueDocument(Document):
         verbatim: list[str] = []
         k = 0
         first_block = True
+        stray: list[int] = []  # first lines of blocks without a timing line
         while k < len(lines):
             if not lines[k].strip():
                 verbatim.append(lines[k])
@@ -89,7 +90,7 @@ class CueDocument(Document):
             if first_block and cls.has_header and not head.startswith("WEBVTT"):
                 raise FormatError(f"{source}: a WebVTT file must start with 'WEBVTT', found {head[:40]!r}")
             if timing is None and not special:
-                log.warning("%s: line %d: block without a timing line kept as is", source, k + 1)
+                stray.append(k + 1)
             first_block = False
             if keep:
                 verbatim.extend(block)
@@ -115,6 +116,8 @@ class CueDocument(Document):
         pieces.append("".join(verbatim))
         if not slot_pieces:
             raise FormatError(f"{source}: no {cls.unit} with a timing line ('00:00:01,000 --> ...') found")
+        for line in stray:
+            log.warning("%s: line %d: block without a timing line kept as is", source, line)
         view, spans, barriers = join_slots([pieces[i] for i in slot_pieces], _SEP)
         timings = tuple(Timing(s, e, t0, t1) for (s, e), (t0, t1) in zip(spans, times))
         slot_lines, line, done = [], 1, 0
