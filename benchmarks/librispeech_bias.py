@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # peers.py beside this
 
 import peers
 
-from respell.evaluate import BiasedErrors, biased_wer
+from respell.evaluate import BiasedErrors, biased_wer, edit_labels, edits_between, normalize
 
 
 def read_lists(refs: str | Path) -> list[tuple[str, list[str]]]:
@@ -75,6 +75,22 @@ def score(refs: str | Path, hyps: dict[str, str]) -> BiasedErrors:
     return total
 
 
+def judge_edits(refs: str | Path, inputs: dict[str, str], fixed: dict[str, str]) -> list[dict]:
+    """Every word edit from input to output, with whether it is right against the reference."""
+    references = read_references(refs)
+    out = []
+    for uid, text in fixed.items():
+        src, new = normalize(inputs[uid]), normalize(text)
+        if src == new:
+            continue
+        ref = normalize(references[uid][0])
+        edits = edits_between(src, new)
+        for (i, j, words), right in zip(edits, edit_labels(src, ref, edits)):
+            out.append({"id": uid, "right": right, "original": " ".join(src[i:j]),
+                        "replacement": " ".join(words), "context": " ".join(src)})
+    return out
+
+
 def correct_all(
     lists: list[tuple[str, list[str]]],
     hyps: dict[str, str],
@@ -101,8 +117,13 @@ def run(
     min_score: float | None = None,
     score_it: bool = False,
     limit: int | None = None,
+    edits_out: str | Path | None = None,
 ) -> dict:
-    """Correct, optionally write ``out`` and score; returns a summary dict."""
+    """Correct, optionally write ``out`` and score; returns a summary dict.
+
+    With ``score_it``, ``edits_right``/``edits_wrong`` count the word edits judged
+    against the reference; ``edits_out`` writes each of them as a JSON line.
+    """
     lists = read_lists(refs)[:limit]
     inputs = read_hyps(hyps)
     fixed, seconds = correct_all(lists, inputs, system=system, min_score=min_score)
@@ -116,6 +137,11 @@ def run(
     if score_it:  # the references are read only now, after all correction is done
         summary["input"] = score(refs, {u: inputs[u] for u in fixed}).to_dict()
         summary["output"] = score(refs, fixed).to_dict()
+        edits = judge_edits(refs, inputs, fixed)
+        summary["edits_right"] = sum(e["right"] for e in edits)
+        summary["edits_wrong"] = len(edits) - summary["edits_right"]
+        if edits_out:
+            Path(edits_out).write_text("".join(json.dumps(e) + "\n" for e in edits), "utf-8")
     return summary
 
 
@@ -128,10 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--min-score", type=float, default=None, help="decision threshold (0-1)")
     p.add_argument("--system", default="respell", choices=sorted(peers.SYSTEMS))
     p.add_argument("--limit", type=int, default=None, help="only the first N utterances")
+    p.add_argument("--edits", default=None, metavar="FILE.jsonl",
+                   help="with --score: write every edit and whether it was right")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON line")
     a = p.parse_args(argv)
     s = run(a.refs, a.hyps, out=a.out, system=a.system, min_score=a.min_score,
-            score_it=a.score, limit=a.limit)
+            score_it=a.score, limit=a.limit, edits_out=a.edits)
     if a.json:
         print(json.dumps(s))
         return 0
@@ -142,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in ("input", "output"):
             r = s[name]
             print(f"{name:6s} WER {r['WER']:.2f}  U-WER {r['U-WER']:.2f}  B-WER {r['B-WER']:.2f}")
+        print(f"edits  {s['edits_right']} right, {s['edits_wrong']} wrong")
     return 0
 
 
