@@ -24,6 +24,7 @@ examples:
 
 
 def add_parser(subparsers) -> None:
+    from ..correct import DEFAULT_MIN_SCORE
     from ..formats import FORMATS
 
     p = subparsers.add_parser(
@@ -46,11 +47,12 @@ def add_parser(subparsers) -> None:
                    help="write the changes to FILE.json (for 'respell apply'), .csv or .html")
     p.add_argument("--diff", action="store_true", help="show the changes; write no transcript")
     p.add_argument("--min-score", type=float, metavar="X",
-                   help="only make changes scoring at least X (0-1; default %(default)s)")
+                   help=f"only make changes scoring at least X (0-1; default {DEFAULT_MIN_SCORE})")
     p.add_argument("--format", choices=sorted(FORMATS), help="input format (default: detect)")
     p.add_argument("-i", "--interactive", action="store_true",
                    help="review each change (y/n/edit/accept above a score/quit)")
-    p.add_argument("--in-place", action="store_true", help="rewrite the input files (atomically)")
+    p.add_argument("--in-place", action="store_true",
+                   help="rewrite the input files (atomically; files without changes are left alone)")
     p.add_argument("--backup", metavar="SUFFIX", help="with --in-place, keep the old file as FILE+SUFFIX")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the --diff and review output (default: auto)")
