@@ -42,7 +42,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # peers.py beside this
 
 import peers
 
-from respell.evaluate import EntityScores, Mention, normalize, score_mentions
+from respell.evaluate import (
+    EntityScores,
+    Mention,
+    edit_labels,
+    edits_between,
+    normalize,
+    score_mentions,
+)
 from respell.lexicon import Entity
 
 #: entity classes of Earnings-21 that count as named entities (as e21.py)
@@ -181,19 +188,33 @@ def run(
         "max_call_seconds": round(max(seconds.values()), 2),
     }
     if score_it:  # references are read only now, after all correction is done
-        summary.update(score(data, out, ids))
+        summary.update(score(data, out, ids, vendor=vendor))
     return summary
 
 
-def score(data: Path, hyp_dir: Path, ids: list[str]) -> dict:
-    """WER, NE-WER, per-class WER and mention recall of HYP_DIR/<id>.txt, as e21.py scores."""
+def score(data: Path, hyp_dir: Path, ids: list[str], *, vendor: str | None = None) -> dict:
+    """WER, NE-WER, per-class WER and mention recall of HYP_DIR/<id>.txt, as e21.py scores.
+
+    With ``vendor``, also how many word edits from the vendor's text were right.
+    """
     total = None
+    right = wrong = 0
     for fid in ids:
         ref, mentions = reference(data, fid)
         hyp = normalize((hyp_dir / f"{fid}.txt").read_text("utf-8"))
         s = score_mentions(ref, hyp, mentions)
         total = s if total is None else total + s
-    return figures(total)
+        if vendor:
+            src = normalize(vendor_text(data, fid, vendor))
+            if src != hyp:
+                edits = edits_between(src, hyp)
+                labels = edit_labels(src, ref, edits)
+                right += sum(labels)
+                wrong += len(labels) - sum(labels)
+    out = figures(total)
+    if vendor:
+        out.update(edits_right=right, edits_wrong=wrong)
+    return out
 
 
 def figures(s: EntityScores) -> dict:
@@ -229,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"WER {s['WER']:.2f}  NE-WER {s['NE-WER']:.2f}  mention recall "
           f"{s['mention_recall']:.2f}  ({s['ne_tokens']} entity tokens)")
     print("  ".join(f"{c} {s[c]:.2f}" for c in REPORTED if c in s))
+    print(f"edits {s['edits_right']} right, {s['edits_wrong']} wrong")
     return 0
 
 
