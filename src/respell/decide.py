@@ -30,6 +30,8 @@ def transform(f: dict) -> dict:
         "csim": f["csim"],
         "margin": max(-0.5, min(0.5, f["margin"])),
         "rank0": float(f["rank"] == 0),
+        "trim_gain": max(-0.3, min(0.3, f["trim_gain"])),
+        "edge_zipf": f["edge_zipf"],
         "span_zipf_max": f["span_zipf_max"],
         "span_zipf_mean": f["span_zipf_mean"],
         "span_zipf_min": f["span_zipf_min"],

@@ -13,7 +13,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import EntityListError
@@ -36,6 +36,7 @@ _NOT_PERSON_WORDS = frozenset(
     new san santa los las parliament senate congress court assembly union league
     federation prize award festival museum church mosque temple airport station""".split()
 )
+_HAS_ALNUM = re.compile(r"[^\W_]")
 _NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*$")
 
 
@@ -135,11 +136,11 @@ def _merge(entities: Iterable[Entity]) -> list[Entity]:
     merged: dict[str, Entity] = {}
     for ent in entities:
         text = " ".join(ent.text.split())
-        if not text or not any(ch.isalnum() for ch in text):
+        if not _HAS_ALNUM.search(text):
             continue
         old = merged.get(text)
         if old is None:
-            merged[text] = Entity(text, ent.label, ent.aliases, ent.sounds_like, ent.count)
+            merged[text] = ent if text == ent.text else replace(ent, text=text)
         else:
             merged[text] = Entity(
                 text,
@@ -165,24 +166,21 @@ def looks_like_person(ent: Entity) -> bool:
 
 def _derive_variants(entities: Iterable[Entity]) -> Iterator[Variant]:
     seen: set[tuple[str, str]] = set()
-
-    def variant(text: str, heard: str, index: int, kind: str) -> Iterator[Variant]:
-        key = (text, heard.lower())
-        if heard.strip() and key not in seen:
-            seen.add(key)
-            yield Variant(text, heard, index, kind)
-
     for i, ent in enumerate(entities):
-        yield from variant(ent.text, ent.text, i, "canonical")
-        for alias in ent.aliases:
-            yield from variant(alias, alias, i, "alias")
-        if looks_like_person(ent):
-            surname = ent.text.split()[-1]
+        forms = [(ent.text, ent.text, "canonical")]
+        forms.extend((alias, alias, "alias") for alias in ent.aliases)
+        if " " in ent.text and looks_like_person(ent):
+            words = ent.text.split()
+            surname = words[-1]
             if surname.rstrip(".").lower() in ("jr", "sr", "ii", "iii", "iv"):
-                surname = ent.text.split()[-2].rstrip(",")
-            yield from variant(surname, surname, i, "surname")
-        for heard in ent.sounds_like:
-            yield from variant(ent.text, heard, i, "sounds_like")
+                surname = words[-2].rstrip(",")
+            forms.append((surname, surname, "surname"))
+        forms.extend((ent.text, heard, "sounds_like") for heard in ent.sounds_like)
+        for text, heard, kind in forms:
+            key = (text, heard.lower())
+            if key not in seen and heard.strip():
+                seen.add(key)
+                yield Variant(text, heard, i, kind)
 
 
 # -- files ----------------------------------------------------------------------------------

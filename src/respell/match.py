@@ -81,22 +81,15 @@ class LexiconIndex:
         self.max_words = 1
         blocks: dict[str, list[int]] = defaultdict(list)
         for variant in lexicon.variants:
-            words = tuple(w for w in (t.text for t in tokenize(variant.heard)))
-            if not words:
+            compiled = _compile(variant.heard)
+            if compiled is None:
                 continue
-            stem_words = words[:-1] + (_POSSESSIVE.sub("", words[-1]),)
-            codes = phonetics.phonemes(" ".join(stem_words))
-            if not codes:
-                continue
-            entry = _Entry(
-                variant, words, codes, phonetics.reduce(codes), _norm_letters(variant.heard),
-                sum(zipf(w.lower()) for w in words) / len(words),
-            )
+            words, codes, reduced, letters, mean_zipf, keys = compiled
             idx = len(self.entries)
-            self.entries.append(entry)
-            self.exact[" ".join(w.lower() for w in words)].append(idx)
+            self.entries.append(_Entry(variant, words, codes, reduced, letters, mean_zipf))
+            self.exact[" ".join(words).lower()].append(idx)
             self.max_words = max(self.max_words, len(words))
-            for key in _keys(phonetics.consonant_skeleton(codes)):
+            for key in keys:
                 blocks[key].append(idx)
         self.blocks = {k: np.array(v, dtype=np.int32) for k, v in blocks.items()}
         self.reduced = [e.reduced for e in self.entries]
@@ -104,6 +97,21 @@ class LexiconIndex:
 
 
 _KEY_CLASS = str.maketrans({"R": "L", "W": "L", "Y": "L", "M": "N", "F": "P", "H": "T", "C": "S"})
+
+
+@lru_cache(maxsize=500_000)
+def _compile(heard: str):
+    """Everything matching needs about one spoken form; cached across lexicons."""
+    words = tuple(t.text for t in tokenize(heard))
+    if not words:
+        return None
+    stem_words = words[:-1] + (_POSSESSIVE.sub("", words[-1]),)
+    codes = phonetics.phonemes(" ".join(stem_words))
+    if not codes:
+        return None
+    mean_zipf = sum(zipf(w.lower()) for w in words) / len(words)
+    keys = tuple(_keys(phonetics.consonant_skeleton(codes)))
+    return words, codes, phonetics.reduce(codes), _norm_letters(heard), mean_zipf, keys
 
 
 def _keys(skeleton: str) -> set[str]:
@@ -158,7 +166,8 @@ def find_candidates(
     lower = [t.text.lower() for t in tokens]
     max_len = min(max_span_words, index.max_words + 2)
 
-    # Spans that are themselves a listed name (any case) are never respelled as another one.
+    # Words inside a listed name already present (any case) are never respelled, nor
+    # absorbed into a longer correction ("the European Parliament", "Energy" + "Agency").
     protected: set[tuple[int, int]] = set()
     spans: list[tuple[int, int, str]] = []
     for i in range(len(tokens)):
@@ -171,6 +180,11 @@ def find_candidates(
             codes = "".join(word_codes[i:j])
             if codes:
                 spans.append((i, j, codes))
+
+    covering: list[list[tuple[int, int]]] = [[] for _ in tokens]
+    for span in protected:
+        for k in range(*span):
+            covering[k].append(span)
 
     # Group span queries by blocking key, compare each group with its block in one cdist call.
     by_key: dict[str, list[int]] = defaultdict(list)
@@ -201,7 +215,7 @@ def find_candidates(
         scored = []
         for e, rsim in best:
             entry = index.entries[e]
-            if (i, j) in protected and span_letters != entry.letters:
+            if not _respects_protected(i, j, entry, covering, lower, span_letters):
                 continue
             if span_text == entry.variant.heard or (
                 span_text == entry.variant.text and entry.variant.kind != "sounds_like"
@@ -218,15 +232,23 @@ def find_candidates(
             span_words = lower[i:j]
             zipfs = [zipf(w) for w in span_words]
             csim = fuzz.ratio(span_letters, entry.letters) / 100.0
+            trim = 0.0
+            if j - i >= 2:  # would the span do as well without its first or last word?
+                trim = max(
+                    phonetics.phoneme_similarity("".join(word_codes[i + 1:j]), entry.codes),
+                    phonetics.phoneme_similarity("".join(word_codes[i:j - 1]), entry.codes),
+                ) - psim
             out.append(Candidate(i, j, e, {
                 "psim": psim,
                 "rsim": rsim,
                 "csim": csim,
                 "margin": psim - runner,
                 "rank": rank,
+                "trim_gain": trim,
                 "span_zipf_max": max(zipfs),
                 "span_zipf_mean": sum(zipfs) / len(zipfs),
                 "span_zipf_min": min(zipfs),
+                "edge_zipf": max(zipfs[0], zipfs[-1]) if j - i >= 2 else 0.0,
                 "ent_zipf": entry.zipf,
                 "n_span": j - i,
                 "n_ent": len(entry.words),
@@ -240,6 +262,27 @@ def find_candidates(
                 "ent_capital": float(entry.variant.text[:1].isupper()),
             }))
     return out
+
+
+def _respects_protected(i, j, entry, covering, lower, span_letters) -> bool:
+    """A candidate may touch a listed name already present only to extend it.
+
+    "Cassim Soleimani" -> "Qassem Soleimani" may cover the surname "Soleimani";
+    "the European Parliament" may not swallow "European Parliament".
+    """
+    ent_words = [w.lower() for w in entry.words]
+    for k in range(i, j):
+        for pi, pj in covering[k]:
+            if (pi, pj) == (i, j):
+                if span_letters != entry.letters:
+                    return False
+                continue
+            inner = lower[pi:pj]
+            if not (i <= pi and pj <= j and len(ent_words) > len(inner)):
+                return False
+            if not any(ent_words[s:s + len(inner)] == inner for s in range(len(ent_words))):
+                return False
+    return True
 
 
 def sigmoid(x: float) -> float:
