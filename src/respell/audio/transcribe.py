@@ -272,20 +272,24 @@ def filter_segments(
     """Split ``segments`` into (kept, dropped hallucinations).
 
     Dropped: Whisper's own silence rule (no-speech probability above the threshold
-    and average log-probability below it), repetition loops (compression ratio), and
+    and average log-probability below it; here also when the first word's probability
+    is below 0.1 or the unprompted pass heard nothing there), repetition loops
+    (compression ratio), and
     prompt echoes: segments that read like the prompt and either overlap nothing the
     unprompted pass ``heard`` or look unsure (no-speech > 0.3 or log-probability < -0.8).
     """
     kept, dropped = [], []
     for s in segments:
-        silent = (
-            s.no_speech_prob > options.no_speech_threshold
-            and s.avg_logprob < options.logprob_threshold
+        unheard = heard is not None and not any(a < s.end and s.start < b for a, b in heard)
+        first_word = min((w.probability for w in s.words[:1]), default=1.0)
+        # Whisper's rule, plus its "Thank you." on silence: a window it thinks is silent
+        # whose first word it barely believes, or that the unprompted pass heard nothing in
+        silent = s.no_speech_prob > options.no_speech_threshold and (
+            s.avg_logprob < options.logprob_threshold or first_word < 0.1 or unheard
         )
         loop = s.compression_ratio > options.compression_ratio_threshold
         echo = False
         if prompt and is_echo(s.text, prompt):
-            unheard = heard is not None and not any(a < s.end and s.start < b for a, b in heard)
             echo = unheard or s.no_speech_prob > 0.3 or s.avg_logprob < -0.8
         if silent or loop or echo or not s.text.strip():
             if s.text.strip():
