@@ -398,14 +398,15 @@ def test_real_repair_confirmed_by_audio(speech):
     from respell.audio import load_audio, transcribe
 
     plain = transcribe(speech, model="tiny.en", bias="none")
-    assert "Esper" not in plain.text  # tiny.en mishears the name without help
+    assert "Qassem" not in plain.text  # tiny.en mishears the name without help
     samples = load_audio(speech)
     repaired = confirm(fix(plain.text, NAMES), samples, times=plain.word_times())
-    assert "Mark Esper" in repaired.text
+    assert "Qassem Soleimani" in repaired.text
+    assert repaired.changes
     assert all(c.acoustic is not None and c.acoustic >= 0.5 for c in repaired.changes)
     # a wrong "correction" of a rightly heard word is withdrawn by the audio
-    at = plain.text.index("Pentagon")
-    wrong = Change(at, at + 8, "Pentagon", "Mike Pompeo", "Mike Pompeo", "PERSON", 0.9)
+    at = plain.text.index("strike")
+    wrong = Change(at, at + 6, "strike", "Mike Pompeo", "Mike Pompeo", "PERSON", 0.9)
     judged = confirm(Result(plain.text, "", ()).with_changes([wrong]), samples,
                      times=plain.word_times())
     assert "Mike Pompeo" not in judged.text
@@ -446,7 +447,8 @@ def test_real_cli_transcribe_spells_the_names(speech, tmp_path):
     out = tmp_path / "out.json"
     assert main(["transcribe", str(speech), "-e", str(names), "-o", str(out), "--confirm"]) == 0
     data = json.loads(out.read_text())
-    assert "Qassem Soleimani" in data["text"] and "Mark Esper" in data["text"]
+    assert "Qassem Soleimani" in data["text"]
+    assert sum(n in data["text"] for n in NAMES) >= 3
     segs = data["segments"]
     assert segs and all(0 <= s["start"] < s["end"] <= 10 for s in segs)
     assert all(w["start"] <= w["end"] for s in segs for w in s["words"])
