@@ -208,7 +208,8 @@ def _change(source, original, replacement, score, at=0):
     return Change(start, start + len(original), original, replacement, replacement, None, score)
 
 
-def test_confirm_keeps_supported_rejects_unsupported_promotes_clear(monkeypatch):
+@pytest.mark.parametrize("granularity", ["word", "cue"])
+def test_confirm_keeps_supported_rejects_unsupported_promotes_clear(monkeypatch, granularity):
     mod = importlib.import_module("respell.audio.confirm")
 
     source = "general sola money died near bay loop and pen tagon staff wept"
@@ -221,7 +222,10 @@ def test_confirm_keeps_supported_rejects_unsupported_promotes_clear(monkeypatch)
     fake = FakeBackend(liked=["Soleimani", "Pentagon"], disliked=["Beirut"])
     monkeypatch.setattr(mod, "load_backend", lambda *a, **k: fake)
     words = [(m, i * 0.5, i * 0.5 + 0.4) for i, m in enumerate(source.split())]
-    out = confirm(result, np.zeros(RATE * 8, dtype=np.float32), times=align_words(source, words))
+    times = align_words(source, words)
+    if granularity == "cue":  # one timed stretch for the whole text, as an SRT cue gives
+        times = [(0, len(source), 0.0, 5.9)]
+    out = confirm(result, np.zeros(RATE * 8, dtype=np.float32), times=times)
     assert out.text == "general Soleimani died near bay loop and Pentagon staff wept"
     by_repl = {c.replacement: c for c in out.changes + out.candidates}
     assert by_repl["Soleimani"].acoustic > 0.9 and "audio supports" in by_repl["Soleimani"].reason
@@ -285,9 +289,11 @@ def _tiny_whisper_as_ct2(tmp_path, dtype=np.float16):
 
     torch.manual_seed(0)
     dims = ModelDimensions(n_mels=80, n_audio_ctx=24, n_audio_state=16, n_audio_head=2,
-                           n_audio_layer=2, n_vocab=51864, n_text_ctx=12, n_text_state=16,
+                           n_audio_layer=2, n_vocab=51864, n_text_ctx=24, n_text_state=16,
                            n_text_head=2, n_text_layer=2)
     model = Whisper(dims)
+    with torch.no_grad():  # openai-whisper leaves it uninitialized (torch.empty)
+        model.decoder.positional_embedding.normal_(0, 0.02)
     sd = {k: v.detach().numpy() for k, v in model.state_dict().items()}
     tid = {np.float16: 4, np.float32: 0, np.int8: 1}[dtype]
     var = {}
@@ -333,6 +339,22 @@ def test_ct2_to_whisper_round_trip(tmp_path):
     mel = torch.randn(1, 80, 48)
     tokens = torch.tensor([[50257, 50362, 383, 5587]])
     assert torch.allclose(model.eval()(mel, tokens), back.eval()(mel, tokens), atol=0.05)
+
+
+def test_openai_whisper_backend_scores_converted_weights(tmp_path, monkeypatch):
+    from respell.audio.models import OpenAIWhisperBackend
+
+    monkeypatch.setenv("RESPELL_CACHE_DIR", str(tmp_path / "cache"))
+    _, folder = _tiny_whisper_as_ct2(tmp_path)
+    backend = OpenAIWhisperBackend(str(folder), device="cpu")
+    assert backend.model.alignment_heads.to_dense()[1, 0]
+    audio = np.random.default_rng(0).normal(0, 0.1, RATE).astype(np.float32)
+    texts = ["Soleimani", "so many people came", "Beirut"]
+    together = backend.score(audio, texts, prompt="Qassem Soleimani, Beirut")
+    alone = [backend.score(audio, [t], prompt="Qassem Soleimani, Beirut")[0] for t in texts]
+    assert np.allclose(together, alone, atol=1e-3)  # padding never leaks into a score
+    assert all(np.isfinite(x) and x < 0 for x in together)
+    assert list((tmp_path / "cache").glob("whisper-*.pt"))  # converted once, cached
 
 
 def test_ct2_quantized_weights_refused(tmp_path):
@@ -479,3 +501,20 @@ def test_cli_transcribe_bad_input(argv, message, tmp_path, capsys):
     assert err.startswith("respell: error:") and message in err
     assert len(err.strip().splitlines()) == 1
     assert not list(tmp_path.glob("o.*"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("RESPELL_SLOW_TESTS"), reason="set RESPELL_SLOW_TESTS=1")
+def test_real_backends_agree_on_which_reading_the_audio_supports(speech):
+    from respell.audio import load_audio, load_backend
+
+    samples = load_audio(speech)
+    right = SENTENCE
+    wrong = SENTENCE.replace("Qassem Soleimani", "Cassam so many").replace("Baghdad", "big dad")
+    prompt = "Qassem Soleimani, Baghdad, Mark Esper"
+    deltas = []
+    for name in ("faster-whisper", "openai-whisper"):
+        s_right, s_wrong = load_backend("tiny.en", name).score(samples, [right, wrong],
+                                                                prompt=prompt)
+        deltas.append(s_right - s_wrong)
+    assert all(d > 2 for d in deltas), deltas

@@ -181,12 +181,9 @@ class FasterWhisperBackend:
                 prompt=prompt or "",
             )
 
-    def _prefix(self, prompt: str | None) -> list[int]:
+    def _prefix(self, prompt: str | None, longest: int) -> list[int]:
         tok = self.tokenizer
-        prefix = []
-        if prompt:
-            prefix = [tok.sot_prev] + tok.encode(" " + prompt.strip())[-MAX_PROMPT_TOKENS:]
-        return prefix + list(tok.sot_sequence) + [tok.no_timestamps]
+        return _prefix(tok, prompt, room=448 - longest)
 
     def score(self, audio: np.ndarray, texts: Sequence[str], *, prompt: str | None = None):
         """Teacher-forced log-probability of each text given ``audio`` (≤ 30 s)."""
@@ -205,12 +202,27 @@ class FasterWhisperBackend:
             np.ascontiguousarray(np.repeat(encoded, len(texts), axis=0))
         )
         results = self.model.model.align(
-            batch, self._prefix(prompt), tokens, [max(frames // 2, 1)] * len(texts)
+            batch,
+            self._prefix(prompt, max(len(t) for t in tokens)),
+            tokens,
+            [max(frames // 2, 1)] * len(texts),
         )
         return [
             float(np.log(np.maximum(np.asarray(r.text_token_probs, dtype=np.float64), 1e-12)).sum())
             for r in results
         ]
+
+
+def _prefix(tok, prompt: str | None, *, room: int) -> list[int]:
+    """Decoder prefix: the prompt (cut from the left to fit ``room`` tokens with the
+    start sequence) then the start sequence without timestamps."""
+    start = list(tok.sot_sequence) + [tok.no_timestamps]
+    keep = min(MAX_PROMPT_TOKENS, room - len(start) - 1)
+    if room < len(start):
+        raise OptionError(f"text to score is longer than Whisper's {room} free tokens")
+    if not prompt or keep <= 0:
+        return start
+    return [tok.sot_prev] + tok.encode(" " + prompt.strip())[-keep:] + start
 
 
 class OpenAIWhisperBackend:
@@ -317,11 +329,9 @@ class OpenAIWhisperBackend:
         import whisper
 
         tok = self.tokenizer
-        prefix = []
-        if prompt:
-            prefix = [tok.sot_prev] + tok.encode(" " + prompt.strip())[-MAX_PROMPT_TOKENS:]
-        prefix += list(tok.sot_sequence) + [tok.no_timestamps]
         seqs = [tok.encode(" " + t.strip()) for t in texts]
+        room = self.model.dims.n_text_ctx - max(len(q) for q in seqs)
+        prefix = _prefix(tok, prompt, room=room)
         width = len(prefix) + max(len(s) for s in seqs)
         tokens = torch.full((len(seqs), width), tok.eot, dtype=torch.long)
         for i, s in enumerate(seqs):
@@ -329,7 +339,7 @@ class OpenAIWhisperBackend:
         mel = whisper.log_mel_spectrogram(
             whisper.pad_or_trim(torch.from_numpy(np.ascontiguousarray(audio))),
             self.model.dims.n_mels,
-        ).to(self.device)
+        )[:, : 2 * self.model.dims.n_audio_ctx].to(self.device)
         with torch.no_grad():
             features = self.model.embed_audio(mel[None].to(next(self.model.parameters()).dtype))
             logits = self.model.logits(
