@@ -254,8 +254,12 @@ def test_span_aligner_rejects_spans_outside_the_words():
     [
         ((6, 8, "Beirut"), True),
         ((6, 8, "Beirut,"), True),  # punctuation and case do not matter
-        ((7, 8, "Beirut"), False),  # leaves "bay" behind
-        ((2, 4, "Liz Sly"), True),  # already right: a no-op edit is right
+        ((7, 8, "Beirut"), True),  # "bay" stays wrong, but Beirut is now right
+        ((6, 8, "Beirut loop"), False),  # writes a word the reference does not have there
+        ((6, 8, "the Beirut"), False),  # "the" lines up with nothing: not fewer errors
+        ((2, 4, "Liz Sly"), True),  # case only, and already right
+        ((4, 5, "on"), False),  # case only, and wrong
+        ((5, 6, ""), True),  # deleting an inserted word
         ((2, 3, "Lisa"), False),
         ((4, 6, "in"), True),
     ],

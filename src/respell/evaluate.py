@@ -156,6 +156,8 @@ def align(
 
 # A run of errors larger than this (words x words) keeps its plain alignment.
 _MAX_RUN_CELLS = 40_000
+# Words of context either side of an edit when judging it.
+_CONTEXT = 10
 
 
 def _by_spelling(ref: Sequence[str], hyp: Sequence[str], ops: list[AlignOp]) -> list[AlignOp]:
@@ -620,8 +622,8 @@ def entity_scores(
     """WER, entity-token WER, mention recall and, given the ``original`` (uncorrected)
     transcript, how many of the edits from ``original`` to ``hypothesis`` were right.
 
-    An edit is right when its words equal the reference words aligned to the
-    original words it replaced (see :func:`edit_labels`).
+    An edit is right when the words it writes line up with the same reference
+    words and it leaves fewer errors (see :func:`edit_labels`).
 
     >>> s = entity_scores("Liz Sly in Beirut", "Liz Sly on Beirut", ["Beirut"],
     ...                   original="Liz sly on the bay loop")
@@ -726,41 +728,65 @@ def edit_labels(
     ref_words: Sequence[str],
     edits: Iterable[tuple[int, int, str | Sequence[str]]],
 ) -> list[bool]:
-    """For each edit ``(i, j, replacement)`` of the hypothesis words, whether it is right:
-    the normalized replacement equals the reference words aligned with ``[i, j)``.
+    """For each edit ``(i, j, replacement)`` of the hypothesis words, whether it is right.
 
-    For training a decision model on candidate edits: hypothesis words must be
-    normalized as the reference is (see :func:`normalize`).
+    An edit is right when, once it is made, every word it writes lines up with the
+    same reference word and the text has fewer word errors than before (an edit
+    that changes only case or punctuation is right when its words were already
+    right). Alignments are local (the edit and ten words either side, against the
+    reference words aligned with them), so labelling many candidate edits of a long
+    transcript stays cheap. Use it to label candidate edits for training a decision
+    model; hypothesis words must be normalized as the reference is (:func:`normalize`).
+
+    Judging by the words written rather than by fixed span boundaries keeps the
+    answer independent of how an alignment splits a run of errors: "cross wells"
+    -> "cresswells" is right against "... some cresswells there" whichever of the
+    neighbouring wrong words the aligner pairs with which.
 
     >>> hyp = "we met liz sly on the bay loop".split()
-    >>> edit_labels(hyp, "we met liz sly in beirut".split(), [(6, 8, "Beirut"), (2, 3, "Lisa")])
-    [True, False]
+    >>> ref = "we met liz sly in beirut".split()
+    >>> edit_labels(hyp, ref, [(6, 8, "Beirut"), (2, 3, "Lisa"), (4, 5, "in"), (2, 4, "Liz Sly")])
+    [True, False, True, True]
     """
     aligner = SpanAligner(hyp_words, ref_words)
-    return [aligner.ref_words(i, j) == normalize(rep) for i, j, rep in edits]
+    hyp, ref, n = aligner.hyp_words, aligner.ref, len(aligner.hyp_words)
+    out = []
+    for i, j, rep in edits:
+        new = normalize(rep)
+        a, b = max(0, i - _CONTEXT), min(n, j + _CONTEXT)
+        lo, hi = aligner.ref_span(a, b)
+        window_ref = ref[lo:hi]
+        before = hyp[a:b]
+        after = hyp[a:i] + new + hyp[j:b]
+        ops = align(window_ref, after)
+        written = range(i - a, i - a + len(new))
+        lined_up = all(o.op == MATCH for o in ops if o.hyp is not None and o.hyp in written)
+        if new == hyp[i:j]:
+            out.append(lined_up)
+        else:
+            errors = sum(o.op != MATCH for o in ops)
+            out.append(lined_up and errors < sum(o.op != MATCH for o in align(window_ref, before)))
+    return out
 
 
 def judge_changes(source: str, changes: Iterable[object], reference: str) -> list[bool]:
     """Whether each change (:class:`~respell.correct.Change`, character offsets into
-    ``source``) is right against the ``reference`` text.
+    ``source``) is right against the ``reference`` text, as :func:`edit_labels` judges.
 
-    The words the change touches are rewritten with it (keeping any part of a
-    touched word outside the change, such as a possessive) and compared with the
-    reference words aligned with them.
+    The words a change touches are rewritten with it, keeping any part of a touched
+    word outside the change (such as a possessive).
     """
     from bisect import bisect_left, bisect_right
 
     tokens = tokenize(source)
     ends = [t.end for t in tokens]
     starts = [t.start for t in tokens]
-    aligner = SpanAligner([t.text for t in tokens], normalize(reference))
-    out = []
+    edits = []
     for ch in changes:
         i = bisect_right(ends, ch.start)  # first word ending after the change starts
         j = max(i, bisect_left(starts, max(ch.end, ch.start + 1)))  # words starting inside it
-        lo = tokens[i].start if i < len(tokens) and i < j else ch.start
-        hi = tokens[j - 1].end if j > i else ch.end
+        lo = tokens[i].start if i < j else ch.start
+        hi = tokens[j - 1].end if i < j else ch.end
         lo, hi = min(lo, ch.start), max(hi, ch.end)
-        new = source[lo:ch.start] + ch.replacement + source[ch.end:hi]
-        out.append(aligner.ref_words(i, j) == normalize(new))
-    return out
+        edits.append((i, j, source[lo:ch.start] + ch.replacement + source[ch.end:hi]))
+    return edit_labels([t.text for t in tokens], normalize(reference), edits)
