@@ -231,11 +231,17 @@ def _split_long(para: str, size: int) -> list[str]:
     out: list[str] = []
     current = ""
     for sentence in re.split(r"(?<=[.!?])\s+|\n", para):
-        while len(sentence) > size:  # no sentence end: cut at the last space before size
-            cut = sentence.rfind(" ", 0, size)
-            cut = cut if cut > 0 else size
-            out.append(sentence[:cut])
+        sentence = sentence.strip()
+        while len(sentence) > size:  # no sentence end: cut at the last space within size
+            cut = sentence.rfind(" ", 0, size + 1)
+            cut = cut if cut > 0 else size  # one "word" longer than size: no name, cut it
+            if current:
+                out.append(current)
+                current = ""
+            out.append(sentence[:cut].rstrip())
             sentence = sentence[cut:].lstrip()
+        if not sentence:
+            continue
         if current and len(current) + len(sentence) + 1 > size:
             out.append(current)
             current = ""
@@ -269,7 +275,7 @@ def normalize_name(text: str) -> str:
             name = name[4:]
         if name.endswith(".") and not _ABBREVIATION.fullmatch(name.rsplit(" ", 1)[-1]):
             name = name[:-1]
-    if sum(ch.isalpha() for ch in name) < 2:
+    if name.lower() == "the" or sum(ch.isalpha() for ch in name) < 2:
         return ""
     return name
 
