@@ -30,6 +30,9 @@ def transform(f: dict) -> dict:
         "csim": f["csim"],
         "margin": max(-0.5, min(0.5, f["margin"])),
         "rank0": float(f["rank"] == 0),
+        "log_lexicon": math.log10(max(1, f.get("lexicon_size", 100))),
+        "psim_x_loglex": psim * math.log10(max(1, f.get("lexicon_size", 100))),
+        "rsim": f["rsim"],
         "trim_gain": max(-0.3, min(0.3, f["trim_gain"])),
         "edge_zipf": f["edge_zipf"],
         "span_zipf_max": f["span_zipf_max"],
@@ -58,7 +61,8 @@ def score_candidates(features: Sequence[dict]) -> list[float]:
         return []
     model = load_model()
     names, weights, bias = model["features"], model["weights"], model["bias"]
-    mean, scale = model["mean"], model["scale"]
+    mean = model["mean"]
+    scale = [s if s > 1e-6 else 1.0 for s in model["scale"]]  # a constant feature
     out = []
     for f in features:
         x = transform(f)

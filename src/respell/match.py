@@ -258,6 +258,7 @@ def find_candidates(
                 "sounds_like": float(entry.variant.kind == "sounds_like"),
                 "surname": float(entry.variant.kind == "surname"),
                 "has_case": float(has_case),
+                "lexicon_size": len(index.entries),
                 "span_capital": float(tokens[i].text[:1].isupper()),
                 "ent_capital": float(entry.variant.text[:1].isupper()),
             }))
