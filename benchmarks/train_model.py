@@ -173,7 +173,8 @@ def fit(data, out):
         ws.append(np.full(len(y), 1.0 / max(1, len(y))))
     X, y, w = np.vstack(Xs), np.concatenate(ys), np.concatenate(ws)
     w = w / w.mean()
-    mean, scale = X.mean(0), X.std(0) + 1e-9
+    mean, scale = X.mean(0), X.std(0)
+    scale[scale < 1e-6] = 1.0  # constant in the dev data (sounds_like)
     clf = LogisticRegression(C=1.0, max_iter=2000)
     clf.fit((X - mean) / scale, y, sample_weight=w)
     for n, c in sorted(zip(names, clf.coef_[0]), key=lambda t: -abs(t[1])):

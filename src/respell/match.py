@@ -217,8 +217,8 @@ def find_candidates(
             entry = index.entries[e]
             if not _respects_protected(i, j, entry, covering, lower, span_letters):
                 continue
-            if span_text == entry.variant.heard or (
-                span_text == entry.variant.text and entry.variant.kind != "sounds_like"
+            if span_text == entry.variant.text or (
+                span_text == entry.variant.heard and entry.variant.kind != "sounds_like"
             ):
                 continue  # already right
             psim = phonetics.phoneme_similarity(codes, entry.codes)

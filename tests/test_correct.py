@@ -1,0 +1,156 @@
+"""The corrector end to end: table tests of real garbles and invariants (hypothesis)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import respell
+from respell.correct import Change, FixOptions, apply_changes, fix
+from respell.errors import OptionError
+
+# (ASR text, entity list, expected text). Garbles from real recognizers (the issue's
+# list and samples/episode.txt, spoken by piper and transcribed by Whisper tiny.en).
+REPAIRS = [
+    ("General Sola money was killed.", ["Qassem Soleimani"], "General Soleimani was killed."),
+    ("We met Liz sly in Beirut.", ["Liz Sly", "Beirut"], "We met Liz Sly in Beirut."),
+    ("the comen teachers agreed", ["commentators"], "the commentators agreed"),
+    ("zavier came home", ["Xavier"], "Xavier came home"),
+    ("said deadlift rescue, the CEO", ["Detlef Trefzger"], "said Detlef Trefzger, the CEO"),
+    ("near Big Dad Airport", ["Baghdad", "Beirut"], "near Baghdad Airport"),
+    ("the escape from Torbore in 2001", ["Tora Bora"], "the escape from Tora Bora in 2001"),
+    ("through Peshawar to Abidabad.", ["Peshawar", "Abbottabad"], "through Peshawar to Abbottabad."),
+    ("The author, Farzana Kourashi of", ["Farzana Qureshi"], "The author, Farzana Qureshi of"),
+    ("of General Cassim Soleimani, the", ["Qassem Soleimani"], "of General Qassem Soleimani, the"),
+    ("Rafael Grosi said", ["Rafael Grossi"], "Rafael Grossi said"),
+    ("to Strasburg for the", ["Strasbourg"], "to Strasbourg for the"),
+    ("Sola money's car", ["Qassem Soleimani"], "Soleimani's car"),
+]
+
+# Text that is right already, or ordinary words that only faintly resemble a name.
+UNCHANGED = [
+    ("there were so many people", ["Qassem Soleimani"]),
+    ("a sly fox in the bay", ["Liz Sly", "Beirut"]),
+    ("we located a file in the archive", ["Leocadia"]),
+    ("Qassem Soleimani was in Beirut.", ["Qassem Soleimani", "Beirut"]),
+    ("and Pakistan, a new deal with the European Parliament", ["Pakistan", "European Parliament"]),
+    ("the International Atomic Energy Agency said", ["International Atomic Energy Agency"]),
+    ("I think that is the right way to go", ["Tora Bora", "Musharraf", "Abbottabad"]),
+]
+
+
+@pytest.mark.parametrize(("garbled", "entities", "expected"), REPAIRS)
+def test_repairs(garbled, entities, expected):
+    assert fix(garbled, entities=entities).text == expected
+
+
+@pytest.mark.parametrize(("text", "entities"), UNCHANGED)
+def test_leaves_right_and_ordinary_text_alone(text, entities):
+    result = fix(text, entities=entities)
+    assert result.text == text, result.changes
+    assert result.changes == ()
+
+
+def test_change_records_offsets_scores_and_runner_up():
+    text = "General Sola money was killed near Big Dad."
+    result = fix(text, entities=["Qassem Soleimani", "Baghdad", "Beirut"])
+    assert [c.replacement for c in result.changes] == ["Soleimani", "Baghdad"]
+    for c in result.changes:
+        assert text[c.start:c.end] == c.original
+        assert 0.0 <= c.score <= 1.0
+        assert c.reason
+    assert result.changes[0].entity == "Qassem Soleimani"
+
+
+def test_min_score_moves_the_threshold():
+    text = "General Sola money was killed."
+    score = fix(text, entities=["Qassem Soleimani"]).changes[0].score
+    assert fix(text, entities=["Qassem Soleimani"], min_score=min(1.0, score + 0.01)).changes == ()
+    assert fix(text, entities=["Qassem Soleimani"], min_score=max(0.0, score - 0.01)).changes
+
+
+def test_sounds_like_maps_a_known_misrecognition():
+    entity = respell.Entity("Tora Bora", sounds_like=("Torah for a",))
+    assert fix("fled to Torah for a in 2001", entities=[entity]).text == "fled to Tora Bora in 2001"
+
+
+def test_barriers_keep_changes_inside_a_cue():
+    text = "killed near Sola\nmoney was"
+    cut = text.index("\n") + 1
+    assert fix(text, entities=["Qassem Soleimani"]).changes
+    assert fix(text, entities=["Qassem Soleimani"], barriers=[cut]).changes == ()
+
+
+def test_shouted_list_entries_are_written_in_title_case():
+    result = fix("we spoke to Goldman sacks today", entities=["GOLDMAN SACHS"])
+    assert result.text == "we spoke to Goldman Sachs today"
+
+
+def test_lexicon_is_reusable_and_indexed_once():
+    lex = respell.Lexicon.from_entries(["Qassem Soleimani", "Beirut"])
+    assert fix("Sola money", entities=lex).text == "Soleimani"
+    index = lex.__dict__["_index"]
+    fix("in the bay root", entities=lex)
+    assert lex.__dict__["_index"] is index
+
+
+def test_bad_options_are_rejected_with_the_fix():
+    with pytest.raises(OptionError, match="between 0 and 1"):
+        fix("x", entities=["y"], min_score=1.5)
+    with pytest.raises(OptionError, match="list"):
+        fix("x", entities="Soleimani")
+    with pytest.raises(OptionError):
+        FixOptions(max_span_words=0)
+
+
+def test_apply_changes_refuses_overlaps_and_stale_changes():
+    c1 = Change(0, 4, "Sola", "X", "X", None, 0.9)
+    c2 = Change(2, 6, "la m", "Y", "Y", None, 0.9)
+    with pytest.raises(OptionError, match="overlap"):
+        apply_changes("Sola money", [c1, c2])
+    with pytest.raises(OptionError, match="expects"):
+        apply_changes("Solo money", [c1])
+
+
+# -- invariants ------------------------------------------------------------------------------
+
+NAMES = ["Qassem Soleimani", "Beirut", "Tora Bora", "Musharraf", "Liz Sly", "Abbottabad", "Xavier"]
+WORDS = [
+    "sola", "money", "bay", "loop", "torah", "for", "a", "much", "harassed", "the", "so", "many",
+    "liz", "sly", "Beirut", "Xavier", "zavier", "and", "General", "Abidabad", "in", "root",
+]
+SEPS = [" ", " ", " ", ", ", ". ", "\n", "  ", " - "]
+texts = st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPS)), max_size=25).map(
+    lambda parts: "".join(w + s for w, s in parts)
+)
+SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(texts)
+def test_empty_lexicon_changes_nothing(text):
+    result = fix(text, entities=[])
+    assert result.text == text and result.changes == ()
+
+
+@SETTINGS
+@given(texts)
+def test_edits_never_overlap_and_text_outside_them_is_kept(text):
+    result = fix(text, entities=NAMES, min_score=0.2)
+    pos, rebuilt = 0, []
+    for c in result.changes:
+        assert c.start >= pos
+        assert text[c.start:c.end] == c.original
+        rebuilt.append(text[pos:c.start])
+        rebuilt.append(c.replacement)
+        pos = c.end
+    rebuilt.append(text[pos:])
+    assert "".join(rebuilt) == result.text
+
+
+@SETTINGS
+@given(texts)
+def test_correcting_twice_equals_correcting_once(text):
+    once = fix(text, entities=NAMES).text
+    assert fix(once, entities=NAMES).text == once
