@@ -13,6 +13,8 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import NamedTuple
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -58,8 +60,7 @@ class Entity:
     count: int = 1
 
 
-@dataclass(frozen=True)
-class Variant:
+class Variant(NamedTuple):
     """A form an entity may be heard as, and what to write when it is.
 
     ``kind`` is one of ``canonical``, ``alias``, ``surname``, ``sounds_like``.
@@ -125,10 +126,15 @@ def _coerce(entry: str | Entity | dict) -> Entity:
     if isinstance(entry, Entity):
         return entry
     if isinstance(entry, str):
-        return Entity(entry.strip())
+        return _entity_of(entry)
     if isinstance(entry, dict):
         return _entity_from_record(entry, where="entry")
     raise EntityListError(f"cannot use {type(entry).__name__} as an entity: give str, Entity or dict")
+
+
+@lru_cache(maxsize=300_000)
+def _entity_of(text: str) -> Entity:
+    return Entity(" ".join(text.split()))
 
 
 def _merge(entities: Iterable[Entity]) -> list[Entity]:
@@ -167,6 +173,12 @@ def looks_like_person(ent: Entity) -> bool:
 def _derive_variants(entities: Iterable[Entity]) -> Iterator[Variant]:
     seen: set[tuple[str, str]] = set()
     for i, ent in enumerate(entities):
+        if not (ent.aliases or ent.sounds_like or " " in ent.text):  # the common case, fast
+            key = (ent.text, ent.text.lower())
+            if key not in seen:
+                seen.add(key)
+                yield Variant(ent.text, ent.text, i, "canonical")
+            continue
         forms = [(ent.text, ent.text, "canonical")]
         forms.extend((alias, alias, "alias") for alias in ent.aliases)
         if " " in ent.text and looks_like_person(ent):

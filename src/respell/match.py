@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 from itertools import combinations
 
@@ -58,8 +59,7 @@ def _norm_letters(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
-@dataclass
-class _Entry:
+class _Entry(NamedTuple):
     variant: Variant
     words: tuple[str, ...]
     codes: str  # phoneme string
@@ -80,17 +80,19 @@ class LexiconIndex:
         self.exact: dict[str, list[int]] = defaultdict(list)  # normalised heard text -> entries
         self.max_words = 1
         blocks: dict[str, list[int]] = defaultdict(list)
+        entries, exact = self.entries, self.exact
         for variant in lexicon.variants:
             compiled = _compile(variant.heard)
             if compiled is None:
                 continue
-            words, codes, reduced, letters, mean_zipf, keys = compiled
-            idx = len(self.entries)
-            self.entries.append(_Entry(variant, words, codes, reduced, letters, mean_zipf))
-            self.exact[" ".join(words).lower()].append(idx)
-            self.max_words = max(self.max_words, len(words))
-            for key in keys:
-                blocks[key].append(idx)
+            words, codes, reduced, letters, mean_zipf, keys, key = compiled
+            idx = len(entries)
+            entries.append(_Entry(variant, words, codes, reduced, letters, mean_zipf))
+            exact[key].append(idx)
+            if len(words) > self.max_words:
+                self.max_words = len(words)
+            for k in keys:
+                blocks[k].append(idx)
         self.blocks = {k: np.array(v, dtype=np.int32) for k, v in blocks.items()}
         self.reduced = [e.reduced for e in self.entries]
         self.lengths = np.array([len(e.reduced) for e in self.entries], dtype=np.int32)
@@ -111,7 +113,8 @@ def _compile(heard: str):
         return None
     mean_zipf = sum(zipf(w.lower()) for w in words) / len(words)
     keys = tuple(_keys(phonetics.consonant_skeleton(codes)))
-    return words, codes, phonetics.reduce(codes), _norm_letters(heard), mean_zipf, keys
+    key = " ".join(words).lower()
+    return words, codes, phonetics.reduce(codes), _norm_letters(heard), mean_zipf, keys, key
 
 
 def _keys(skeleton: str) -> set[str]:
@@ -161,7 +164,6 @@ def find_candidates(
     """Every plausible (span, entity) pair with its features; no decision is taken here."""
     if not index.entries or not tokens:
         return []
-    has_case = any(ch.isupper() for ch in text)
     word_codes = [phonetics.phonemes(_POSSESSIVE.sub("", t.text)) for t in tokens]
     lower = [t.text.lower() for t in tokens]
     max_len = min(max_span_words, index.max_words + 2)
@@ -185,6 +187,12 @@ def find_candidates(
     for span in protected:
         for k in range(*span):
             covering[k].append(span)
+
+    # Whether the transcript is cased at all; names already present don't count, so that
+    # correcting a lower-case transcript does not make the next pass think it is cased.
+    has_case = any(
+        not covering[k] and any(ch.isupper() for ch in tok.text) for k, tok in enumerate(tokens)
+    )
 
     # Group span queries by blocking key, compare each group with its block in one cdist call.
     by_key: dict[str, list[int]] = defaultdict(list)
@@ -271,6 +279,8 @@ def _respects_protected(i, j, entry, covering, lower, span_letters) -> bool:
     "Cassim Soleimani" -> "Qassem Soleimani" may cover the surname "Soleimani";
     "the European Parliament" may not swallow "European Parliament".
     """
+    if not any(covering[k] for k in range(i, j)):
+        return True
     ent_words = [w.lower() for w in entry.words]
     for k in range(i, j):
         for pi, pj in covering[k]:

@@ -220,6 +220,7 @@ def phoneme_distance(a: str, b: str) -> float:
     return prev[-1]
 
 
+@lru_cache(maxsize=1_000_000)
 def phoneme_similarity(a: str, b: str) -> float:
     """1 - weighted distance / the cost of deleting the longer string; in [0, 1]."""
     if not a and not b:
