@@ -289,6 +289,7 @@ def test_variant_kinds_and_targets():
         ("Qassem Soleimani", "Qassem Soleimani", "canonical"),
         ("General Soleimani", "General Soleimani", "alias"),
         ("Soleimani", "Soleimani", "surname"),
+        ("Qassem", "Qassem", "given_name"),
         ("Qassem Soleimani", "Sola money", "sounds_like"),  # case-only repeat dropped
     ]
 
@@ -300,7 +301,7 @@ def test_variants_point_at_their_entity():
     for v in lex.variants:
         assert v.text in (lex.entities[v.entity].text, *lex.entities[v.entity].aliases) or (
             v.kind == "surname" and lex.entities[v.entity].text.endswith(v.text)
-        )
+        ) or (v.kind == "given_name" and lex.entities[v.entity].text.startswith(v.text))
 
 
 names = st.text(alphabet=st.characters(categories=("L", "Zs")), min_size=1, max_size=30)

@@ -233,7 +233,7 @@ def _to_change(text, tokens, index, cand, score, *, has_case) -> Change | None:
         return None  # only case would change, in a transcript that has no case
     f = cand.features
     ent = index.lexicon.entities[variant.entity]
-    how = {"canonical": "", "alias": " (alias)", "surname": " (surname)",
+    how = {"canonical": "", "alias": " (alias)", "surname": " (surname)", "given_name": " (given name)",
            "sounds_like": f" (listed as sounding like {variant.heard!r})"}[variant.kind]
     reason = (
         f"sounds like {variant.text!r}{how}: phonetic {f['psim']:.2f}, spelling {f['csim']:.2f}, "

@@ -49,6 +49,8 @@ def transform(f: dict) -> dict:
         "sounds_like": f["sounds_like"],
         "surname": f["surname"],
         "case_span_cap": f["has_case"] * f["span_capital"],
+        "case_all_cap_mid": f["has_case"] * f["span_all_capital"] * (1 - f["sentence_start"]),
+        "given_name": f["given_name"],
         "case_span_low": f["has_case"] * (1 - f["span_capital"]),
         "psim_x_zipf": psim * f["span_zipf_max"],
         "psim_x_short": psim / max(1, f["ent_phones"]),

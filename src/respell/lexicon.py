@@ -63,7 +63,7 @@ class Entity:
 class Variant(NamedTuple):
     """A form an entity may be heard as, and what to write when it is.
 
-    ``kind`` is one of ``canonical``, ``alias``, ``surname``, ``sounds_like``.
+    ``kind`` is one of ``canonical``, ``alias``, ``surname``, ``given_name``, ``sounds_like``.
     """
 
     text: str  # written in the output
@@ -187,6 +187,10 @@ def _derive_variants(entities: Iterable[Entity]) -> Iterator[Variant]:
             if surname.rstrip(".").lower() in ("jr", "sr", "ii", "iii", "iv"):
                 surname = words[-2].rstrip(",")
             forms.append((surname, surname, "surname"))
+            given = words[0]
+            # "Thanks, Rainer.": only for names the user (or NER) labelled PERSON
+            if ent.label == "PERSON" and len(given) >= 3 and given.isalpha():
+                forms.append((given, given, "given_name"))
         forms.extend((ent.text, heard, "sounds_like") for heard in ent.sounds_like)
         for text, heard, kind in forms:
             key = (text, heard.lower())

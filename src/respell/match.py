@@ -264,13 +264,22 @@ def find_candidates(
                 "span_phones": len(codes),
                 "same_letters": float(span_letters == entry.letters),
                 "sounds_like": float(entry.variant.kind == "sounds_like"),
-                "surname": float(entry.variant.kind == "surname"),
+                "surname": float(entry.variant.kind in ("surname", "given_name")),
                 "has_case": float(has_case),
                 "lexicon_size": len(index.entries),
                 "span_capital": float(tokens[i].text[:1].isupper()),
+                "span_all_capital": float(all(t.text[:1].isupper() for t in tokens[i:j])),
+                "sentence_start": float(_sentence_start(text, tokens, i)),
+                "given_name": float(entry.variant.kind == "given_name"),
                 "ent_capital": float(entry.variant.text[:1].isupper()),
             }))
     return out
+
+
+def _sentence_start(text: str, tokens: Sequence[Token], i: int) -> bool:
+    """Whether token i opens a sentence (its capital letter then says nothing)."""
+    before = text[tokens[i - 1].end:tokens[i].start] if i else ""
+    return i == 0 or any(ch in ".?!:\n" for ch in before)
 
 
 def _respects_protected(i, j, entry, covering, lower, span_letters) -> bool:
