@@ -1,8 +1,8 @@
 """respell: put the right spelling of names back into speech-recognition transcripts.
 
 >>> import respell
->>> respell.fix("We met Liz sly on the bay loop.", entities=["Liz Sly", "Beirut"]).text
-'We met Liz Sly on the Beirut.'
+>>> respell.fix("We met Liz sly near Big Dad.", entities=["Liz Sly", "Baghdad"]).text
+'We met Liz Sly near Baghdad.'
 
 Heavy parts (spaCy, Whisper) load only when used, so ``import respell`` is fast.
 """

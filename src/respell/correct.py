@@ -140,8 +140,8 @@ def fix(
     in subtitles). Returns a :class:`Result`; ``Result.candidates`` also holds
     the proposals below the threshold, for review or acoustic confirmation.
 
-    >>> fix("Liz sly on the bay loop", entities=["Liz Sly", "Beirut"]).text
-    'Liz Sly on the Beirut'
+    >>> fix("Liz sly flew to Big Dad", entities=["Liz Sly", "Baghdad"]).text
+    'Liz Sly flew to Baghdad'
     """
     if options is None:
         options = FixOptions() if min_score is None else FixOptions(min_score=min_score)
