@@ -124,7 +124,7 @@ SEPS = [" ", " ", " ", ", ", ". ", "\n", "  ", " - "]
 texts = st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPS)), max_size=25).map(
     lambda parts: "".join(w + s for w, s in parts)
 )
-SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=int(__import__("os").environ.get("RESPELL_EXAMPLES", 80)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS

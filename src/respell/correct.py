@@ -162,14 +162,16 @@ def fix(
         text, tokens, index, max_span_words=options.max_span_words, barriers=barriers
     )
     scores = score_candidates([c.features for c in cands])
-    proposals = [
-        _to_change(text, tokens, index, c, s, has_case=c.features["has_case"] > 0)
-        for c, s in zip(cands, scores)
-    ]
-    keep = [(c, p) for c, p in zip(cands, proposals) if p is not None]
+    floor = min(options.min_score, 0.1)
+    keep = []
+    for c, s in zip(cands, scores):
+        if s >= _RUNNER_UP_FLOOR:  # weaker ones can be neither changes nor runners-up
+            p = _to_change(text, tokens, index, c, s, has_case=c.features["has_case"] > 0)
+            if p is not None:
+                keep.append((c, p))
+    keep.sort(key=lambda cp: cp[1].start)
     chosen = _select(keep, options.min_score)
     changes = tuple(sorted((_with_runner_up(p, keep) for p in chosen), key=lambda c: c.start))
-    floor = min(options.min_score, 0.1)
     chosen_ids = {id(p) for p in chosen}
     others = tuple(
         sorted(
@@ -201,6 +203,9 @@ def lexicon_index(lexicon: Lexicon):
         object.__setattr__(lexicon, "_index", index)
     return index
 
+
+_RUNNER_UP_FLOOR = 0.01
+_MAX_SPAN_CHARS = 400  # no candidate span is longer: bounds the runner-up search
 
 _ACRONYM = re.compile(r"^[A-Z0-9&.\-]+$")
 
@@ -252,10 +257,17 @@ def _select(keep, min_score: float) -> list[Change]:
         t = min(max(min_score, 1e-6), 1 - 1e-6)
         return math.log(s / (1 - s)) - math.log(t / (1 - t))
 
-    items = sorted(
-        ((c.i, c.j, weight(p.score), p) for c, p in keep if p.score >= min_score),
-        key=lambda x: x[1],
-    )
+    passing = [(c, p) for c, p in keep if p.score >= min_score]
+    # A case-only fix of part of a name ("sly" -> "Sly") gives way to the full name over
+    # the same words ("loop sly" -> "Liz Sly"), as it would on a second pass.
+    full = [(c.i, c.j, p.entity) for c, p in passing if not c.features["surname"]]
+    passing = [
+        (c, p) for c, p in passing
+        if not (c.features["surname"] and c.features["same_letters"]) or not any(
+            e == p.entity and i <= c.i and c.j <= j and (i, j) != (c.i, c.j) for i, j, e in full
+        )
+    ]
+    items = sorted(((c.i, c.j, weight(p.score), p) for c, p in passing), key=lambda x: x[1])
     if not items:
         return []
     ends = [it[1] for it in items]
@@ -283,9 +295,15 @@ def _select(keep, min_score: float) -> list[Change]:
 
 
 def _with_runner_up(change: Change, keep) -> Change:
+    """The best proposal for another entity over the same words (``keep`` sorted by start)."""
+    import bisect
+
+    starts = [p.start for _, p in keep]
+    lo = bisect.bisect_left(starts, change.start - _MAX_SPAN_CHARS)
+    hi = bisect.bisect_left(starts, change.end)
     rivals = [
-        p for _, p in keep
-        if p is not change and p.entity != change.entity and p.start < change.end and change.start < p.end
+        p for _, p in keep[lo:hi]
+        if p is not change and p.entity != change.entity and change.start < p.end
     ]
     if not rivals:
         return change

@@ -117,7 +117,8 @@ def _compile(heard: str):
     return words, codes, phonetics.reduce(codes), _norm_letters(heard), mean_zipf, keys, key
 
 
-def _keys(skeleton: str) -> set[str]:
+@lru_cache(maxsize=100_000)
+def _keys(skeleton: str) -> frozenset[str]:
     """Deletion neighbourhood of the first three consonant classes: tolerant to one error.
 
     Classes are merged further here (liquids, nasals, labials...) because ASR
@@ -125,8 +126,8 @@ def _keys(skeleton: str) -> set[str]:
     """
     head = skeleton.translate(_KEY_CLASS)[:3]
     if len(head) < 2:
-        return {head}
-    return {"".join(p) for p in combinations(head, 2)}
+        return frozenset((head,))
+    return frozenset("".join(p) for p in combinations(head, 2))
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,8 @@ def find_candidates(
     *,
     max_span_words: int = 4,
     barriers: Sequence[int] = (),
-    prefilter: float = 0.55,
+    prefilter: float = 0.6,
+    min_psim: float = 0.5,
     per_span: int = 4,
 ) -> list[Candidate]:
     """Every plausible (span, entity) pair with its features; no decision is taken here."""
@@ -171,7 +173,13 @@ def find_candidates(
     # Words inside a listed name already present (any case) are never respelled, nor
     # absorbed into a longer correction ("the European Parliament", "Energy" + "Agency").
     protected: set[tuple[int, int]] = set()
+    spelled_right: set[int] = set()  # tokens of names already written exactly as listed
+    # Sound classes map phoneme by phoneme, so a span's are its words' joined.
+    word_reduced = [phonetics.reduce(c) for c in word_codes]
+    word_skeleton = [phonetics.consonant_skeleton(c) for c in word_codes]
     spans: list[tuple[int, int, str]] = []
+    reduced: list[str] = []
+    skeletons: list[str] = []
     for i in range(len(tokens)):
         for j in range(i + 1, min(len(tokens), i + max_len) + 1):
             if not span_ok(text, tokens, i, j, barriers):
@@ -179,9 +187,14 @@ def find_candidates(
             key = " ".join(lower[i:j])
             if key in index.exact:
                 protected.add((i, j))
+                span_text = text[tokens[i].start:tokens[j - 1].end]
+                if any(index.entries[e].variant.text == span_text for e in index.exact[key]):
+                    spelled_right.update(range(i, j))
             codes = "".join(word_codes[i:j])
             if codes:
                 spans.append((i, j, codes))
+                reduced.append("".join(word_reduced[i:j]))
+                skeletons.append("".join(word_skeleton[i:j])[:3])
 
     covering: list[list[tuple[int, int]]] = [[] for _ in tokens]
     for span in protected:
@@ -191,15 +204,16 @@ def find_candidates(
     # Whether the transcript is cased at all; names already present don't count, so that
     # correcting a lower-case transcript does not make the next pass think it is cased.
     has_case = any(
-        not covering[k] and any(ch.isupper() for ch in tok.text) for k, tok in enumerate(tokens)
+        k not in spelled_right and any(ch.isupper() for ch in tok.text)
+        for k, tok in enumerate(tokens)
     )
 
     # Group span queries by blocking key, compare each group with its block in one cdist call.
     by_key: dict[str, list[int]] = defaultdict(list)
-    reduced = [phonetics.reduce(c) for _, _, c in spans]
-    for q, (_, _, codes) in enumerate(spans):
-        for key in _keys(phonetics.consonant_skeleton(codes)):
-            if key in index.blocks:
+    blocks = index.blocks
+    for q, skeleton in enumerate(skeletons):
+        for key in _keys(skeleton):
+            if key in blocks:
                 by_key[key].append(q)
     pairs: dict[int, dict[int, float]] = defaultdict(dict)
     for key, queries in by_key.items():
@@ -230,7 +244,8 @@ def find_candidates(
             ):
                 continue  # already right
             psim = phonetics.phoneme_similarity(codes, entry.codes)
-            scored.append((psim, e, rsim))
+            if psim >= min_psim:
+                scored.append((psim, e, rsim))
         scored.sort(reverse=True)
         scored = scored[:per_span]
         for rank, (psim, e, rsim) in enumerate(scored):

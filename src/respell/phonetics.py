@@ -165,11 +165,13 @@ def _code_class(code: str) -> str:
     return _class_of(_code_to_symbol[code])
 
 
+@lru_cache(maxsize=300_000)
 def reduce(codes: str) -> str:
     """Broad sound classes of a phoneme string (voicing merged, vowels in 5 groups, h dropped)."""
     return "".join(_code_class(c) for c in codes)
 
 
+@lru_cache(maxsize=300_000)
 def consonant_skeleton(codes: str) -> str:
     """The consonant classes of a phoneme string, in order (used as index keys)."""
     return "".join(k for k in (_code_class(c) for c in codes) if k and k not in "IAUEYW")
