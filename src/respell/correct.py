@@ -210,6 +210,10 @@ _MAX_SPAN_CHARS = 400  # no candidate span is longer: bounds the runner-up searc
 _ACRONYM = re.compile(r"^[A-Z0-9&.\-]+$")
 
 
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
 def _display(variant_text: str, span_text: str, has_case: bool) -> str:
     """The spelling to write: the entity's, with shouted lists calmed and sentence case kept."""
     out = variant_text
@@ -234,8 +238,11 @@ def _to_change(text, tokens, index, cand, score, *, has_case) -> Change | None:
         replacement += suffix.group()
     if replacement == original:
         return None
-    if not has_case and replacement.lower() == original.lower():
-        return None  # only case would change, in a transcript that has no case
+    if _letters(replacement) == _letters(original):
+        # Only case, spacing or punctuation would change ("now" -> "now'", "any more" ->
+        # "anymore"): worth it only to capitalise a name in a cased transcript.
+        if not has_case or not any(ch.isupper() for ch in replacement):
+            return None
     f = cand.features
     ent = index.lexicon.entities[variant.entity]
     how = {"canonical": "", "alias": " (alias)", "surname": " (surname)", "given_name": " (given name)",

@@ -76,26 +76,42 @@ class LexiconIndex:
 
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
-        self.entries: list[_Entry] = []
+        variants, compiled = [], []
         self.exact: dict[str, list[int]] = defaultdict(list)  # normalised heard text -> entries
         self.max_words = 1
         blocks: dict[str, list[int]] = defaultdict(list)
-        entries, exact = self.entries, self.exact
+        exact = self.exact
         for variant in lexicon.variants:
-            compiled = _compile(variant.heard)
-            if compiled is None:
+            comp = _compile(variant.heard)
+            if comp is None:
                 continue
-            words, codes, reduced, letters, mean_zipf, keys, key = compiled
-            idx = len(entries)
-            entries.append(_Entry(variant, words, codes, reduced, letters, mean_zipf))
-            exact[key].append(idx)
-            if len(words) > self.max_words:
-                self.max_words = len(words)
-            for k in keys:
+            idx = len(variants)
+            variants.append(variant)
+            compiled.append(comp)
+            exact[comp[6]].append(idx)
+            if len(comp[0]) > self.max_words:
+                self.max_words = len(comp[0])
+            for k in comp[5]:
                 blocks[k].append(idx)
+        self.entries = _Entries(variants, compiled)
         self.blocks = {k: np.array(v, dtype=np.int32) for k, v in blocks.items()}
-        self.reduced = [e.reduced for e in self.entries]
-        self.lengths = np.array([len(e.reduced) for e in self.entries], dtype=np.int32)
+        self.reduced = [c[2] for c in compiled]
+
+
+class _Entries:
+    """The index's entries, made on access: most are never looked at in a transcript."""
+
+    __slots__ = ("_variants", "_compiled")
+
+    def __init__(self, variants: list[Variant], compiled: list[tuple]):
+        self._variants, self._compiled = variants, compiled
+
+    def __len__(self) -> int:
+        return len(self._variants)
+
+    def __getitem__(self, i: int) -> _Entry:
+        words, codes, reduced, letters, mean_zipf, _, _ = self._compiled[i]
+        return _Entry(self._variants[i], words, codes, reduced, letters, mean_zipf)
 
 
 _KEY_CLASS = str.maketrans({"R": "L", "W": "L", "Y": "L", "M": "N", "F": "P", "H": "T", "C": "S"})
