@@ -26,6 +26,7 @@ REPAIRS = [
     ("Rafael Grosi said", ["Rafael Grossi"], "Rafael Grossi said"),
     ("to Strasburg for the", ["Strasbourg"], "to Strasbourg for the"),
     ("Sola money's car", ["Qassem Soleimani"], "Soleimani's car"),
+    ("the fire bugs came out to night", ["firebugs"], "the firebugs came out to night"),
 ]
 
 # Text that is right already, or ordinary words that only faintly resemble a name.
@@ -37,6 +38,8 @@ UNCHANGED = [
     ("and Pakistan, a new deal with the European Parliament", ["Pakistan", "European Parliament"]),
     ("the International Atomic Energy Agency said", ["International Atomic Energy Agency"]),
     ("I think that is the right way to go", ["Tora Bora", "Musharraf", "Abbottabad"]),
+    # list entries that differ only by punctuation (LibriSpeech's "now'") are no repair
+    ("and now he said he didn't", ["now'", "didnt"]),
 ]
 
 

@@ -17,7 +17,7 @@ from .lexicon import Entity, Lexicon
 
 #: Default decision threshold on the calibrated score, chosen on ../shared/bench dev data
 #: (see benchmarks/README.md).
-DEFAULT_MIN_SCORE = 0.5
+DEFAULT_MIN_SCORE = 0.4
 
 
 @dataclass(frozen=True)
@@ -214,6 +214,22 @@ def _letters(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
+def _worth_respelling(original: str, replacement: str, has_case: bool) -> bool:
+    """For a change that keeps every letter: is it more than punctuation noise?
+
+    Capitalising a name in a cased transcript, joining or splitting a compound
+    ("fire bugs" -> "firebugs") and an inner apostrophe ("robins" -> "robin's") are;
+    "now" -> "now'" and "didn't" -> "didnt" are not.
+    """
+    if original.lower() == replacement.lower():
+        return has_case and any(ch.isupper() for ch in replacement)
+    if re.sub(r"[\s-]", "", original) != original or re.sub(r"[\s-]", "", replacement) != replacement:
+        return original.lower().replace("'", "") != replacement.lower().replace("'", "") or (
+            original.count(" ") != replacement.count(" ")
+        )
+    return bool(re.search(r"\w['’]\w", replacement)) and not re.search(r"['’]", original)
+
+
 def _display(variant_text: str, span_text: str, has_case: bool) -> str:
     """The spelling to write: the entity's, with shouted lists calmed and sentence case kept."""
     out = variant_text
@@ -234,15 +250,16 @@ def _to_change(text, tokens, index, cand, score, *, has_case) -> Change | None:
     replacement = _display(variant.text, original, has_case)
     last = tokens[cand.j - 1].text
     suffix = re.search(r"['’]s$", last)
-    if suffix and not re.search(r"['’]s$", replacement):
+    if suffix and not re.search(r"['’]s$", replacement) and not (
+        _letters(variant.text).endswith(_letters(last))  # "Albans" already holds the s
+    ):
         replacement += suffix.group()
     if replacement == original:
         return None
-    if _letters(replacement) == _letters(original):
-        # Only case, spacing or punctuation would change ("now" -> "now'", "any more" ->
-        # "anymore"): worth it only to capitalise a name in a cased transcript.
-        if not has_case or not any(ch.isupper() for ch in replacement):
-            return None
+    if _letters(replacement) == _letters(original) and not _worth_respelling(
+        original, replacement, has_case
+    ):
+        return None
     f = cand.features
     ent = index.lexicon.entities[variant.entity]
     how = {"canonical": "", "alias": " (alias)", "surname": " (surname)", "given_name": " (given name)",

@@ -47,9 +47,20 @@ def tokenize(text: str) -> list[Token]:
     return [Token(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
 
 
+_FREQ: dict[str, float] | None = None
+
+
 @lru_cache(maxsize=300_000)
 def zipf(word: str) -> float:
     """wordfreq's Zipf frequency of a word (0 for unknown words, about 7 for 'the')."""
+    global _FREQ
+    if _FREQ is None:
+        from wordfreq import get_frequency_dict
+
+        _FREQ = get_frequency_dict("en", wordlist="best")
+    if word.isalpha() and word.islower():  # the dictionary's own form: a direct lookup
+        freq = _FREQ.get(word)
+        return round(math.log10(freq) + 9, 2) if freq else 0.0
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en", wordlist="best")
