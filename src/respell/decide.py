@@ -21,6 +21,15 @@ def load_model() -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+# Lexicon sizes in the training data run from 32 to 1,800 variants; smaller lists
+# are treated as 30 rather than extrapolated (a one-name list is no proof the name is there).
+_MIN_LEXICON, _MAX_LEXICON = 30, 100_000
+
+
+def _log_lexicon(f: dict) -> float:
+    return math.log10(min(_MAX_LEXICON, max(_MIN_LEXICON, f.get("lexicon_size", 100))))
+
+
 def transform(f: dict) -> dict:
     """Derived features the model uses, from the raw ones of match.find_candidates."""
     psim = f["psim"]
@@ -30,8 +39,8 @@ def transform(f: dict) -> dict:
         "csim": f["csim"],
         "margin": max(-0.5, min(0.5, f["margin"])),
         "rank0": float(f["rank"] == 0),
-        "log_lexicon": math.log10(max(1, f.get("lexicon_size", 100))),
-        "psim_x_loglex": psim * math.log10(max(1, f.get("lexicon_size", 100))),
+        "log_lexicon": _log_lexicon(f),
+        "psim_x_loglex": psim * _log_lexicon(f),
         "rsim": f["rsim"],
         "trim_gain": max(-0.3, min(0.3, f["trim_gain"])),
         "edge_zipf": f["edge_zipf"],
