@@ -242,23 +242,33 @@ def find_candidates(
         for key in _keys(skeleton):
             if key in blocks:
                 by_key[key].append(q)
-    pairs: dict[int, dict[int, float]] = defaultdict(dict)
+    found_q, found_e, found_s = [], [], []
+    workers = -1 if len(spans) * len(index.entries) > 5_000_000 else 1  # threads pay off late
     for key, queries in by_key.items():
         block = index.blocks[key]
-        choices = [index.reduced[e] for e in block]
+        reduced_all = index.reduced
         scores = process.cdist(
-            [reduced[q] for q in queries], choices,
-            scorer=Levenshtein.normalized_similarity, score_cutoff=prefilter, workers=1,
+            [reduced[q] for q in queries], [reduced_all[e] for e in block],
+            scorer=Levenshtein.normalized_similarity, score_cutoff=prefilter, workers=workers,
             dtype=np.float32,
         )
         qs, es = np.nonzero(scores)
-        for qi, ei in zip(qs.tolist(), es.tolist()):
-            pairs[queries[qi]][int(block[ei])] = float(scores[qi, ei])
+        found_q.append(np.asarray(queries, dtype=np.int64)[qs])
+        found_e.append(block[es])
+        found_s.append(scores[qs, es])
+    if not found_q:
+        return []
+    fq, fe, fs = np.concatenate(found_q), np.concatenate(found_e), np.concatenate(found_s)
+    order = np.lexsort((-fs, fq))  # by query, best first
+    fq, fe, fs = fq[order].tolist(), fe[order].tolist(), fs[order].tolist()
+    pairs: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for q, e, s in zip(fq, fe, fs):
+        pairs[q].append((e, s))
 
     out: list[Candidate] = []
     for q, found in pairs.items():
         i, j, codes = spans[q]
-        best = sorted(found.items(), key=lambda kv: -kv[1])[: per_span * 3]
+        best = list(dict(found[: per_span * 6]).items())[: per_span * 3]  # a pair may come twice
         span_text = text[tokens[i].start:tokens[j - 1].end]
         span_letters = _norm_letters(span_text)
         scored = []
