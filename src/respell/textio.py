@@ -32,11 +32,11 @@ def decode_bytes(data: bytes, name: str) -> str:
     return text
 
 
-def read_text(path: str | os.PathLike, *, what: str = "file", allow_empty: bool = False) -> str:
-    """Read a UTF-8 text file, or standard input when ``path`` is ``-``.
+def read_bytes(path: str | os.PathLike, *, what: str = "file") -> tuple[bytes, str]:
+    """The bytes of a file, or of standard input when ``path`` is ``-``, and the
+    name to show for it in messages.
 
-    Raises :class:`InputError` with one clear line for a missing, unreadable,
-    binary, undecodable or (unless ``allow_empty``) empty file.
+    Raises :class:`InputError` with one clear line for a missing or unreadable file.
     """
     name = "<stdin>" if str(path) == "-" else str(path)
     try:
@@ -50,6 +50,16 @@ def read_text(path: str | os.PathLike, *, what: str = "file", allow_empty: bool 
         raise InputError(f"{what} is a directory, not a file: {name}") from None
     except OSError as exc:
         raise InputError(f"cannot read {what} {name}: {exc.strerror}") from None
+    return data, name
+
+
+def read_text(path: str | os.PathLike, *, what: str = "file", allow_empty: bool = False) -> str:
+    """Read a UTF-8 text file, or standard input when ``path`` is ``-``.
+
+    Raises :class:`InputError` with one clear line for a missing, unreadable,
+    binary, undecodable or (unless ``allow_empty``) empty file.
+    """
+    data, name = read_bytes(path, what=what)
     text = decode_bytes(data, name)
     if not allow_empty and not text.strip():
         raise InputError(f"{what} is empty: {name}")

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 from pathlib import Path
 
 from ..errors import FormatError, InputError, OptionError
-from ..textio import decode_bytes
+from ..textio import decode_bytes, read_bytes
 from .base import BOM, Document, Timing
 from .cues import SubRip, WebVTT
 from .nlp import NlpTokens
@@ -85,15 +84,7 @@ def read_input(path: str | os.PathLike) -> tuple[str, str]:
     The text keeps a leading byte-order mark so documents write it back.
     Missing, unreadable, binary, undecodable or empty input raises :class:`InputError`.
     """
-    name = "<stdin>" if str(path) == "-" else str(path)
-    try:
-        data = sys.stdin.buffer.read() if str(path) == "-" else Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"transcript not found: {name}") from None
-    except IsADirectoryError:
-        raise InputError(f"transcript is a directory, not a file: {name}") from None
-    except OSError as exc:
-        raise InputError(f"cannot read transcript {name}: {exc.strerror}") from None
+    data, name = read_bytes(path, what="transcript")
     text = decode_bytes(data, name)
     if not text.strip():
         raise InputError(f"transcript is empty: {name}")
