@@ -36,10 +36,7 @@ def add_parser(subparsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="transcripts; '-' reads standard input")
-    p.add_argument("-e", "--entities", action="append", default=[], metavar="LIST",
-                   help="entity list (.txt, .csv, .tsv, .json, .jsonl); repeatable")
-    p.add_argument("--from-doc", action="append", default=[], metavar="DOC",
-                   help="related document to take entities from (spaCy NER); repeatable")
+    add_lexicon_options(p)
     p.add_argument("-o", "--output", metavar="OUT",
                    help="output file, or a directory (ending in /) for several inputs; "
                    "default: standard output")
@@ -100,6 +97,14 @@ def check_options(args) -> None:
 
 def _is_dir(path: str) -> bool:
     return path.endswith(("/", os.sep)) or Path(path).is_dir()
+
+
+def add_lexicon_options(p) -> None:
+    """The -e and --from-doc options that :func:`load_lexicon` reads."""
+    p.add_argument("-e", "--entities", action="append", default=[], metavar="LIST",
+                   help="entity list (.txt, .csv, .tsv, .json, .jsonl); repeatable")
+    p.add_argument("--from-doc", action="append", default=[], metavar="DOC",
+                   help="related document to take entities from (spaCy NER); repeatable")
 
 
 def load_lexicon(args):

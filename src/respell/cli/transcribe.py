@@ -22,6 +22,7 @@ def add_parser(subparsers) -> None:
     from ..audio.models import BACKENDS
     from ..audio.pipeline import OUTPUT_FORMATS
     from ..audio.transcribe import BIAS_MODES
+    from .fix import add_lexicon_options
 
     p = subparsers.add_parser(
         "transcribe",
@@ -33,10 +34,7 @@ def add_parser(subparsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("audio", metavar="AUDIO", help="audio or video file (anything PyAV decodes)")
-    p.add_argument("-e", "--entities", action="append", default=[], metavar="LIST",
-                   help="entity list (.txt, .csv, .tsv, .json, .jsonl); repeatable")
-    p.add_argument("--from-doc", action="append", default=[], metavar="DOC",
-                   help="related document to take entities from (spaCy NER); repeatable")
+    add_lexicon_options(p)
     p.add_argument("-o", "--output", metavar="OUT",
                    help="output file: .json (Whisper JSON), .srt, .vtt or .txt; default: "
                    "plain text on standard output")
