@@ -73,10 +73,11 @@ def label_candidates(text, tokens, cands, index, ref_words):
 
 
 def librispeech(bench: Path, lists: Path, tag: str):
-    hyps = dict(l.rstrip("\n").split("\t", 1) for l in open(bench / "librispeech_bias/test-clean.b1.rnnt_baseline.tsv"))
+    hyp_lines = (bench / "librispeech_bias/test-clean.b1.rnnt_baseline.tsv").read_text().splitlines()
+    hyps = dict(line.split("\t", 1) for line in hyp_lines if line)
     rows = []
-    for line in open(lists):
-        uid, ref, _, biasing = line.rstrip("\n").split("\t")
+    for line in Path(lists).read_text().splitlines():
+        uid, ref, _, biasing = line.split("\t")
         rows.append((uid, ref, json.loads(biasing)))
     for uid, ref, words in rows:
         text = hyps.get(uid, "")
@@ -165,7 +166,7 @@ def fit(data, out):
 
     names = list(transform(next(iter(data.values()))[0][0]).keys())
     Xs, ys, ws = [], [], []
-    for key, (X, y, _) in data.items():
+    for X, y, _ in data.values():
         M = np.array([[transform(f)[n] for n in names] for f in X])
         Xs.append(M)
         ys.append(np.array(y))

@@ -31,13 +31,23 @@ _EXPORTS = {
     "MissingDependencyError": "errors",
 }
 
-__all__ = [*_EXPORTS, "__version__"]
+__all__ = [
+    "Change", "Entity", "EntityListError", "FixOptions", "FormatError", "InputError",
+    "Lexicon", "MissingDependencyError", "OptionError", "ReportError", "RespellError",
+    "Result", "__version__", "apply_changes", "fix",
+]
+assert set(__all__) == {*_EXPORTS, "__version__"}
 
 if TYPE_CHECKING:  # pragma: no cover
     from .correct import Change, FixOptions, Result, apply_changes, fix
     from .errors import (
-        EntityListError, FormatError, InputError, MissingDependencyError, OptionError,
-        ReportError, RespellError,
+        EntityListError,
+        FormatError,
+        InputError,
+        MissingDependencyError,
+        OptionError,
+        ReportError,
+        RespellError,
     )
     from .lexicon import Entity, Lexicon
 

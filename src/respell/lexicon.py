@@ -13,10 +13,10 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
-from typing import NamedTuple
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import EntityListError
 from .textio import read_text
@@ -32,11 +32,11 @@ _NOT_PERSON_WORDS = frozenset(
     """inc corp corporation co company ltd llc plc group bank holdings partners capital
     university college institute school hospital foundation association society council
     committee agency department ministry party army navy force fund trust airlines motors
-    energy systems technologies international global of the and for de la le el al
-    river lake mount mountain island street road city county state republic kingdom
-    sea ocean gulf bay strait coast desert valley province region north south east west
-    new san santa los las parliament senate congress court assembly union league
-    federation prize award festival museum church mosque temple airport station""".split()
+    energy systems technologies international global of the and for de la le el al river
+    lake mount mountain island street road city county state republic kingdom sea ocean
+    gulf bay strait coast desert valley province region north south east west new san santa
+    los las parliament senate congress court assembly union league federation prize award
+    festival museum church mosque temple airport station""".split()  # noqa: SIM905
 )
 _HAS_ALNUM = re.compile(r"[^\W_]")
 _NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*$")

@@ -14,9 +14,9 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 from functools import lru_cache
 from itertools import combinations
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -28,7 +28,7 @@ from .lexicon import Lexicon, Variant
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 # What may stand between two words of one span: spaces, hyphens, commas, quotes.
 _GAP_OK = re.compile(r"[\s\-,\"“”]*")
-_POSSESSIVE = re.compile(r"['’]s$", re.I)
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,7 @@ class LexiconIndex:
             variants.append(variant)
             compiled.append(comp)
             exact[comp[6]].append(idx)
-            if len(comp[0]) > self.max_words:
-                self.max_words = len(comp[0])
+            self.max_words = max(self.max_words, len(comp[0]))
             for k in comp[5]:
                 blocks[k].append(idx)
         self.entries = _Entries(variants, compiled)
@@ -112,7 +111,7 @@ class LexiconIndex:
 class _Entries:
     """The index's entries, made on access: most are never looked at in a transcript."""
 
-    __slots__ = ("_variants", "_compiled")
+    __slots__ = ("_compiled", "_variants")
 
     def __init__(self, variants: list[Variant], compiled: list[tuple]):
         self._variants, self._compiled = variants, compiled

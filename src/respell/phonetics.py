@@ -25,7 +25,7 @@ _lib = None
 
 # Multi-character IPA symbols that are one phoneme; longest first.
 _MULTI = ("aɪə", "aʊə", "oʊ", "eɪ", "aɪ", "aʊ", "ɔɪ", "tʃ", "dʒ", "ɑː", "iː", "uː", "ɔː", "ɜː", "əʊ", "eə", "ɪə", "ʊə")
-_MULTI_RE = re.compile("|".join(map(re.escape, _MULTI)) + r"|.", re.S)
+_MULTI_RE = re.compile("|".join(map(re.escape, _MULTI)) + r"|.", re.DOTALL)
 _DROP = set("ˈˌ-‿ .,'") | {"ː"}
 
 # Broad classes: (class char, group) per phoneme. Vowels share groups by quality,
