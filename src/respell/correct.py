@@ -291,6 +291,19 @@ def _select(keep, min_score: float) -> list[Change]:
             e == p.entity and i <= c.i and c.j <= j and (i, j) != (c.i, c.j) for i, j, e in full
         )
     ]
+    # Of two passing spans for one entity, one inside the other, the one that sounds
+    # clearly more like it wins ("Lee Katie Ferrante" over "Katie Ferrante").
+    by_entity: dict[str, list] = {}
+    for c, p in passing:
+        by_entity.setdefault(p.entity, []).append(c)
+    passing = [
+        (c, p) for c, p in passing
+        if not any(
+            c2.i <= c.i and c.j <= c2.j and (c2.i, c2.j) != (c.i, c.j)
+            and c2.features["psim"] > c.features["psim"] + 0.05
+            for c2 in by_entity[p.entity]
+        )
+    ]
     items = sorted(((c.i, c.j, weight(p.score), p) for c, p in passing), key=lambda x: x[1])
     if not items:
         return []
