@@ -8,10 +8,11 @@ documented in :mod:`respell.match`.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
+
+import numpy as np
 
 
 @lru_cache(maxsize=1)
@@ -26,34 +27,38 @@ def load_model() -> dict:
 _MIN_LEXICON, _MAX_LEXICON = 30, 100_000
 
 
-def _log_lexicon(f: dict) -> float:
-    return math.log10(min(_MAX_LEXICON, max(_MIN_LEXICON, f.get("lexicon_size", 100))))
+def _log_lexicon(f: dict):
+    return np.log10(np.clip(f.get("lexicon_size", 100), _MIN_LEXICON, _MAX_LEXICON))
 
 
 def transform(f: dict) -> dict:
-    """Derived features the model uses, from the raw ones of match.find_candidates."""
+    """Derived features the model uses, from the raw ones of match.find_candidates.
+
+    Values may be numbers (one candidate) or numpy arrays (one column per feature).
+    """
     psim = f["psim"]
     return {
         "psim": psim,
         "psim2": psim * psim,
         "csim": f["csim"],
-        "margin": max(-0.5, min(0.5, f["margin"])),
-        "rank0": float(f["rank"] == 0),
+        "margin": np.clip(f["margin"], -0.5, 0.5),
+        "rank0": np.asarray(f["rank"] == 0, dtype=float),
         "log_lexicon": _log_lexicon(f),
         "psim_x_loglex": psim * _log_lexicon(f),
         "rsim": f["rsim"],
-        "trim_gain": max(-0.3, min(0.3, f["trim_gain"])),
+        "trim_gain": np.clip(f["trim_gain"], -0.3, 0.3),
         "edge_zipf": f["edge_zipf"],
         "span_zipf_max": f["span_zipf_max"],
         "span_zipf_mean": f["span_zipf_mean"],
         "span_zipf_min": f["span_zipf_min"],
         "ent_zipf": f["ent_zipf"],
         "zipf_gap": f["span_zipf_mean"] - f["ent_zipf"],
-        "len_diff": abs(f["n_span"] - f["n_ent"]),
+        "len_diff": np.abs(f["n_span"] - f["n_ent"]),
         "n_span": f["n_span"],
         "n_ent": f["n_ent"],
-        "short": 1.0 / max(1, f["ent_phones"]),
-        "phone_ratio": min(f["span_phones"], f["ent_phones"]) / max(f["span_phones"], f["ent_phones"], 1),
+        "short": 1.0 / np.maximum(1, f["ent_phones"]),
+        "phone_ratio": np.minimum(f["span_phones"], f["ent_phones"])
+        / np.maximum(np.maximum(f["span_phones"], f["ent_phones"]), 1),
         "same_letters": f["same_letters"],
         "sounds_like": f["sounds_like"],
         "surname": f["surname"],
@@ -62,7 +67,7 @@ def transform(f: dict) -> dict:
         "given_name": f["given_name"],
         "case_span_low": f["has_case"] * (1 - f["span_capital"]),
         "psim_x_zipf": psim * f["span_zipf_max"],
-        "psim_x_short": psim / max(1, f["ent_phones"]),
+        "psim_x_short": psim / np.maximum(1, f["ent_phones"]),
     }
 
 
@@ -74,13 +79,12 @@ def score_candidates(features: Sequence[dict]) -> list[float]:
     names, weights, bias = model["features"], model["weights"], model["bias"]
     mean = model["mean"]
     scale = [s if s > 1e-6 else 1.0 for s in model["scale"]]  # a constant feature
-    out = []
-    for f in features:
-        x = transform(f)
-        z = bias
-        for n, w, m, s in zip(names, weights, mean, scale):
-            z += w * (x[n] - m) / s
-        if f["sounds_like"] and f["psim"] > 0.85:
-            z = max(z, 3.0)  # the user told us this exact misrecognition
-        out.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))))
-    return out
+    columns = {k: np.array([f[k] for f in features], dtype=float) for k in features[0]}
+    x = transform(columns)
+    z = np.full(len(features), float(bias))
+    for n, w, m, s in zip(names, weights, mean, scale):
+        z += w * (x[n] - m) / s
+    # the user told us this exact misrecognition
+    told = (columns["sounds_like"] > 0) & (columns["psim"] > 0.85)
+    z = np.where(told, np.maximum(z, 3.0), z)
+    return (1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))).tolist()

@@ -9,6 +9,7 @@ phoneme edit distance.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import defaultdict
@@ -166,16 +167,22 @@ class Candidate:
     features: dict
 
 
-def span_ok(text: str, tokens: Sequence[Token], i: int, j: int, barriers: Sequence[int]) -> bool:
-    for k in range(i, j - 1):
-        gap = text[tokens[k].end:tokens[k + 1].start]
-        if not _GAP_OK.fullmatch(gap) or gap.count("\n") > 1:
-            return False
-    if barriers:
-        start, end = tokens[i].start, tokens[j - 1].end
-        if any(start < b < end for b in barriers):
-            return False
-    return True
+def joinable_gaps(text: str, tokens: Sequence[Token], barriers: Sequence[int]) -> list[bool]:
+    """For each pair of neighbouring tokens, whether one span may cover both.
+
+    Not across sentence punctuation, a blank line, or a barrier (a cue boundary).
+    """
+    cuts = sorted(barriers)
+    out = []
+    for k in range(len(tokens) - 1):
+        a, b = tokens[k].end, tokens[k + 1].start
+        gap = text[a:b]
+        ok = bool(_GAP_OK.fullmatch(gap)) and gap.count("\n") <= 1
+        if ok and cuts:
+            n = bisect.bisect_right(cuts, tokens[k].start)
+            ok = not (n < len(cuts) and cuts[n] < tokens[k + 1].end)
+        out.append(ok)
+    return out
 
 
 def find_candidates(
@@ -203,12 +210,13 @@ def find_candidates(
     # Sound classes map phoneme by phoneme, so a span's are its words' joined.
     word_reduced = [phonetics.reduce(c) for c in word_codes]
     word_skeleton = [phonetics.consonant_skeleton(c) for c in word_codes]
+    joinable = joinable_gaps(text, tokens, barriers)
     spans: list[tuple[int, int, str]] = []
     reduced: list[str] = []
     skeletons: list[str] = []
     for i in range(len(tokens)):
         for j in range(i + 1, min(len(tokens), i + max_len) + 1):
-            if not span_ok(text, tokens, i, j, barriers):
+            if j - i >= 2 and not joinable[j - 2]:
                 break
             key = " ".join(lower[i:j])
             if key in index.exact:
