@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -171,7 +173,10 @@ def fix(
                 keep.append((c, p))
     keep.sort(key=lambda cp: cp[1].start)
     chosen = _select(keep, options.min_score)
-    changes = tuple(sorted((_with_runner_up(p, keep) for p in chosen), key=lambda c: c.start))
+    starts = [p.start for _, p in keep]
+    changes = tuple(
+        sorted((_with_runner_up(p, keep, starts) for p in chosen), key=lambda c: c.start)
+    )
     chosen_ids = {id(p) for p in chosen}
     others = tuple(
         sorted(
@@ -207,8 +212,6 @@ def lexicon_index(lexicon: Lexicon):
 _RUNNER_UP_FLOOR = 0.01
 _MAX_SPAN_CHARS = 400  # no candidate span is longer: bounds the runner-up search
 
-_ACRONYM = re.compile(r"^[A-Z0-9&.\-]+$")
-
 
 def _letters(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
@@ -223,10 +226,9 @@ def _worth_respelling(original: str, replacement: str, has_case: bool) -> bool:
     """
     if original.lower() == replacement.lower():
         return has_case and any(ch.isupper() for ch in replacement)
-    if re.sub(r"[\s-]", "", original) != original or re.sub(r"[\s-]", "", replacement) != replacement:
-        return original.lower().replace("'", "") != replacement.lower().replace("'", "") or (
-            original.count(" ") != replacement.count(" ")
-        )
+    if re.search(r"[\s-]", original) or re.search(r"[\s-]", replacement):
+        # a compound joined or split, unless only apostrophes moved as well
+        return original.lower().replace("'", "") != replacement.lower().replace("'", "")
     return bool(re.search(r"\w['’]\w", replacement)) and not re.search(r"['’]", original)
 
 
@@ -274,7 +276,6 @@ def _to_change(text, tokens, index, cand, score, *, has_case) -> Change | None:
 
 def _select(keep, min_score: float) -> list[Change]:
     """Best non-overlapping set of changes: weighted interval scheduling on token spans."""
-    import math
 
     def weight(s: float) -> float:
         s = min(max(s, 1e-6), 1 - 1e-6)
@@ -308,7 +309,6 @@ def _select(keep, min_score: float) -> list[Change]:
     if not items:
         return []
     ends = [it[1] for it in items]
-    import bisect
 
     best = [0.0] * (len(items) + 1)
     take = [False] * len(items)
@@ -331,11 +331,11 @@ def _select(keep, min_score: float) -> list[Change]:
     return chosen
 
 
-def _with_runner_up(change: Change, keep) -> Change:
-    """The best proposal for another entity over the same words (``keep`` sorted by start)."""
-    import bisect
+def _with_runner_up(change: Change, keep, starts: list[int]) -> Change:
+    """The best proposal for another entity over the same words.
 
-    starts = [p.start for _, p in keep]
+    ``keep`` is sorted by start and ``starts`` holds those starts.
+    """
     lo = bisect.bisect_left(starts, change.start - _MAX_SPAN_CHARS)
     hi = bisect.bisect_left(starts, change.end)
     rivals = [

@@ -362,7 +362,3 @@ def _respects_protected(i, j, entry, covering, lower, span_letters) -> bool:
             if not any(ent_words[s:s + len(inner)] == inner for s in range(len(ent_words))):
                 return False
     return True
-
-
-def sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
