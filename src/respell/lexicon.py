@@ -12,12 +12,12 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from ._memo import memo
 from .errors import EntityListError
 from .textio import read_text
 
@@ -42,7 +42,7 @@ _HAS_ALNUM = re.compile(r"[^\W_]")
 _NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """One known name, spelled as it should appear in the transcript.
 
@@ -85,13 +85,28 @@ class Lexicon:
 
     def __post_init__(self) -> None:
         if not self.variants:
-            object.__setattr__(self, "variants", tuple(_derive_variants(self.entities)))
+            ents = self.entities
+            if all(not (e.aliases or e.sounds_like) and " " not in e.text for e in ents):
+                # one-word names only (texts are unique after _merge): one variant each
+                variants = _Canonical([e.text for e in ents])
+            else:
+                variants = tuple(_derive_variants(ents))
+            object.__setattr__(self, "variants", variants)
 
     # -- construction -------------------------------------------------------------------
 
     @classmethod
     def from_entries(cls, entries: Iterable[str | Entity | dict]) -> Lexicon:
         """Build from strings, :class:`Entity` objects or dicts with an entity's fields."""
+        if isinstance(entries, (list, tuple)) and all(type(e) is str for e in entries):
+            # plain names, the common case: normalised once per distinct string, deduplicated in C
+            names = list(filter(None, _normal_name.each(entries)))
+            texts = dict.fromkeys(names)
+            if len(texts) == len(names):  # no duplicate to count
+                entities = tuple(_entity_of.each(list(texts)))
+                if not any(" " in t for t in texts):
+                    return cls(entities, _Canonical(list(texts)))
+                return cls(entities)
         return cls(tuple(_merge(_coerce(e) for e in entries)))
 
     @classmethod
@@ -122,6 +137,27 @@ class Lexicon:
         return bool(self.entities)
 
 
+class _Canonical(Sequence):
+    """The variants of one-word names without aliases: each heard as written.
+
+    Made on access, so that a big list of plain names costs no object per name.
+    """
+
+    __slots__ = ("heard",)
+
+    def __init__(self, texts: list[str]):
+        self.heard = texts
+
+    def __len__(self) -> int:
+        return len(self.heard)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self.heard)))]
+        text = self.heard[i]
+        return Variant(text, text, i if i >= 0 else i + len(self.heard), "canonical")
+
+
 def _coerce(entry: str | Entity | dict) -> Entity:
     if isinstance(entry, Entity):
         return entry
@@ -132,9 +168,16 @@ def _coerce(entry: str | Entity | dict) -> Entity:
     raise EntityListError(f"cannot use {type(entry).__name__} as an entity: give str, Entity or dict")
 
 
-@lru_cache(maxsize=300_000)
+@memo(500_000)
 def _entity_of(text: str) -> Entity:
     return Entity(" ".join(text.split()))
+
+
+@memo(500_000)
+def _normal_name(text: str) -> str:
+    """A name with its whitespace normalised; empty if it has no letter or digit."""
+    text = " ".join(text.split())
+    return text if _HAS_ALNUM.search(text) else ""
 
 
 def _merge(entities: Iterable[Entity]) -> list[Entity]:

@@ -15,7 +15,6 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import combinations
 from typing import NamedTuple
 
@@ -24,6 +23,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from . import phonetics
+from ._memo import memo
 from .lexicon import Lexicon, Variant
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
@@ -51,7 +51,7 @@ def tokenize(text: str) -> list[Token]:
 _FREQ: dict[str, float] | None = None
 
 
-@lru_cache(maxsize=300_000)
+@memo(1_000_000)
 def zipf(word: str) -> float:
     """wordfreq's Zipf frequency of a word (0 for unknown words, about 7 for 'the')."""
     global _FREQ
@@ -88,64 +88,140 @@ class LexiconIndex:
 
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
-        variants, compiled = [], []
-        self.exact: dict[str, list[int]] = defaultdict(list)  # normalised heard text -> entries
-        self.max_words = 1
-        blocks: dict[str, list[int]] = defaultdict(list)
-        exact = self.exact
-        for variant in lexicon.variants:
-            comp = _compile(variant.heard)
-            if comp is None:
-                continue
-            idx = len(variants)
-            variants.append(variant)
-            compiled.append(comp)
-            exact[comp[6]].append(idx)
-            self.max_words = max(self.max_words, len(comp[0]))
-            for k in comp[5]:
-                blocks[k].append(idx)
-        self.entries = _Entries(variants, compiled)
-        self.blocks = {k: np.array(v, dtype=np.int32) for k, v in blocks.items()}
-        self.reduced = [c[2] for c in compiled]
+        forms = _Forms.current()
+        variants = lexicon.variants
+        heard = getattr(variants, "heard", None) or [v.heard for v in variants]
+        ids = forms.ids_of(heard)
+        if -1 in ids:  # forms with no phonemes ("?!") are left out
+            kept = [k for k, f in enumerate(ids) if f >= 0]
+            variants = [variants[k] for k in kept]
+            ids = [ids[k] for k in kept]
+        self.forms, self.ids = forms, ids
+        exact = forms.exact
+        keys = [exact[f] for f in ids]
+        # normalised heard text -> its entry; the same words listed twice (two
+        # entities, or two cases of one) are in _exact_more
+        self._exact = dict(zip(keys, range(len(keys))))
+        self._exact_more: dict[str, list[int]] = {}
+        if len(self._exact) < len(keys):
+            for idx, k in enumerate(keys):
+                self._exact_more.setdefault(k, []).append(idx)
+        n_words = forms.n_words
+        self.max_words = max([n_words[f] for f in ids], default=1)
+        self.entries = _Entries(variants, forms, ids)
+        reduced = forms.reduced
+        self.reduced = [reduced[f] for f in ids]
+        self.masks = forms.masks_of(ids)
+        self._blocks: dict[str, np.ndarray] | None = None
+
+    def exact(self, key: str) -> list[int]:
+        """The entries heard exactly as ``key`` (lower-case words, single spaces)."""
+        if key in self._exact_more:
+            return self._exact_more[key]
+        idx = self._exact.get(key)
+        return [] if idx is None else [idx]
+
+    @property
+    def blocks(self) -> dict[str, np.ndarray]:
+        """Blocking key -> the entries that have it; built when a big search first needs it."""
+        if self._blocks is None:
+            blocks: dict[str, list[int]] = defaultdict(list)
+            keys = self.forms.keys
+            for idx, f in enumerate(self.ids):
+                for k in keys[f]:
+                    blocks[k].append(idx)
+            self._blocks = {k: np.array(v, dtype=np.int32) for k, v in blocks.items()}
+        return self._blocks
 
 
 class _Entries:
     """The index's entries, made on access: most are never looked at in a transcript."""
 
-    __slots__ = ("_compiled", "_variants")
+    __slots__ = ("_forms", "_ids", "_variants")
 
-    def __init__(self, variants: list[Variant], compiled: list[tuple]):
-        self._variants, self._compiled = variants, compiled
+    def __init__(self, variants: list[Variant], forms: _Forms, ids: list[int]):
+        self._variants, self._forms, self._ids = variants, forms, ids
 
     def __len__(self) -> int:
         return len(self._variants)
 
     def __getitem__(self, i: int) -> _Entry:
-        words, codes, reduced, letters, mean_zipf, _, _ = self._compiled[i]
-        return _Entry(self._variants[i], words, codes, reduced, letters, mean_zipf)
+        f, forms = self._ids[i], self._forms
+        return _Entry(self._variants[i], forms.words[f], forms.codes[f], forms.reduced[f],
+                      forms.letters[f], forms.zipf[f])
 
 
 _KEY_CLASS = str.maketrans({"R": "L", "W": "L", "Y": "L", "M": "N", "F": "P", "H": "T", "C": "S"})
 
 
-@lru_cache(maxsize=500_000)
-def _compile(heard: str):
-    """Everything matching needs about one spoken form; cached across lexicons."""
-    words = tuple(t.text for t in tokenize(heard))
-    if not words:
-        return None
-    stem_words = words[:-1] + (_POSSESSIVE.sub("", words[-1]),)
-    codes = phonetics.phonemes(" ".join(stem_words))
-    if not codes:
-        return None
-    mean_zipf = sum(zipf(w.lower()) for w in words) / len(words)
-    keys = tuple(_keys(phonetics.consonant_skeleton(codes)))
-    key = " ".join(words).lower()
-    return words, codes, phonetics.reduce(codes), _norm_letters(heard), mean_zipf, keys, key
+class _Forms:
+    """Every spoken form compiled so far, as columns indexed by a form id.
+
+    Shared by all lexicons, so that building an index for a list of names already
+    seen is a few list look-ups per name rather than Python work per name. When it
+    holds ``limit`` forms a new table is started; indexes built on the old one keep it.
+    """
+
+    limit = 2_000_000
+    _current: _Forms | None = None
+
+    def __init__(self) -> None:
+        self.id_of: dict[str, int] = {}  # heard text -> form id, -1 if it has no phonemes
+        self.words: list[tuple[str, ...]] = []
+        self.n_words: list[int] = []
+        self.codes: list[str] = []  # phoneme string
+        self.reduced: list[str] = []  # broad sound classes
+        self.letters: list[str] = []  # lower-case letters and digits
+        self.zipf: list[float] = []  # mean Zipf frequency of its words: high = ordinary words
+        self.keys: list[tuple[str, ...]] = []  # blocking keys
+        self.exact: list[str] = []  # lower-case words, space-separated
+        self._masks = np.zeros(1024, dtype=np.uint64)  # blocking keys as a bit set
+
+    @classmethod
+    def current(cls) -> _Forms:
+        if cls._current is None or len(cls._current.codes) >= cls.limit:
+            cls._current = cls()
+        return cls._current
+
+    def ids_of(self, heard: list[str]) -> list[int]:
+        ids = list(map(self.id_of.get, heard))
+        if None in ids:
+            new = list(dict.fromkeys(h for h, f in zip(heard, ids) if f is None))
+            phonetics.prefetch(new)
+            for h in new:
+                self.id_of[h] = self._add(h)
+            ids = list(map(self.id_of.__getitem__, heard))
+        return ids
+
+    def masks_of(self, ids: list[int]) -> np.ndarray:
+        return self._masks[np.array(ids, dtype=np.int64)] if ids else np.zeros(0, np.uint64)
+
+    def _add(self, heard: str) -> int:
+        words = tuple(_WORD.findall(heard))
+        if not words:
+            return -1
+        stem_words = words[:-1] + (_POSSESSIVE.sub("", words[-1]),)
+        codes = phonetics.phonemes(" ".join(stem_words))
+        if not codes:
+            return -1
+        f = len(self.codes)
+        keys = _keys(phonetics.consonant_skeleton(codes))
+        self.words.append(words)
+        self.n_words.append(len(words))
+        self.codes.append(codes)
+        self.reduced.append(phonetics.reduce(codes))
+        self.letters.append(_norm_letters(heard))
+        self.zipf.append(sum(zipf(w.lower()) for w in words) / len(words))
+        self.keys.append(keys)
+        self.exact.append(" ".join(words).lower())
+        if f >= len(self._masks):
+            self._masks = np.concatenate([self._masks, np.zeros_like(self._masks)])
+        self._masks[f] = _key_mask(keys)
+        return f
 
 
-@lru_cache(maxsize=100_000)
-def _keys(skeleton: str) -> frozenset[str]:
+@memo(100_000)
+def _keys(skeleton: str) -> tuple[str, ...]:
     """Deletion neighbourhood of the first three consonant classes: tolerant to one error.
 
     Classes are merged further here (liquids, nasals, labials...) because ASR
@@ -153,8 +229,8 @@ def _keys(skeleton: str) -> frozenset[str]:
     """
     head = skeleton.translate(_KEY_CLASS)[:3]
     if len(head) < 2:
-        return frozenset((head,))
-    return frozenset("".join(p) for p in combinations(head, 2))
+        return (head,)
+    return tuple(dict.fromkeys("".join(p) for p in combinations(head, 2)))
 
 
 @dataclass(frozen=True)
@@ -218,11 +294,11 @@ def find_candidates(
         for j in range(i + 1, min(len(tokens), i + max_len) + 1):
             if j - i >= 2 and not joinable[j - 2]:
                 break
-            key = " ".join(lower[i:j])
-            if key in index.exact:
+            same = index.exact(" ".join(lower[i:j]))
+            if same:
                 protected.add((i, j))
                 span_text = text[tokens[i].start:tokens[j - 1].end]
-                if any(index.entries[e].variant.text == span_text for e in index.exact[key]):
+                if any(index.entries[e].variant.text == span_text for e in same):
                     spelled_right.update(range(i, j))
             codes = "".join(word_codes[i:j])
             if codes:
@@ -242,30 +318,10 @@ def find_candidates(
         for k, tok in enumerate(tokens)
     )
 
-    # Group span queries by blocking key, compare each group with its block in one cdist call.
-    by_key: dict[str, list[int]] = defaultdict(list)
-    blocks = index.blocks
-    for q, skeleton in enumerate(skeletons):
-        for key in _keys(skeleton):
-            if key in blocks:
-                by_key[key].append(q)
-    found_q, found_e, found_s = [], [], []
-    workers = -1 if len(spans) * len(index.entries) > 5_000_000 else 1  # threads pay off late
-    for key, queries in by_key.items():
-        block = index.blocks[key]
-        reduced_all = index.reduced
-        scores = process.cdist(
-            [reduced[q] for q in queries], [reduced_all[e] for e in block],
-            scorer=Levenshtein.normalized_similarity, score_cutoff=prefilter, workers=workers,
-            dtype=np.float32,
-        )
-        qs, es = np.nonzero(scores)
-        found_q.append(np.asarray(queries, dtype=np.int64)[qs])
-        found_e.append(block[es])
-        found_s.append(scores[qs, es])
-    if not found_q:
+    found_q, found_e, found_s = _prefilter(index, reduced, skeletons, prefilter)
+    if not len(found_q):
         return []
-    fq, fe, fs = np.concatenate(found_q), np.concatenate(found_e), np.concatenate(found_s)
+    fq, fe, fs = found_q, found_e, found_s
     order = np.lexsort((-fs, fq))  # by query, best first
     fq, fe, fs = fq[order].tolist(), fe[order].tolist(), fs[order].tolist()
     pairs: dict[int, list[tuple[int, float]]] = defaultdict(list)
@@ -333,6 +389,70 @@ def find_candidates(
                 "ent_capital": float(entry.variant.text[:1].isupper()),
             }))
     return out
+
+
+# Below this many (span, entry) pairs one cdist over everything beats the blocks.
+_BRUTE_FORCE_PAIRS = 400_000
+
+
+def _prefilter(index: LexiconIndex, reduced: list[str], skeletons: list[str], cutoff: float):
+    """(span, entry, similarity) of every pair sharing a blocking key whose sound classes
+    are alike (rapidfuzz normalised Levenshtein >= cutoff), as three numpy arrays.
+
+    Small searches compare everything in one cdist call and keep the pairs that
+    share a key; big ones compare each block of the index with its spans only.
+    Both give the same pairs.
+    """
+    n_entries = len(index.reduced)
+    if len(reduced) * n_entries <= _BRUTE_FORCE_PAIRS:
+        scores = process.cdist(
+            reduced, index.reduced, scorer=Levenshtein.normalized_similarity,
+            score_cutoff=cutoff, dtype=np.float32,
+        )
+        qs, es = np.nonzero(scores)
+        span_masks = np.array([_key_mask(_keys(k)) for k in skeletons], dtype=np.uint64)
+        shared = (span_masks[qs] & index.masks[es]) != 0
+        qs, es = qs[shared], es[shared]
+        return qs, es, scores[qs, es]
+
+    by_key: dict[str, list[int]] = defaultdict(list)
+    blocks = index.blocks
+    for q, skeleton in enumerate(skeletons):
+        for key in _keys(skeleton):
+            if key in blocks:
+                by_key[key].append(q)
+    found_q, found_e, found_s = [], [], []
+    workers = -1 if len(reduced) * n_entries > 5_000_000 else 1  # threads pay off late
+    for key, queries in by_key.items():
+        block = blocks[key]
+        scores = process.cdist(
+            [reduced[q] for q in queries], [index.reduced[e] for e in block],
+            scorer=Levenshtein.normalized_similarity, score_cutoff=cutoff, workers=workers,
+            dtype=np.float32,
+        )
+        qs, es = np.nonzero(scores)
+        found_q.append(np.asarray(queries, dtype=np.int64)[qs])
+        found_e.append(block[es])
+        found_s.append(scores[qs, es])
+    if not found_q:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+    qs, es, ss = np.concatenate(found_q), np.concatenate(found_e), np.concatenate(found_s)
+    _, first = np.unique(qs * n_entries + es, return_index=True)  # a pair may share two keys
+    return qs[first], es[first], ss[first]
+
+
+_KEY_BITS: dict[str, int] = {}
+
+
+def _key_mask(keys: tuple[str, ...]) -> int:
+    """Blocking keys as a bit set (keys are class pairs: a few dozen exist)."""
+    mask = 0
+    for k in keys:
+        bit = _KEY_BITS.get(k)
+        if bit is None:
+            bit = _KEY_BITS[k] = len(_KEY_BITS) % 64  # past 64 keys bits are shared: still a superset
+        mask |= 1 << bit
+    return mask
 
 
 def _sentence_start(text: str, tokens: Sequence[Token], i: int) -> bool:

@@ -16,8 +16,9 @@ import ctypes
 import re
 import threading
 import unicodedata
-from functools import lru_cache
+from collections.abc import Iterable
 
+from ._memo import memo
 from .errors import MissingDependencyError
 
 _lock = threading.Lock()
@@ -99,22 +100,53 @@ def _load():
 _WEAK_FORMS = {"a": "ə", "the": "ðə", "of": "əv", "to": "tə", "and": "ənd", "for": "fɚ", "an": "ən"}
 
 
-@lru_cache(maxsize=200_000)
+@memo(500_000)
 def ipa(word: str) -> str:
     """espeak-ng's IPA for a word or phrase (US English), stress marks included."""
     key = word.lower()
     if key in _WEAK_FORMS:
         return _WEAK_FORMS[key]
+    return " ".join(p.strip() for p in _espeak_clauses(word) if p.strip())
+
+
+def _espeak_clauses(text: str) -> list[str]:
+    """espeak-ng's IPA for ``text``, one string per clause."""
     lib = _load()
     with _lock:
-        buf = ctypes.c_char_p(word.encode("utf-8"))
+        buf = ctypes.c_char_p(text.encode("utf-8"))
         ptr = ctypes.pointer(buf)
         parts = []
         while ptr.contents.value:
             out = lib.espeak_TextToPhonemes(ptr, 1, 0x02)  # UTF-8 text, IPA output
             if out:
                 parts.append(out.decode("utf-8", "replace"))
-    return " ".join(p.strip() for p in parts if p.strip())
+    return parts
+
+
+_BATCH = 64
+
+
+def prefetch(texts: Iterable[str]) -> None:
+    """Convert the new words of many texts at once: the same phonemes, about twice as fast.
+
+    Words go to espeak-ng in comma-separated batches (a comma ends a clause, so
+    no word's sound leaks into the next: no linking r); a batch that does not
+    come back one clause per word is left for the word-by-word path.
+    """
+    done = _word_phonemes.cache
+    todo = dict.fromkeys(
+        w for text in texts for w in _clean_word(text).lower().split()
+        if w not in done and w.isalpha() and w not in _WEAK_FORMS
+    )
+    words = [w for w in todo if w not in ipa.cache]
+    if len(words) < 8:
+        return
+    for k in range(0, len(words), _BATCH):
+        chunk = words[k:k + _BATCH]
+        parts = _espeak_clauses(", ".join(chunk))
+        if len(parts) == len(chunk):
+            for word, part in zip(chunk, parts):
+                ipa.put(word, part.strip())
 
 
 def _clean_word(word: str) -> str:
@@ -122,7 +154,7 @@ def _clean_word(word: str) -> str:
     return re.sub(r"[^\w' ]+", " ", word).strip()
 
 
-@lru_cache(maxsize=500_000)
+@memo(500_000)
 def phonemes(text: str) -> str:
     """Phoneme string of ``text``, one character per phoneme (see :func:`symbols`).
 
@@ -134,7 +166,7 @@ def phonemes(text: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=500_000)
+@memo(1_000_000)
 def _word_phonemes(word: str) -> str:
     codes = []
     for sym in _MULTI_RE.findall(ipa(word)):
@@ -160,18 +192,18 @@ def _class_of(symbol: str) -> str:
     return symbol.upper()[:1] or "?"
 
 
-@lru_cache(maxsize=4096)
+@memo(4096)
 def _code_class(code: str) -> str:
     return _class_of(_code_to_symbol[code])
 
 
-@lru_cache(maxsize=300_000)
+@memo(1_000_000)
 def reduce(codes: str) -> str:
     """Broad sound classes of a phoneme string (voicing merged, vowels in 5 groups, h dropped)."""
     return "".join(_code_class(c) for c in codes)
 
 
-@lru_cache(maxsize=300_000)
+@memo(1_000_000)
 def consonant_skeleton(codes: str) -> str:
     """The consonant classes of a phoneme string, in order (used as index keys)."""
     return "".join(k for k in (_code_class(c) for c in codes) if k and k not in "IAUEYW")
@@ -181,7 +213,7 @@ def _is_vowel(code: str) -> bool:
     return _code_class(code) in ("I", "A", "U", "E", "Y") and _code_to_symbol[code] not in ("w", "j")
 
 
-@lru_cache(maxsize=200_000)
+@memo(200_000)
 def _sub_cost(a: str, b: str) -> float:
     if a == b:
         return 0.0
@@ -198,7 +230,7 @@ def _sub_cost(a: str, b: str) -> float:
     return 0.6 if frozenset((ca, cb)) in near else 1.0
 
 
-@lru_cache(maxsize=20_000)
+@memo(20_000)
 def _indel_cost(a: str) -> float:
     sym = _code_to_symbol[a]
     if sym in _WEAK:
@@ -206,23 +238,44 @@ def _indel_cost(a: str) -> float:
     return 0.7 if _is_vowel(a) else 1.0
 
 
+_SUB_ROWS: dict[str, dict[str, float]] = {}  # code -> code -> substitution cost
+_INDEL: dict[str, float] = {}
+
+
+def _sub_row(code: str) -> dict[str, float]:
+    row = _SUB_ROWS.get(code)
+    if row is None:
+        row = _SUB_ROWS[code] = {}
+    return row
+
+
 def phoneme_distance(a: str, b: str) -> float:
     """Weighted edit distance between phoneme strings: similar sounds substitute cheaply."""
     if a == b:
         return 0.0
+    indel = _INDEL
+    for c in a + b:
+        if c not in indel:
+            indel[c] = _indel_cost(c)
+    ins_b = [indel[c] for c in b]
     prev = [0.0]
-    for cb in b:
-        prev.append(prev[-1] + _indel_cost(cb))
+    for cost in ins_b:
+        prev.append(prev[-1] + cost)
     for ca in a:
-        del_a = _indel_cost(ca)
-        cur = [prev[0] + del_a]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + del_a, cur[j - 1] + _indel_cost(cb), prev[j - 1] + _sub_cost(ca, cb)))
+        del_a = indel[ca]
+        row = _sub_row(ca)
+        subs = [row[cb] if cb in row else row.setdefault(cb, _sub_cost(ca, cb)) for cb in b]
+        left = prev[0] + del_a
+        cur = [left]
+        for j, sub in enumerate(subs):
+            # min of: delete ca, insert cb, substitute
+            left = min(prev[j + 1] + del_a, left + ins_b[j], prev[j] + sub)
+            cur.append(left)
         prev = cur
     return prev[-1]
 
 
-@lru_cache(maxsize=1_000_000)
+@memo(1_000_000)
 def phoneme_similarity(a: str, b: str) -> float:
     """1 - weighted distance / the cost of deleting the longer string; in [0, 1]."""
     if not a and not b:
