@@ -100,13 +100,14 @@ class Lexicon:
         """Build from strings, :class:`Entity` objects or dicts with an entity's fields."""
         if isinstance(entries, (list, tuple)) and all(type(e) is str for e in entries):
             # plain names, the common case: normalised once per distinct string, deduplicated in C
-            names = list(filter(None, _normal_name.each(entries)))
-            texts = dict.fromkeys(names)
+            names = [t if t.isalpha() else _normal_name(t) for t in entries]
+            if "" in names:
+                names = [t for t in names if t]
+            texts = list(dict.fromkeys(names))
             if len(texts) == len(names):  # no duplicate to count
-                entities = tuple(_entity_of.each(list(texts)))
                 if not any(" " in t for t in texts):
-                    return cls(entities, _Canonical(list(texts)))
-                return cls(entities)
+                    return cls(_PlainEntities(texts), _Canonical(texts))
+                return cls(tuple(_entity_of.each(texts)))
         return cls(tuple(_merge(_coerce(e) for e in entries)))
 
     @classmethod
@@ -156,6 +157,38 @@ class _Canonical(Sequence):
             return [self[k] for k in range(*i.indices(len(self.heard)))]
         text = self.heard[i]
         return Variant(text, text, i if i >= 0 else i + len(self.heard), "canonical")
+
+
+class _PlainEntities(Sequence):
+    """Entities that are one-word names and nothing more, made on access."""
+
+    __slots__ = ("_made", "texts")
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+        self._made: dict[int, Entity] = {}
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self.texts)))]
+        ent = self._made.get(i)
+        if ent is None:
+            ent = self._made[i] = Entity(self.texts[i])
+        return ent
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
 
 
 def _coerce(entry: str | Entity | dict) -> Entity:

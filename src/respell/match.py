@@ -10,7 +10,6 @@ phoneme edit distance.
 from __future__ import annotations
 
 import bisect
-import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -22,7 +21,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from . import phonetics
+from . import context, phonetics
 from ._memo import memo
 from .lexicon import Lexicon, Variant
 
@@ -48,26 +47,56 @@ def tokenize(text: str) -> list[Token]:
     return [Token(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
 
 
-_FREQ: dict[str, float] | None = None
+_ZIPF: dict[str, float] | None = None
+
+
+def _zipf_table() -> dict[str, float]:
+    """Word -> Zipf frequency for wordfreq's English list, read once.
+
+    Read from wordfreq's data file directly (a gzipped msgpack list of
+    centibel buckets, as its ``read_cBpack`` documents) because importing
+    wordfreq and building its frequency dict takes three times as long; any
+    surprise there falls back to wordfreq's own API.
+    """
+    global _ZIPF
+    if _ZIPF is None:
+        try:
+            import gzip
+            from importlib.util import find_spec
+            from pathlib import Path
+
+            import msgpack
+
+            (folder,) = find_spec("wordfreq").submodule_search_locations  # without importing it
+            packed = gzip.decompress((Path(folder) / "data" / "large_en.msgpack.gz").read_bytes())
+            header, *buckets = msgpack.unpackb(packed, raw=False)
+            if header.get("format") != "cB" or header.get("version") != 1:
+                raise ValueError("unknown wordfreq data format")
+        except Exception:  # noqa: BLE001 - any trouble: the slower, supported path
+            from wordfreq import get_frequency_list
+
+            buckets = get_frequency_list("en", wordlist="best")
+        table: dict[str, float] = {}
+        for cb, bucket in enumerate(buckets):  # bucket k: frequency 10 ** (-k / 100)
+            if bucket:
+                table.update(dict.fromkeys(bucket, round(9 - cb / 100, 2)))
+        _ZIPF = table
+    return _ZIPF
 
 
 @memo(1_000_000)
 def zipf(word: str) -> float:
     """wordfreq's Zipf frequency of a word (0 for unknown words, about 7 for 'the')."""
-    global _FREQ
-    if _FREQ is None:
-        from wordfreq import get_frequency_dict
-
-        _FREQ = get_frequency_dict("en", wordlist="best")
-    if word.isalpha() and word.islower():  # the dictionary's own form: a direct lookup
-        freq = _FREQ.get(word)
-        return round(math.log10(freq) + 9, 2) if freq else 0.0
+    if word.isalpha() and word.islower():  # the list's own form: a direct lookup
+        return _zipf_table().get(word, 0.0)
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en", wordlist="best")
 
 
 def _norm_letters(text: str) -> str:
+    if text.isalnum():
+        return text.lower()
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
@@ -97,17 +126,13 @@ class LexiconIndex:
             variants = [variants[k] for k in kept]
             ids = [ids[k] for k in kept]
         self.forms, self.ids = forms, ids
-        exact = forms.exact
-        keys = [exact[f] for f in ids]
-        # normalised heard text -> its entry; the same words listed twice (two
-        # entities, or two cases of one) are in _exact_more
-        self._exact = dict(zip(keys, range(len(keys))))
-        self._exact_more: dict[str, list[int]] = {}
-        if len(self._exact) < len(keys):
-            for idx, k in enumerate(keys):
-                self._exact_more.setdefault(k, []).append(idx)
-        n_words = forms.n_words
-        self.max_words = max([n_words[f] for f in ids], default=1)
+        self._position = dict(zip(ids, range(len(ids))))  # form id -> entry
+        self._repeated: dict[int, list[int]] = {}  # form ids heard by several entries
+        if len(self._position) < len(ids):  # the same words twice: two entities, or a surname
+            for idx, f in enumerate(ids):
+                self._repeated.setdefault(f, []).append(idx)
+            self._repeated = {f: v for f, v in self._repeated.items() if len(v) > 1}
+        self.max_words = int(forms.n_words_of(ids).max()) if ids else 1
         self.entries = _Entries(variants, forms, ids)
         reduced = forms.reduced
         self.reduced = [reduced[f] for f in ids]
@@ -116,10 +141,13 @@ class LexiconIndex:
 
     def exact(self, key: str) -> list[int]:
         """The entries heard exactly as ``key`` (lower-case words, single spaces)."""
-        if key in self._exact_more:
-            return self._exact_more[key]
-        idx = self._exact.get(key)
-        return [] if idx is None else [idx]
+        out = []
+        for f in self.forms.by_exact.get(key, ()):
+            if f in self._repeated:
+                out.extend(self._repeated[f])
+            elif f in self._position:
+                out.append(self._position[f])
+        return out
 
     @property
     def blocks(self) -> dict[str, np.ndarray]:
@@ -168,14 +196,14 @@ class _Forms:
     def __init__(self) -> None:
         self.id_of: dict[str, int] = {}  # heard text -> form id, -1 if it has no phonemes
         self.words: list[tuple[str, ...]] = []
-        self.n_words: list[int] = []
         self.codes: list[str] = []  # phoneme string
         self.reduced: list[str] = []  # broad sound classes
         self.letters: list[str] = []  # lower-case letters and digits
         self.zipf: list[float] = []  # mean Zipf frequency of its words: high = ordinary words
         self.keys: list[tuple[str, ...]] = []  # blocking keys
-        self.exact: list[str] = []  # lower-case words, space-separated
+        self.by_exact: dict[str, list[int]] = {}  # lower-case words, space-separated -> ids
         self._masks = np.zeros(1024, dtype=np.uint64)  # blocking keys as a bit set
+        self._n_words = np.zeros(1024, dtype=np.int32)
 
     @classmethod
     def current(cls) -> _Forms:
@@ -187,14 +215,48 @@ class _Forms:
         ids = list(map(self.id_of.get, heard))
         if None in ids:
             new = list(dict.fromkeys(h for h, f in zip(heard, ids) if f is None))
-            phonetics.prefetch(new)
+            plain = [h for h in new if phonetics.is_plain_word(h)]
+            if plain:
+                self._add_words(plain)
             for h in new:
-                self.id_of[h] = self._add(h)
+                if h not in self.id_of:
+                    self.id_of[h] = self._add(h)
             ids = list(map(self.id_of.__getitem__, heard))
         return ids
 
+    def _add_words(self, plain: list[str]) -> None:
+        """Add forms that are one plain word each: :meth:`_add`, in bulk."""
+        lower = [h.lower() for h in plain]
+        all_codes = phonetics.word_phonemes(lower)
+        freq = zipf
+        for heard, low, codes in zip(plain, lower, all_codes):
+            if not codes:
+                self.id_of[heard] = -1
+                continue
+            f = len(self.codes)
+            keys = _keys(phonetics.consonant_skeleton(codes))
+            self.words.append((heard,))
+            self.codes.append(codes)
+            self.reduced.append(phonetics.reduce(codes))
+            self.letters.append(low)
+            self.zipf.append(freq(low))
+            self.keys.append(keys)
+            self.by_exact.setdefault(low, []).append(f)
+            self._grow(f)
+            self._masks[f] = _key_mask(keys)
+            self._n_words[f] = 1
+            self.id_of[heard] = f
+
+    def _grow(self, f: int) -> None:
+        if f >= len(self._masks):
+            self._masks = np.concatenate([self._masks, np.zeros_like(self._masks)])
+            self._n_words = np.concatenate([self._n_words, np.zeros_like(self._n_words)])
+
     def masks_of(self, ids: list[int]) -> np.ndarray:
         return self._masks[np.array(ids, dtype=np.int64)] if ids else np.zeros(0, np.uint64)
+
+    def n_words_of(self, ids: list[int]) -> np.ndarray:
+        return self._n_words[np.array(ids, dtype=np.int64)]
 
     def _add(self, heard: str) -> int:
         words = tuple(_WORD.findall(heard))
@@ -207,16 +269,15 @@ class _Forms:
         f = len(self.codes)
         keys = _keys(phonetics.consonant_skeleton(codes))
         self.words.append(words)
-        self.n_words.append(len(words))
         self.codes.append(codes)
         self.reduced.append(phonetics.reduce(codes))
         self.letters.append(_norm_letters(heard))
         self.zipf.append(sum(zipf(w.lower()) for w in words) / len(words))
         self.keys.append(keys)
-        self.exact.append(" ".join(words).lower())
-        if f >= len(self._masks):
-            self._masks = np.concatenate([self._masks, np.zeros_like(self._masks)])
+        self.by_exact.setdefault(" ".join(words).lower(), []).append(f)
+        self._grow(f)
         self._masks[f] = _key_mask(keys)
+        self._n_words[f] = len(words)
         return f
 
 
@@ -318,6 +379,13 @@ def find_candidates(
         for k, tok in enumerate(tokens)
     )
 
+    # Context: address cues, and which entities are already written right elsewhere.
+    cues = context.name_cues(tokens)
+    right_spans = sorted(protected)
+    spoken = context.spoken_entities(
+        right_spans, index, [" ".join(t.text for t in tokens[i:j]) for i, j in right_spans], has_case
+    )
+
     found_q, found_e, found_s = _prefilter(index, reduced, skeletons, prefilter)
     if not len(found_q):
         return []
@@ -328,10 +396,16 @@ def find_candidates(
     for q, e, s in zip(fq, fe, fs):
         pairs[q].append((e, s))
 
+    best_of = {q: found[: per_span * 3] for q, found in pairs.items()}
+    if len(fq) >= 256:  # many pairs: their phonetic similarities in one vectorised pass
+        form_codes, form_of = index.forms.codes, index.ids
+        phonetics.warm_similarities(
+            (spans[q][2], form_codes[form_of[e]]) for q, best in best_of.items() for e, _ in best
+        )
+
     out: list[Candidate] = []
-    for q, found in pairs.items():
+    for q, best in best_of.items():
         i, j, codes = spans[q]
-        best = list(dict(found[: per_span * 6]).items())[: per_span * 3]  # a pair may come twice
         span_text = text[tokens[i].start:tokens[j - 1].end]
         span_letters = _norm_letters(span_text)
         scored = []
@@ -387,6 +461,12 @@ def find_candidates(
                 "sentence_start": float(_sentence_start(text, tokens, i)),
                 "given_name": float(entry.variant.kind == "given_name"),
                 "ent_capital": float(entry.variant.text[:1].isupper()),
+                "name_cue": float(cues[i] or context.cue_after(tokens, j)),
+                "anchor": context.anchored(
+                    tokens, i, j, entry.words,
+                    index.lexicon.entities[entry.variant.entity].text.split(), entry.variant.kind,
+                ),
+                "ent_seen": context.seen_elsewhere(spoken, entry.variant.entity, i, j),
             }))
     return out
 

@@ -18,6 +18,8 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 
+import numpy as np
+
 from ._memo import memo
 from .errors import MissingDependencyError
 
@@ -60,12 +62,20 @@ _symbol_to_code: dict[str, str] = {}
 _code_to_symbol: dict[str, str] = {}
 
 
+# str.translate tables from phoneme codes to broad classes and to consonant classes.
+_TO_CLASS: dict[int, str] = {}
+_TO_CONSONANT: dict[int, str] = {}
+
+
 def _code(symbol: str) -> str:
     code = _symbol_to_code.get(symbol)
     if code is None:
         code = chr(0x4E00 + len(_symbol_to_code))  # one char per phoneme
         _symbol_to_code[symbol] = code
         _code_to_symbol[code] = symbol
+        klass = _class_of(symbol)
+        _TO_CLASS[ord(code)] = klass
+        _TO_CONSONANT[ord(code)] = "" if klass in ("I", "A", "U", "E", "Y", "W") else klass
     return code
 
 
@@ -126,27 +136,32 @@ def _espeak_clauses(text: str) -> list[str]:
 _BATCH = 64
 
 
-def prefetch(texts: Iterable[str]) -> None:
-    """Convert the new words of many texts at once: the same phonemes, about twice as fast.
+def word_phonemes(words: list[str]) -> list[str]:
+    """:func:`phonemes` of many lower-case words at once: the same strings, about twice as fast.
 
-    Words go to espeak-ng in comma-separated batches (a comma ends a clause, so
-    no word's sound leaks into the next: no linking r); a batch that does not
-    come back one clause per word is left for the word-by-word path.
+    New words go to espeak-ng in comma-separated batches (a comma ends a clause,
+    so no word's sound leaks into the next: no linking r); a batch that does not
+    come back one clause per word is done word by word.
     """
-    done = _word_phonemes.cache
-    todo = dict.fromkeys(
-        w for text in texts for w in _clean_word(text).lower().split()
-        if w not in done and w.isalpha() and w not in _WEAK_FORMS
-    )
-    words = [w for w in todo if w not in ipa.cache]
-    if len(words) < 8:
-        return
-    for k in range(0, len(words), _BATCH):
-        chunk = words[k:k + _BATCH]
-        parts = _espeak_clauses(", ".join(chunk))
+    cache = _word_phonemes.cache
+    out = list(map(cache.get, words))
+    if None not in out:
+        return out
+    new = list(dict.fromkeys(
+        w for w, c in zip(words, out) if c is None and w.isalpha() and w not in _WEAK_FORMS
+    ))
+    for k in range(0, len(new), _BATCH):
+        chunk = new[k:k + _BATCH]
+        parts = _espeak_clauses(", ".join(chunk)) if len(chunk) > 1 else []
         if len(parts) == len(chunk):
             for word, part in zip(chunk, parts):
-                ipa.put(word, part.strip())
+                _word_phonemes.put(word, _codes_of(part.strip()))
+    return [c if c is not None else _word_phonemes(w) for w, c in zip(words, map(cache.get, words))]
+
+
+def is_plain_word(text: str) -> bool:
+    """One word of letters that :func:`phonemes` would take as it is (no cleaning needed)."""
+    return text.isalpha() and (text.isascii() or unicodedata.is_normalized("NFKC", text))
 
 
 def _clean_word(word: str) -> str:
@@ -160,20 +175,22 @@ def phonemes(text: str) -> str:
 
     Words are converted one at a time and cached, so repeated words are free.
     """
-    out = []
-    for word in _clean_word(text).split():
-        out.append(_word_phonemes(word.lower()))
-    return "".join(out)
+    if not text.isalpha():  # one plain word needs no cleaning
+        text = _clean_word(text)
+    return "".join(_word_phonemes.each(text.lower().split()))
 
 
 @memo(1_000_000)
 def _word_phonemes(word: str) -> str:
-    codes = []
-    for sym in _MULTI_RE.findall(ipa(word)):
-        if sym in _DROP or sym.isspace():
-            continue
-        codes.append(_code(sym))
-    return "".join(codes)
+    return _codes_of(ipa(word))
+
+
+def _codes_of(ipa_text: str) -> str:
+    code = _symbol_to_code.get
+    return "".join([
+        code(sym) or _code(sym) for sym in _MULTI_RE.findall(ipa_text)
+        if sym not in _DROP and not sym.isspace()
+    ])
 
 
 def symbols(codes: str) -> list[str]:
@@ -197,16 +214,14 @@ def _code_class(code: str) -> str:
     return _class_of(_code_to_symbol[code])
 
 
-@memo(1_000_000)
 def reduce(codes: str) -> str:
     """Broad sound classes of a phoneme string (voicing merged, vowels in 5 groups, h dropped)."""
-    return "".join(_code_class(c) for c in codes)
+    return codes.translate(_TO_CLASS)
 
 
-@memo(1_000_000)
 def consonant_skeleton(codes: str) -> str:
     """The consonant classes of a phoneme string, in order (used as index keys)."""
-    return "".join(k for k in (_code_class(c) for c in codes) if k and k not in "IAUEYW")
+    return codes.translate(_TO_CONSONANT)
 
 
 def _is_vowel(code: str) -> bool:
@@ -273,6 +288,69 @@ def phoneme_distance(a: str, b: str) -> float:
             cur.append(left)
         prev = cur
     return prev[-1]
+
+
+_MIN_BATCH = 64  # pairs of one shape; fewer are cheaper one by one
+
+
+def warm_similarities(pairs: Iterable[tuple[str, str]]) -> None:
+    """Compute :func:`phoneme_similarity` for many pairs at once and cache the results.
+
+    The same dynamic programme, run with numpy over all pairs of similar lengths
+    together (the same operations in the same order, so the same floats): for a
+    long transcript against a big list this is most of the phonetic work.
+    """
+    cache = phoneme_similarity.cache
+    todo = [p for p in dict.fromkeys(pairs) if p not in cache and p[0] and p[1] and p[0] != p[1]]
+    if len(todo) < _MIN_BATCH:
+        return
+    groups: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    for a, b in todo:
+        groups.setdefault(((len(a) + 3) // 4, (len(b) + 3) // 4), []).append((a, b))
+    for group in groups.values():
+        if len(group) >= _MIN_BATCH:
+            for pair, sim in zip(group, _similarities(group)):
+                phoneme_similarity.put(pair, sim)
+
+
+def _similarities(pairs: list[tuple[str, str]]) -> list[float]:
+    """phoneme_similarity of each pair (non-empty strings), vectorised over the pairs."""
+    symbols = {c: k for k, c in enumerate(dict.fromkeys("".join(a + b for a, b in pairs)))}
+    indel = np.array([_indel_cost(c) for c in symbols])
+    sub = np.array([[_sub_cost(a, b) for b in symbols] for a in symbols])
+    n = len(pairs)
+    len_a = np.array([len(a) for a, _ in pairs])
+    len_b = np.array([len(b) for _, b in pairs])
+    a_ids = np.zeros((n, len_a.max()), dtype=np.int64)
+    b_ids = np.zeros((n, len_b.max()), dtype=np.int64)
+    for p, (a, b) in enumerate(pairs):
+        a_ids[p, :len(a)] = [symbols[c] for c in a]
+        b_ids[p, :len(b)] = [symbols[c] for c in b]
+    ins_b, del_a = indel[b_ids], indel[a_ids]
+    # row 0 of the table, then one row per phoneme of a (as phoneme_distance does)
+    prev = np.zeros((n, b_ids.shape[1] + 1))
+    for j in range(b_ids.shape[1]):
+        prev[:, j + 1] = prev[:, j] + ins_b[:, j]
+    dist = np.zeros(n)
+    for i in range(a_ids.shape[1]):
+        sub_i = sub[a_ids[:, i][:, None], b_ids]
+        cur = np.empty_like(prev)
+        left = cur[:, 0] = prev[:, 0] + del_a[:, i]
+        for j in range(b_ids.shape[1]):
+            left = np.minimum(
+                np.minimum(prev[:, j + 1] + del_a[:, i], left + ins_b[:, j]), prev[:, j] + sub_i[:, j]
+            )
+            cur[:, j + 1] = left
+        prev = cur
+        done = np.nonzero(len_a == i + 1)[0]
+        dist[done] = prev[done, len_b[done]]
+    # the normaliser, summed left to right like sum() does
+    norm_a, norm_b = np.zeros(n), np.zeros(n)
+    for i in range(a_ids.shape[1]):
+        norm_a = np.where(i < len_a, norm_a + del_a[:, i], norm_a)
+    for j in range(b_ids.shape[1]):
+        norm_b = np.where(j < len_b, norm_b + ins_b[:, j], norm_b)
+    return np.maximum(0.0, 1.0 - dist / np.maximum(norm_a, norm_b)).tolist()
 
 
 @memo(1_000_000)

@@ -1,0 +1,114 @@
+"""What the words around a span say about it being a name: evidence beyond its sound.
+
+A first name heard as a common word ("Thanks, can." for "Thanks, Ken.") sounds
+no less like the word than like the name; what gives it away is where it stands.
+Three kinds of evidence, all from the transcript and the entity list only:
+
+* an address or introduction cue next to the span ("thank you X", "over to X",
+  "question comes from X", "Mr. X", "X, please go ahead");
+* an anchor: a listed name's other word spelled right next to or inside the span
+  ("Sebastian forward" for Sebastian Vogel);
+* the same entity spelled right elsewhere in the transcript (it is spoken of here).
+
+>>> from respell.match import tokenize
+>>> text = "Thanks, can. Next question comes from Sebastian forward with UBS."
+>>> [t.text for t, cue in zip(tokenize(text), name_cues(tokenize(text))) if cue]
+['can', 'Sebastian']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+# Words that, said just before a name, address or introduce a person. Two-word cues
+# are matched first; each is common in calls, meetings and interviews.
+_CUES_BEFORE_2 = frozenset(
+    """thank you|over to|back to|line of|comes from|question from|is from|this is|name is
+    |good morning|good afternoon|good evening""".replace("\n", "").replace(" |", "|").split("|")
+)
+_CUES_BEFORE_1 = frozenset(
+    """thanks hi hey hello congrats congratulations mr mrs ms miss dr mister
+    professor""".split()
+)
+# ... and just after one: "Tom, please go ahead", "Seth Basham, your line is open".
+_CUES_AFTER = (("go", "ahead"), ("please", "go"), ("please", "proceed"), ("your", "line"))
+
+
+def name_cues(tokens: Sequence) -> list[bool]:
+    """For each token, whether an address or introduction cue stands just before it.
+
+    Punctuation between the cue and the token does not matter ("Thanks. Dear.").
+
+    >>> from respell.match import tokenize
+    >>> name_cues(tokenize("thank you Tom and thanks Ken"))
+    [False, False, True, False, False, True]
+    """
+    lower = [t.text.lower() for t in tokens]
+    out = []
+    for i in range(len(lower)):
+        two = " ".join(lower[i - 2:i]) if i >= 2 else ""
+        out.append(two in _CUES_BEFORE_2 or (i >= 1 and lower[i - 1] in _CUES_BEFORE_1))
+    return out
+
+
+def cue_after(tokens: Sequence, j: int) -> bool:
+    """Whether the words from token ``j`` on ask the span's owner to speak ("please go ahead")."""
+    nxt = tuple(t.text.lower() for t in tokens[j:j + 2])
+    return nxt in _CUES_AFTER
+
+
+def anchored(tokens: Sequence, i: int, j: int, variant_words: Sequence[str],
+             full_words: Sequence[str], kind: str) -> float:
+    """Whether another word of the span's entity is spelled right inside or beside the span.
+
+    Inside: a word of a multi-word name among the span's words ("Sebastian forward"
+    for "Sebastian Vogel"), the span being more than that word. Beside: the given
+    name just before a surname candidate, the surname just after a given name.
+
+    >>> from respell.match import tokenize
+    >>> toks = tokenize("from Sebastian forward with UBS")
+    >>> anchored(toks, 1, 3, ["Sebastian", "Vogel"], ["Sebastian", "Vogel"], "canonical")
+    1.0
+    >>> anchored(toks, 2, 3, ["Vogel"], ["Sebastian", "Vogel"], "surname")
+    1.0
+    >>> anchored(toks, 2, 3, ["Vogel"], ["Sebastian", "Vogel"], "canonical")
+    0.0
+    """
+    var = {w.lower() for w in variant_words}
+    span = {t.text.lower() for t in tokens[i:j]}
+    if len(variant_words) >= 2 and j - i >= 2 and span & var and span != var:
+        return 1.0
+    if len(full_words) >= 2:
+        if kind == "surname" and i >= 1:
+            return float(tokens[i - 1].text.lower() == full_words[0].lower())
+        if kind == "given_name" and j < len(tokens):
+            return float(tokens[j].text.lower() == full_words[-1].lower())
+    return 0.0
+
+
+def spoken_entities(spans: Sequence[tuple[int, int]], index, texts: Sequence[str],
+                    has_case: bool) -> dict[int, list[tuple[int, int]]]:
+    """Entity id -> the token spans where one of its forms is written exactly.
+
+    ``spans`` are the spans whose lower-case words some variant is heard as, with
+    ``texts`` their text; in a cased transcript the case must agree too ("mark" the
+    verb is no sign that Mark is spoken of).
+    """
+    out: dict[int, list[tuple[int, int]]] = {}
+    for (i, j), text in zip(spans, texts):
+        key = " ".join(text.lower().split())
+        for e in index.exact(key):
+            variant = index.entries[e].variant
+            if variant.kind == "sounds_like" or (has_case and variant.text != text):
+                continue
+            out.setdefault(variant.entity, []).append((i, j))
+    return out
+
+
+def seen_elsewhere(spoken: dict[int, list[tuple[int, int]]], entity: int, i: int, j: int) -> float:
+    """Whether the entity is written right somewhere outside tokens [i, j).
+
+    >>> seen_elsewhere({3: [(0, 1)]}, 3, 5, 6), seen_elsewhere({3: [(5, 6)]}, 3, 5, 6)
+    (1.0, 0.0)
+    """
+    return float(any(b <= i or a >= j for a, b in spoken.get(entity, ())))

@@ -1,0 +1,94 @@
+"""Context evidence for names: address cues, anchors, entities written right elsewhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from respell.context import anchored, cue_after, name_cues, seen_elsewhere
+from respell.correct import lexicon_index
+from respell.lexicon import Lexicon
+from respell.match import find_candidates, tokenize
+
+# (text, the words that stand right after an address or introduction cue)
+CUED = [
+    ("Thanks, can. I appreciate it.", ["can"]),
+    ("thank you one and good morning", ["one"]),
+    ("I'll turn the call over to can", ["can"]),
+    ("next question comes from Sebastian forward with UBS", ["Sebastian"]),
+    ("from the line of Elgin mama do", ["Elgin"]),
+    ("Mr. Kelly, Dr. Deadlift", ["Kelly", "Deadlift"]),
+    ("Good morning, Tom. Hi Ken", ["Tom", "Ken"]),
+    ("we can see the growth in the quarter", []),
+    ("thank", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CUED)
+def test_name_cues(text, expected):
+    tokens = tokenize(text)
+    assert [t.text for t, cue in zip(tokens, name_cues(tokens)) if cue] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "j", "expected"),
+    [
+        ("Tom, please go ahead.", 1, True),
+        ("Seth Basham, your line is open", 2, True),
+        ("Tom, go ahead", 1, True),
+        ("Tom, please", 1, False),
+        ("Tom went ahead", 1, False),
+    ],
+)
+def test_cue_after(text, j, expected):
+    assert cue_after(tokenize(text), j) is expected
+
+
+# (text, span [i, j), variant words, full name words, variant kind, expected)
+ANCHORS = [
+    ("from Sebastian forward with UBS", 1, 3, "Sebastian Vogel", "Sebastian Vogel", "canonical", 1.0),
+    ("from Daniel rush go from", 2, 4, "Roeska", "Daniel Roeska", "surname", 1.0),
+    ("Thanks Quinn Freeland", 1, 2, "Clint", "Clint Freeland", "given_name", 1.0),
+    ("Thanks Quinn Freeland", 1, 2, "Clint", "Clint Freeland", "canonical", 0.0),
+    ("from Sebastian with UBS", 1, 2, "Sebastian Vogel", "Sebastian Vogel", "canonical", 0.0),
+    ("the David cares and", 1, 3, "David Kerstens", "David Kerstens", "canonical", 1.0),
+    ("we rush to go", 1, 2, "Roeska", "Daniel Roeska", "surname", 0.0),
+    ("the quarter ended", 0, 2, "Daniel Roeska", "Daniel Roeska", "canonical", 0.0),
+]
+
+
+@pytest.mark.parametrize(("text", "i", "j", "variant", "full", "kind", "expected"), ANCHORS)
+def test_anchored(text, i, j, variant, full, kind, expected):
+    assert anchored(tokenize(text), i, j, variant.split(), full.split(), kind) == expected
+
+
+def test_seen_elsewhere_excludes_the_span_itself():
+    assert seen_elsewhere({}, 0, 1, 2) == 0.0
+    assert seen_elsewhere({0: [(1, 2)]}, 0, 1, 2) == 0.0
+    assert seen_elsewhere({0: [(1, 2)]}, 0, 0, 3) == 0.0  # inside the span
+    assert seen_elsewhere({0: [(1, 2), (7, 8)]}, 0, 1, 2) == 1.0
+
+
+def _features(text, names):
+    """(first token, span words, variant) -> features of each candidate."""
+    index = lexicon_index(Lexicon.from_entries(names))
+    tokens = tokenize(text)
+    return {
+        (c.i, " ".join(t.text for t in tokens[c.i:c.j]), index.entries[c.entry].variant.text):
+        c.features
+        for c in find_candidates(text, tokens, index)
+    }
+
+
+def test_find_candidates_reports_context_features():
+    feats = _features("Ken, please go ahead. Thanks, can. We can grow.", ["Ken"])
+    assert feats[(5, "can", "Ken")]["name_cue"] == 1.0  # "Thanks, can"
+    assert feats[(7, "can", "Ken")]["name_cue"] == 0.0  # "We can grow"
+    assert feats[(5, "can", "Ken")]["ent_seen"] == 1.0  # "Ken" is written right at the start
+
+
+def test_case_matters_for_seen_elsewhere_in_a_cased_transcript():
+    # "rob" the verb is no sign that Rob is spoken of; "Rob" is
+    assert _features("They rob banks. Thanks, rub.", ["Rob"])[(4, "rub", "Rob")]["ent_seen"] == 0.0
+    assert _features("Rob said so. Thanks, rub.", ["Rob"])[(4, "rub", "Rob")]["ent_seen"] == 1.0
+    # a lower-case transcript has no case to go by
+    assert _features("they rob banks thanks rub", ["Rob"])[(4, "rub", "Rob")]["ent_seen"] == 1.0
