@@ -1,0 +1,147 @@
+"""The fast paths give exactly what the plain ones give.
+
+Each speed-up in the matcher (bulk word conversion, vectorised similarities,
+brute-force prefiltering of small searches, plain-name lexicons, the wordfreq
+table read directly) is checked here against the slower path it replaces.
+"""
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+from respell import phonetics
+from respell._memo import memo
+from respell.lexicon import Entity, Lexicon, Variant
+from respell.match import LexiconIndex, _prefilter, _zipf_table, find_candidates, tokenize
+
+WORDS = """soleimani beirut musharraf leocadia xavier tora bora commentators
+gonzalez juan reiner trefzger detlef happier gardener celia asia paula vizier
+operator liquor winchester chancellor""".split()
+
+
+def test_memo_each_and_put_agree_with_calls():
+    calls = []
+
+    @memo(100)
+    def double(x):
+        calls.append(x)
+        return 2 * x
+
+    assert double.each([1, 2, 1]) == [2, 4, 2]
+    assert calls == [1, 2]
+    double.put(7, 99)
+    assert double(7) == 99 and double.each([7, 2]) == [99, 4]
+
+
+def test_memo_is_bounded():
+    @memo(3)
+    def ident(x):
+        return x
+
+    for k in range(10):
+        ident(k)
+    assert len(ident.cache) <= 3
+
+
+def test_bulk_word_phonemes_equal_one_by_one():
+    fresh = [w + "ian" for w in WORDS]  # words no other test has converted
+    bulk = phonetics.word_phonemes(fresh)
+    phonetics._word_phonemes.cache_clear()
+    phonetics.ipa.cache_clear()
+    assert bulk == [phonetics._word_phonemes(w) for w in fresh]
+
+
+def test_bulk_conversion_keeps_words_apart():
+    # in "happier asia" espeak-ng links an r into the next word; the batches must not
+    words = ["happier", "asia", "gardener", "operator"] * 3
+    phonetics._word_phonemes.cache_clear()
+    phonetics.ipa.cache_clear()
+    bulk = phonetics.word_phonemes(words)
+    alone = [phonetics._codes_of(" ".join(phonetics._espeak_clauses(w))) for w in words]
+    assert bulk == alone
+    linked = phonetics._codes_of(phonetics._espeak_clauses("happier asia")[0].split()[0])
+    assert linked != bulk[0]  # the trap is real
+
+
+def test_vectorised_similarities_are_the_same_floats():
+    rng = random.Random(7)
+    codes = [phonetics.phonemes(w) for w in WORDS]
+    codes += [phonetics.phonemes(f"{a} {b}") for a, b in zip(WORDS, WORDS[1:])]
+    pairs = list({(rng.choice(codes), rng.choice(codes)) for _ in range(600)})
+    expected = [phonetics.phoneme_similarity.__wrapped__(a, b) for a, b in pairs]
+    got = phonetics._similarities([p for p in pairs if p[0] and p[1]])
+    assert got == [e for p, e in zip(pairs, expected) if p[0] and p[1]]
+
+
+def test_warmed_cache_serves_phoneme_similarity():
+    pairs = [(phonetics.phonemes(a), phonetics.phonemes(b)) for a in WORDS for b in WORDS if a != b]
+    phonetics.phoneme_similarity.cache_clear()
+    phonetics.warm_similarities(pairs)
+    assert len(phonetics.phoneme_similarity.cache) > 0
+    for a, b in pairs[:50]:
+        assert phonetics.phoneme_similarity(a, b) == phonetics.phoneme_similarity.__wrapped__(a, b)
+
+
+def _pairs(qs, es, ss):
+    return sorted(zip(np.asarray(qs).tolist(), np.asarray(es).tolist(), np.round(ss, 6).tolist()))
+
+
+def test_brute_force_prefilter_finds_the_blocked_pairs(monkeypatch):
+    from respell import match
+
+    text = "we met liz sly on the bay loop with sola money and the torah for a caves"
+    lex = Lexicon.from_entries(["Liz Sly", "Beirut", "Qassem Soleimani", "Tora Bora", *WORDS])
+    index = LexiconIndex(lex)
+    codes = [phonetics.phonemes(t.text) for t in tokenize(text)]
+    reduced, skeletons = [], []
+    for i in range(len(codes)):
+        for j in range(i + 1, min(len(codes), i + 3) + 1):
+            c = "".join(codes[i:j])
+            reduced.append(phonetics.reduce(c))
+            skeletons.append(phonetics.consonant_skeleton(c)[:3])
+    brute = _prefilter(index, reduced, skeletons, 0.6)
+    monkeypatch.setattr(match, "_BRUTE_FORCE_PAIRS", 0)
+    blocked = _prefilter(index, reduced, skeletons, 0.6)
+    assert len(brute[0]) > 5
+    assert _pairs(*brute) == _pairs(*blocked)
+
+
+def test_candidates_do_not_depend_on_the_search_strategy(monkeypatch):
+    from respell import match
+
+    text = "Liz sly flew to big dad, then sola money spoke in the bay loop."
+    lex = Lexicon.from_entries(["Liz Sly", "Baghdad", "Qassem Soleimani", "Beirut", *WORDS])
+    tokens = tokenize(text)
+    small = find_candidates(text, tokens, LexiconIndex(lex))
+    monkeypatch.setattr(match, "_BRUTE_FORCE_PAIRS", 0)
+    big = find_candidates(text, tokens, LexiconIndex(lex))
+    key = lambda c: (c.i, c.j, c.entry)  # noqa: E731
+    assert sorted(map(key, small)) == sorted(map(key, big))
+    assert len(small) > 3
+
+
+def test_plain_name_lexicon_behaves_like_the_general_one():
+    names = ["Beirut", "Soleimani", "Leocadia", "Xavier"]
+    plain = Lexicon.from_entries(names)
+    general = Lexicon.from_entries([Entity(n) for n in names])
+    assert plain == general
+    assert list(plain.variants) == list(general.variants)
+    assert plain.variants[-1] == Variant("Xavier", "Xavier", 3, "canonical")
+    assert plain.entities[1] is plain.entities[1]  # made once
+    assert [e.text for e in plain] == names
+
+
+def test_plain_name_lexicon_counts_duplicates_like_the_general_one():
+    lex = Lexicon.from_entries(["Beirut", "Beirut", " ", "Xavier"])
+    assert [(e.text, e.count) for e in lex] == [("Beirut", 2), ("Xavier", 1)]
+
+
+def test_zipf_table_matches_wordfreq():
+    from wordfreq import zipf_frequency
+
+    table = _zipf_table()
+    for word in ["the", "money", "beirut", "soleimani", "commentators", "zavier"]:
+        assert table.get(word, 0.0) == pytest.approx(zipf_frequency(word, "en"), abs=0.011)
+    assert math.isclose(table["the"], zipf_frequency("the", "en"), abs_tol=0.011)
