@@ -133,6 +133,18 @@ def test_plain_name_lexicon_behaves_like_the_general_one():
     assert [e.text for e in plain] == names
 
 
+def test_bulk_forms_equal_forms_added_one_by_one():
+    from respell.match import _Forms
+
+    heard = ["Beirut", "Bick's", "Soleimani's", "Musharraf", "d'Houdetot", "Tora Bora"]
+    bulk, single = _Forms(), _Forms()
+    bulk.ids_of(heard)
+    for h in heard:
+        single.id_of[h] = single._add(h)
+    for name in ("words", "codes", "reduced", "letters", "zipf", "keys", "by_exact"):
+        assert getattr(bulk, name) == getattr(single, name), name
+
+
 def test_plain_name_lexicon_counts_duplicates_like_the_general_one():
     lex = Lexicon.from_entries(["Beirut", "Beirut", " ", "Xavier"])
     assert [(e.text, e.count) for e in lex] == [("Beirut", 2), ("Xavier", 1)]

@@ -182,6 +182,11 @@ class _Entries:
 _KEY_CLASS = str.maketrans({"R": "L", "W": "L", "Y": "L", "M": "N", "F": "P", "H": "T", "C": "S"})
 
 
+def _stem(word: str) -> str:
+    """A word without a possessive 's: "Bick's" -> "Bick"."""
+    return word[:-2] if word[-2:].lower() in ("'s", "’s") else word
+
+
 class _Forms:
     """Every spoken form compiled so far, as columns indexed by a form id.
 
@@ -215,7 +220,7 @@ class _Forms:
         ids = list(map(self.id_of.get, heard))
         if None in ids:
             new = list(dict.fromkeys(h for h, f in zip(heard, ids) if f is None))
-            plain = [h for h in new if phonetics.is_plain_word(h)]
+            plain = [h for h in new if phonetics.is_plain_word(_stem(h))]
             if plain:
                 self._add_words(plain)
             for h in new:
@@ -225,9 +230,9 @@ class _Forms:
         return ids
 
     def _add_words(self, plain: list[str]) -> None:
-        """Add forms that are one plain word each: :meth:`_add`, in bulk."""
+        """Add forms that are one plain word each, perhaps possessive: :meth:`_add`, in bulk."""
         lower = [h.lower() for h in plain]
-        all_codes = phonetics.word_phonemes(lower)
+        all_codes = phonetics.word_phonemes([_stem(h) for h in lower])  # "Bick's" sounds as "bick"
         freq = zipf
         for heard, low, codes in zip(plain, lower, all_codes):
             if not codes:
@@ -238,7 +243,7 @@ class _Forms:
             self.words.append((heard,))
             self.codes.append(codes)
             self.reduced.append(phonetics.reduce(codes))
-            self.letters.append(low)
+            self.letters.append(low if low.isalnum() else _norm_letters(low))
             self.zipf.append(freq(low))
             self.keys.append(keys)
             self.by_exact.setdefault(low, []).append(f)

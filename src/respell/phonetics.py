@@ -13,7 +13,10 @@ True
 from __future__ import annotations
 
 import ctypes
+import os
 import re
+import shutil
+import tempfile
 import threading
 import unicodedata
 from collections.abc import Iterable
@@ -81,15 +84,22 @@ def _code(symbol: str) -> str:
 
 def _load():
     global _lib
-    if _lib is not None:
-        return _lib
-    try:
-        import espeakng_loader
-    except ImportError:  # pragma: no cover - it is a hard dependency
-        raise MissingDependencyError(
-            "espeak-ng is needed for phonetic matching: pip install espeakng-loader"
-        ) from None
-    lib = ctypes.cdll.LoadLibrary(espeakng_loader.get_library_path())
+    if _lib is None:
+        try:
+            import espeakng_loader
+        except ImportError:  # pragma: no cover - it is a hard dependency
+            raise MissingDependencyError(
+                "espeak-ng is needed for phonetic matching: pip install espeakng-loader"
+            ) from None
+        _lib = _open(espeakng_loader.get_library_path())
+    return _lib
+
+
+def _open(path: str):
+    """Load and initialise the espeak-ng library at ``path`` (en-us, no audio)."""
+    import espeakng_loader
+
+    lib = ctypes.CDLL(path)  # a CDLL call lets go of the GIL while espeak-ng works
     lib.espeak_Initialize.restype = ctypes.c_int
     lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
     lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
@@ -102,8 +112,39 @@ def _load():
         raise MissingDependencyError("espeak-ng failed to initialise (espeakng-loader data missing?)")
     if lib.espeak_SetVoiceByName(b"en-us") != 0:
         raise MissingDependencyError("espeak-ng has no en-us voice")
-    _lib = lib
     return lib
+
+
+_second_lib = None  # False once a second instance proved impossible here
+_second_lock = threading.Lock()
+
+
+def _load_second():
+    """A second, independent espeak-ng for a helper thread, or None.
+
+    espeak-ng keeps its state in globals, so one library cannot convert two
+    texts at once; a private copy of the shared object, loaded from another
+    path, has globals of its own. The copy is deleted as soon as it is mapped.
+    Only where there is more than one processor and the platform allows it.
+    """
+    global _second_lib
+    if _second_lib is None:
+        _second_lib = False
+        if (os.cpu_count() or 1) > 1 and os.environ.get("RESPELL_THREADS", "2") != "1":
+            import espeakng_loader
+
+            _load()
+            folder = tempfile.mkdtemp(prefix="respell-")
+            copy = os.path.join(folder, "libespeak-ng-second" + os.path.splitext(
+                espeakng_loader.get_library_path())[1])
+            try:
+                shutil.copyfile(espeakng_loader.get_library_path(), copy)
+                _second_lib = _open(copy)
+            except (OSError, MissingDependencyError):
+                _second_lib = False
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)  # fails harmlessly where mapped files stay locked
+    return _second_lib or None
 
 
 # Function words spoken in their weak form inside phrases (espeak gives citation forms).
@@ -119,10 +160,10 @@ def ipa(word: str) -> str:
     return " ".join(p.strip() for p in _espeak_clauses(word) if p.strip())
 
 
-def _espeak_clauses(text: str) -> list[str]:
-    """espeak-ng's IPA for ``text``, one string per clause."""
-    lib = _load()
-    with _lock:
+def _espeak_clauses(text: str, second: bool = False) -> list[str]:
+    """espeak-ng's IPA for ``text``, one string per clause (``second``: the helper's copy)."""
+    lib, lock = (_second_lib, _second_lock) if second else (_load(), _lock)
+    with lock:
         buf = ctypes.c_char_p(text.encode("utf-8"))
         ptr = ctypes.pointer(buf)
         parts = []
@@ -133,7 +174,8 @@ def _espeak_clauses(text: str) -> list[str]:
     return parts
 
 
-_BATCH = 64
+_BATCH = 32
+_PARALLEL = 64  # new words worth a second thread
 
 
 def word_phonemes(words: list[str]) -> list[str]:
@@ -150,9 +192,21 @@ def word_phonemes(words: list[str]) -> list[str]:
     new = list(dict.fromkeys(
         w for w, c in zip(words, out) if c is None and w.isalpha() and w not in _WEAK_FORMS
     ))
-    for k in range(0, len(new), _BATCH):
-        chunk = new[k:k + _BATCH]
-        parts = _espeak_clauses(", ".join(chunk)) if len(chunk) > 1 else []
+    chunks = [new[k:k + _BATCH] for k in range(0, len(new), _BATCH)]
+    if len(new) >= _PARALLEL and _load_second() is not None:
+        # the second half on a helper thread with the second espeak-ng, at the same time
+        half = len(chunks) // 2
+        theirs: list = []
+        helper = threading.Thread(target=lambda: theirs.extend(
+            _espeak_clauses(", ".join(c), second=True) for c in chunks[half:]
+        ))
+        helper.start()
+        ours = [_espeak_clauses(", ".join(c)) for c in chunks[:half]]
+        helper.join()
+        converted = ours + theirs
+    else:
+        converted = [_espeak_clauses(", ".join(c)) if len(c) > 1 else [] for c in chunks]
+    for chunk, parts in zip(chunks, converted):
         if len(parts) == len(chunk):
             for word, part in zip(chunk, parts):
                 _word_phonemes.put(word, _codes_of(part.strip()))
