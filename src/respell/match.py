@@ -87,9 +87,13 @@ def _zipf_table() -> dict[str, float]:
 @memo(1_000_000)
 def zipf(word: str) -> float:
     """wordfreq's Zipf frequency of a word (0 for unknown words, about 7 for 'the')."""
-    if word.isalpha() and word.islower():  # the list's own form: a direct lookup
-        return _zipf_table().get(word, 0.0)
-    from wordfreq import zipf_frequency
+    if word.islower() or not word.isalpha():
+        found = _zipf_table().get(word)  # the list's own form ("don't" too): a direct lookup
+        if found is not None:
+            return found
+        if word.isalpha():
+            return 0.0
+    from wordfreq import zipf_frequency  # tokens, digits, other cases: as wordfreq says
 
     return zipf_frequency(word, "en", wordlist="best")
 
@@ -223,9 +227,14 @@ class _Forms:
             plain = [h for h in new if phonetics.is_plain_word(_stem(h))]
             if plain:
                 self._add_words(plain)
-            for h in new:
-                if h not in self.id_of:
-                    self.id_of[h] = self._add(h)
+            rest = [h for h in new if h not in self.id_of]
+            if len(rest) > 1:  # their words converted in bulk first
+                phonetics.word_phonemes([
+                    w for h in rest for w in phonetics.clean_text(_stem(h)).lower().split()
+                    if phonetics.is_plain_word(w)
+                ])
+            for h in rest:
+                self.id_of[h] = self._add(h)
             ids = list(map(self.id_of.__getitem__, heard))
         return ids
 

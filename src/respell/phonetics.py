@@ -218,7 +218,8 @@ def is_plain_word(text: str) -> bool:
     return text.isalpha() and (text.isascii() or unicodedata.is_normalized("NFKC", text))
 
 
-def _clean_word(word: str) -> str:
+def clean_text(word: str) -> str:
+    """The text :func:`phonemes` converts: compatibility forms folded, punctuation to spaces."""
     word = unicodedata.normalize("NFKC", word).replace("’", "'")
     return re.sub(r"[^\w' ]+", " ", word).strip()
 
@@ -230,7 +231,7 @@ def phonemes(text: str) -> str:
     Words are converted one at a time and cached, so repeated words are free.
     """
     if not text.isalpha():  # one plain word needs no cleaning
-        text = _clean_word(text)
+        text = clean_text(text)
     return "".join(_word_phonemes.each(text.lower().split()))
 
 
