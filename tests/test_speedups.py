@@ -7,6 +7,7 @@ table read directly) is checked here against the slower path it replaces.
 
 import math
 import random
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -16,9 +17,11 @@ from respell._memo import memo
 from respell.lexicon import Entity, Lexicon, Variant
 from respell.match import LexiconIndex, _prefilter, _zipf_table, find_candidates, tokenize
 
-WORDS = """soleimani beirut musharraf leocadia xavier tora bora commentators
-gonzalez juan reiner trefzger detlef happier gardener celia asia paula vizier
-operator liquor winchester chancellor""".split()
+WORDS = [
+    "soleimani", "beirut", "musharraf", "leocadia", "xavier", "tora", "bora", "commentators",
+    "gonzalez", "juan", "reiner", "trefzger", "detlef", "happier", "gardener", "celia", "asia",
+    "paula", "vizier", "operator", "liquor", "winchester", "chancellor",
+]
 
 
 def test_memo_each_and_put_agree_with_calls():
@@ -68,7 +71,7 @@ def test_bulk_conversion_keeps_words_apart():
 def test_vectorised_similarities_are_the_same_floats():
     rng = random.Random(7)
     codes = [phonetics.phonemes(w) for w in WORDS]
-    codes += [phonetics.phonemes(f"{a} {b}") for a, b in zip(WORDS, WORDS[1:])]
+    codes += [phonetics.phonemes(f"{a} {b}") for a, b in pairwise(WORDS)]
     pairs = list({(rng.choice(codes), rng.choice(codes)) for _ in range(600)})
     expected = [phonetics.phoneme_similarity.__wrapped__(a, b) for a, b in pairs]
     got = phonetics._similarities([p for p in pairs if p[0] and p[1]])
@@ -117,7 +120,9 @@ def test_candidates_do_not_depend_on_the_search_strategy(monkeypatch):
     small = find_candidates(text, tokens, LexiconIndex(lex))
     monkeypatch.setattr(match, "_BRUTE_FORCE_PAIRS", 0)
     big = find_candidates(text, tokens, LexiconIndex(lex))
-    key = lambda c: (c.i, c.j, c.entry)  # noqa: E731
+    def key(c):
+        return c.i, c.j, c.entry
+
     assert sorted(map(key, small)) == sorted(map(key, big))
     assert len(small) > 3
 
