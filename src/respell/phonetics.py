@@ -178,6 +178,10 @@ _BATCH = 32
 _PARALLEL = 64  # new words worth a second thread
 
 
+def _chunks(words: list[str]) -> list[list[str]]:
+    return [words[k:k + _BATCH] for k in range(0, len(words), _BATCH)]
+
+
 def word_phonemes(words: list[str]) -> list[str]:
     """:func:`phonemes` of many lower-case words at once: the same strings, about twice as fast.
 
@@ -192,10 +196,11 @@ def word_phonemes(words: list[str]) -> list[str]:
     new = list(dict.fromkeys(
         w for w, c in zip(words, out) if c is None and w.isalpha() and w not in _WEAK_FORMS
     ))
-    chunks = [new[k:k + _BATCH] for k in range(0, len(new), _BATCH)]
     if len(new) >= _PARALLEL and _load_second() is not None:
         # the second half on a helper thread with the second espeak-ng, at the same time
-        half = len(chunks) // 2
+        mid = len(new) // 2
+        chunks = _chunks(new[:mid]) + _chunks(new[mid:])
+        half = len(_chunks(new[:mid]))
         theirs: list = []
         helper = threading.Thread(target=lambda: theirs.extend(
             _espeak_clauses(", ".join(c), second=True) for c in chunks[half:]
@@ -205,6 +210,7 @@ def word_phonemes(words: list[str]) -> list[str]:
         helper.join()
         converted = ours + theirs
     else:
+        chunks = _chunks(new)
         converted = [_espeak_clauses(", ".join(c)) if len(c) > 1 else [] for c in chunks]
     for chunk, parts in zip(chunks, converted):
         if len(parts) == len(chunk):
