@@ -33,7 +33,8 @@ def test_decode_bytes_accepts_utf8(data, expected):
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
         (b"caf\xe9 in Beirut", "not valid UTF-8"),
-        ("Beirut".encode("utf-16"), "binary"),  # NUL bytes in every other position
+        ("Beirut".encode("utf-16"), "is UTF-16, not UTF-8; convert it with: iconv"),
+        ("Beirut".encode("utf-16-le"), "binary"),  # no byte-order mark: NUL bytes
     ],
 )
 def test_decode_bytes_refuses(data, message):
@@ -124,6 +125,16 @@ def test_atomic_write_without_backup_leaves_no_backup(tmp_path):
     path.write_text("old")
     atomic_write(path, "new")
     assert os.listdir(tmp_path) == ["episode.txt"]
+
+
+def test_atomic_write_through_a_symlink_keeps_the_link(tmp_path):
+    target = tmp_path / "real.txt"
+    target.write_text("old")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    atomic_write(link, "new")
+    assert link.is_symlink()
+    assert target.read_text() == "new"
 
 
 def test_atomic_write_bad_target_is_one_line_error(tmp_path):

@@ -18,6 +18,8 @@ def decode_bytes(data: bytes, name: str) -> str:
     >>> decode_bytes("Sola money".encode(), "x.txt")
     'Sola money'
     """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # a UTF-16 byte-order mark (Windows tools)
+        raise InputError(f"{name}: is UTF-16, not UTF-8; convert it with: iconv -f UTF-16 -t UTF-8")
     if b"\x00" in data[:4096]:
         raise InputError(f"{name}: looks like a binary file, not text (found NUL bytes)")
     try:
@@ -72,6 +74,8 @@ def atomic_write(path: str | os.PathLike, text: str, *, backup: str | None = Non
     With ``backup`` (a suffix such as ``.bak``) the previous file is kept beside it.
     """
     path = Path(path)
+    if path.is_symlink():  # write through the link: the link stays, its target changes
+        path = Path(os.path.realpath(path))
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
