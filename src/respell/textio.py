@@ -18,7 +18,7 @@ def decode_bytes(data: bytes, name: str) -> str:
     >>> decode_bytes("Sola money".encode(), "x.txt")
     'Sola money'
     """
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # a UTF-16 byte-order mark (Windows tools)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") and _is_utf16(data):  # Windows tools write these
         raise InputError(f"{name}: is UTF-16, not UTF-8; convert it with: iconv -f UTF-16 -t UTF-8")
     if b"\x00" in data[:4096]:
         raise InputError(f"{name}: looks like a binary file, not text (found NUL bytes)")
@@ -32,6 +32,14 @@ def decode_bytes(data: bytes, name: str) -> str:
     if text.startswith(_BOM):
         text = text[1:]
     return text
+
+
+def _is_utf16(data: bytes) -> bool:
+    try:
+        data.decode("utf-16")
+    except UnicodeDecodeError:
+        return False
+    return len(data) % 2 == 0
 
 
 def read_bytes(path: str | os.PathLike, *, what: str = "file") -> tuple[bytes, str]:
