@@ -8,6 +8,16 @@ reference words aligned to its span are the entity's words. The reference is
 used here only, to make labels; the corrector never sees it. A logistic
 regression over a dozen features is fitted (scikit-learn, only needed here)
 and its weights are written as JSON, which respell reads with plain Python.
+
+With ``--base MODEL`` the base model's weights are kept as they are and only
+the features it lacks are fitted, on top of its score (an offset): new evidence
+is added without moving the operating point the threshold was chosen for.
+
+    python benchmarks/train_model.py --bench ../shared/bench --base src/respell/data/model.json \
+        --out src/respell/data/model.json
+
+The base's own features are recorded as ``base_features``, so running this again
+on its output refits the same added features.
 """
 
 from __future__ import annotations
@@ -141,6 +151,7 @@ def main(argv=None):
     p.add_argument("--cache", type=Path, default=Path("/tmp/respell-train.pkl"))
     p.add_argument("--out", type=Path)
     p.add_argument("--refresh", action="store_true")
+    p.add_argument("--base", type=Path, help="keep this model's weights; fit only the features it lacks")
     args = p.parse_args(argv)
     if args.cache.exists() and not args.refresh:
         data = pickle.loads(args.cache.read_bytes())
@@ -158,7 +169,10 @@ def main(argv=None):
             data[key] = collect(make())
             print(f"{key}: {len(data[key][0])} candidates, {sum(data[key][1])} right, {time.time()-t:.1f}s", file=sys.stderr)
         args.cache.write_bytes(pickle.dumps(data))
-    fit(data, args.out)
+    if args.base:
+        fit_on_top(data, json.loads(args.base.read_text()), args.out)
+    else:
+        fit(data, args.out)
 
 
 def fit(data, out):
@@ -185,6 +199,61 @@ def fit(data, out):
         "mean": mean.round(5).tolist(), "scale": scale.round(5).tolist(),
         "trained_on": sorted(data), "note": "fitted by benchmarks/train_model.py",
     }
+    if out:
+        out.write_text(json.dumps(model, indent=1) + "\n")
+        print(f"wrote {out}", file=sys.stderr)
+    return model
+
+
+def _columns(X):
+    """The transformed features of a list of feature dicts, as arrays (one per feature)."""
+    raw = {k: np.array([f.get(k, 0.0) for f in X], dtype=float) for k in X[0]}
+    return {k: np.broadcast_to(np.asarray(v, dtype=float), (len(X),)) for k, v in transform(raw).items()}
+
+
+def fit_on_top(data, base, out, C=1.0):
+    """Keep ``base``'s weights; fit the features it lacks with its score as an offset.
+
+    Same loss as :func:`fit` (each benchmark weighs the same, L2 penalty 1/C on
+    standardised weights), minimised over the new weights only.
+    """
+    from scipy.optimize import minimize
+
+    kept = base.get("base_features", base["features"])
+    k = len(kept)
+    weights, mean, scale = base["weights"][:k], base["mean"][:k], base["scale"][:k]
+    cols = [_columns(X) for X, _, _ in data.values()]
+    new = [n for n in cols[0] if n not in kept]
+    offset, M, y, w = [], [], [], []
+    for c, (_, labels, _) in zip(cols, data.values()):
+        z = np.full(len(labels), float(base["bias"]))
+        for n, wt, m, sd in zip(kept, weights, mean, scale):
+            z += wt * (c[n] - m) / (sd if sd > 1e-6 else 1.0)
+        offset.append(z)
+        M.append(np.column_stack([c[n] for n in new]))
+        y.append(np.array(labels, dtype=float))
+        w.append(np.full(len(labels), 1.0 / max(1, len(labels))))
+    z, X, y, w = np.concatenate(offset), np.vstack(M), np.concatenate(y), np.concatenate(w)
+    w = w / w.mean()
+    mu, sd = X.mean(0), X.std(0)
+    sd[sd < 1e-6] = 1.0
+    Xs = (X - mu) / sd
+
+    def loss(b):
+        s = z + Xs @ b
+        p = 1.0 / (1.0 + np.exp(-s))
+        return (w * (np.logaddexp(0, s) - y * s)).sum() + 0.5 * b @ b / C, Xs.T @ (w * (p - y)) + b / C
+
+    b = minimize(loss, np.zeros(len(new)), jac=True, method="L-BFGS-B").x
+    for n, c in zip(new, b):
+        print(f"  {n:16s} {c:+.3f} (on top of {len(kept)} base features)", file=sys.stderr)
+    model = dict(base)
+    model.update(
+        features=list(kept) + new, weights=list(weights) + b.round(5).tolist(),
+        mean=list(mean) + mu.round(5).tolist(), scale=list(scale) + sd.round(5).tolist(),
+        base_features=list(kept), added_on=sorted(data),
+        note="fitted by benchmarks/train_model.py; features after base_features with --base",
+    )
     if out:
         out.write_text(json.dumps(model, indent=1) + "\n")
         print(f"wrote {out}", file=sys.stderr)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from respell.context import anchored, cue_after, name_cues, seen_elsewhere
+from respell.context import anchored, cue_after, name_cues
 from respell.correct import lexicon_index
 from respell.lexicon import Lexicon
 from respell.match import find_candidates, tokenize
@@ -18,6 +18,8 @@ CUED = [
     ("from the line of Elgin mama do", ["Elgin"]),
     ("Mr. Kelly, Dr. Deadlift", ["Kelly", "Deadlift"]),
     ("Good morning, Tom. Hi Ken", ["Tom", "Ken"]),
+    ("over to my colleague markers", ["my", "markers"]),
+    ("My name is Crystal", ["Crystal"]),
     ("we can see the growth in the quarter", []),
     ("thank", []),
 ]
@@ -37,6 +39,8 @@ def test_name_cues(text, expected):
         ("Tom, go ahead", 1, True),
         ("Tom, please", 1, False),
         ("Tom went ahead", 1, False),
+        ("as Steven mentioned", 2, True),
+        ("as Steven", 2, False),
     ],
 )
 def test_cue_after(text, j, expected):
@@ -61,13 +65,6 @@ def test_anchored(text, i, j, variant, full, kind, expected):
     assert anchored(tokenize(text), i, j, variant.split(), full.split(), kind) == expected
 
 
-def test_seen_elsewhere_excludes_the_span_itself():
-    assert seen_elsewhere({}, 0, 1, 2) == 0.0
-    assert seen_elsewhere({0: [(1, 2)]}, 0, 1, 2) == 0.0
-    assert seen_elsewhere({0: [(1, 2)]}, 0, 0, 3) == 0.0  # inside the span
-    assert seen_elsewhere({0: [(1, 2), (7, 8)]}, 0, 1, 2) == 1.0
-
-
 def _features(text, names):
     """(first token, span words, variant) -> features of each candidate."""
     index = lexicon_index(Lexicon.from_entries(names))
@@ -83,12 +80,14 @@ def test_find_candidates_reports_context_features():
     feats = _features("Ken, please go ahead. Thanks, can. We can grow.", ["Ken"])
     assert feats[(5, "can", "Ken")]["name_cue"] == 1.0  # "Thanks, can"
     assert feats[(7, "can", "Ken")]["name_cue"] == 0.0  # "We can grow"
-    assert feats[(5, "can", "Ken")]["ent_seen"] == 1.0  # "Ken" is written right at the start
+    assert feats[(5, "can", "Ken")]["anchor"] == 0.0
 
 
-def test_case_matters_for_seen_elsewhere_in_a_cased_transcript():
-    # "rob" the verb is no sign that Rob is spoken of; "Rob" is
-    assert _features("They rob banks. Thanks, rub.", ["Rob"])[(4, "rub", "Rob")]["ent_seen"] == 0.0
-    assert _features("Rob said so. Thanks, rub.", ["Rob"])[(4, "rub", "Rob")]["ent_seen"] == 1.0
-    # a lower-case transcript has no case to go by
-    assert _features("they rob banks thanks rub", ["Rob"])[(4, "rub", "Rob")]["ent_seen"] == 1.0
+def test_cue_counts_for_people_only_where_the_list_says_so():
+    from respell.decide import transform
+    from respell.lexicon import Entity
+
+    person = _features("Thanks, can.", [Entity("Ken", "PERSON")])[(1, "can", "Ken")]
+    unlabelled = _features("Thanks, can.", ["Ken"])[(1, "can", "Ken")]
+    assert transform(person)["cue_person"] == 1.0
+    assert transform(unlabelled)["cue_person"] == 0.0

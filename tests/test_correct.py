@@ -167,3 +167,26 @@ def test_edits_never_overlap_and_text_outside_them_is_kept(text):
 def test_correcting_twice_equals_correcting_once(text):
     once = fix(text, entities=NAMES).text
     assert fix(once, entities=NAMES).text == once
+
+
+# (context, ASR text, entity list as (name, label), expected): the same garble with and
+# without the words around it that say a person is addressed or introduced
+# (respell.context). Earnings-21 garbles.
+CONTEXT = [
+    ("introduced", "Our next question comes from Sebastian forward from UBS.",
+     [("Sebastian Vogel", "PERSON")], "Our next question comes from Sebastian Vogel from UBS."),
+    ("no cue", "We expect Sebastian forward guidance soon.",
+     [("Sebastian Vogel", "PERSON")], "We expect Sebastian forward guidance soon."),
+    ("addressed", "Thank you, Monica. Good afternoon.",
+     [("Anika", "PERSON")], "Thank you, Anika. Good afternoon."),
+    ("no cue", "We sold it to Monica in May.", [("Anika", "PERSON")], "We sold it to Monica in May."),
+    # the address cue counts for names the list calls people, not for an organisation
+    ("not a person", "Thank you, Monica. Good afternoon.",
+     [("Anika", "ORG")], "Thank you, Monica. Good afternoon."),
+]
+
+
+@pytest.mark.parametrize(("why", "garbled", "entities", "expected"), CONTEXT)
+def test_context_decides_between_name_and_word(why, garbled, entities, expected):
+    ents = [respell.Entity(text, label) for text, label in entities]
+    assert fix(garbled, entities=ents).text == expected, why

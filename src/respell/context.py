@@ -2,13 +2,16 @@
 
 A first name heard as a common word ("Thanks, can." for "Thanks, Ken.") sounds
 no less like the word than like the name; what gives it away is where it stands.
-Three kinds of evidence, all from the transcript and the entity list only:
+Two kinds of evidence, from the transcript and the entity list only:
 
 * an address or introduction cue next to the span ("thank you X", "over to X",
-  "question comes from X", "Mr. X", "X, please go ahead");
+  "question comes from X", "Mr. X", "X, please go ahead", "as X mentioned");
 * an anchor: a listed name's other word spelled right next to or inside the span
-  ("Sebastian forward" for Sebastian Vogel);
-* the same entity spelled right elsewhere in the transcript (it is spoken of here).
+  ("Sebastian forward" for Sebastian Vogel).
+
+(That the entity is already written right elsewhere in the transcript was tried
+too and left out: it speaks against a candidate as often as for it, since a
+recognizer that knows a word spells it right, and it cost repeated fixes like "Q3".)
 
 >>> from respell.match import tokenize
 >>> text = "Thanks, can. Next question comes from Sebastian forward with UBS."
@@ -20,18 +23,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-# Words that, said just before a name, address or introduce a person. Two-word cues
-# are matched first; each is common in calls, meetings and interviews.
-_CUES_BEFORE_2 = frozenset(
-    """thank you|over to|back to|line of|comes from|question from|is from|this is|name is
-    |good morning|good afternoon|good evening""".replace("\n", "").replace(" |", "|").split("|")
-)
-_CUES_BEFORE_1 = frozenset(
-    """thanks hi hey hello congrats congratulations mr mrs ms miss dr mister
-    professor""".split()
-)
-# ... and just after one: "Tom, please go ahead", "Seth Basham, your line is open".
+# Words that, said just before a name, address or introduce a person; each is
+# common in calls, meetings and interviews.
+_CUES_BEFORE_2 = frozenset({
+    "thank you", "over to", "back to", "line of", "comes from", "question from", "is from",
+    "this is", "name is", "good morning", "good afternoon", "good evening",
+})
+_CUES_BEFORE_1 = frozenset({
+    "thanks", "hi", "hey", "hello", "congrats", "congratulations", "mr", "mrs", "ms", "miss",
+    "dr", "mister", "professor", "colleague", "ceo", "cfo", "coo", "let", "ask",
+})
+# ... and just after one: "Tom, please go ahead", "Seth Basham, your line is open",
+# "as Steve mentioned".
 _CUES_AFTER = (("go", "ahead"), ("please", "go"), ("please", "proceed"), ("your", "line"))
+_CUES_AFTER_1 = frozenset({"mentioned", "noted", "said", "highlighted"})
 
 
 def name_cues(tokens: Sequence) -> list[bool]:
@@ -52,9 +57,10 @@ def name_cues(tokens: Sequence) -> list[bool]:
 
 
 def cue_after(tokens: Sequence, j: int) -> bool:
-    """Whether the words from token ``j`` on ask the span's owner to speak ("please go ahead")."""
+    """Whether the words from token ``j`` on ask the span's owner to speak ("please go ahead")
+    or report what they said ("as Steve mentioned")."""
     nxt = tuple(t.text.lower() for t in tokens[j:j + 2])
-    return nxt in _CUES_AFTER
+    return nxt in _CUES_AFTER or (len(nxt) > 0 and nxt[0] in _CUES_AFTER_1)
 
 
 def anchored(tokens: Sequence, i: int, j: int, variant_words: Sequence[str],
@@ -84,31 +90,3 @@ def anchored(tokens: Sequence, i: int, j: int, variant_words: Sequence[str],
         if kind == "given_name" and j < len(tokens):
             return float(tokens[j].text.lower() == full_words[-1].lower())
     return 0.0
-
-
-def spoken_entities(spans: Sequence[tuple[int, int]], index, texts: Sequence[str],
-                    has_case: bool) -> dict[int, list[tuple[int, int]]]:
-    """Entity id -> the token spans where one of its forms is written exactly.
-
-    ``spans`` are the spans whose lower-case words some variant is heard as, with
-    ``texts`` their text; in a cased transcript the case must agree too ("mark" the
-    verb is no sign that Mark is spoken of).
-    """
-    out: dict[int, list[tuple[int, int]]] = {}
-    for (i, j), text in zip(spans, texts):
-        key = " ".join(text.lower().split())
-        for e in index.exact(key):
-            variant = index.entries[e].variant
-            if variant.kind == "sounds_like" or (has_case and variant.text != text):
-                continue
-            out.setdefault(variant.entity, []).append((i, j))
-    return out
-
-
-def seen_elsewhere(spoken: dict[int, list[tuple[int, int]]], entity: int, i: int, j: int) -> float:
-    """Whether the entity is written right somewhere outside tokens [i, j).
-
-    >>> seen_elsewhere({3: [(0, 1)]}, 3, 5, 6), seen_elsewhere({3: [(5, 6)]}, 3, 5, 6)
-    (1.0, 0.0)
-    """
-    return float(any(b <= i or a >= j for a, b in spoken.get(entity, ())))

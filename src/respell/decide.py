@@ -68,9 +68,10 @@ def transform(f: dict) -> dict:
         "case_span_low": f["has_case"] * (1 - f["span_capital"]),
         "psim_x_zipf": psim * f["span_zipf_max"],
         "psim_x_short": psim / np.maximum(1, f["ent_phones"]),
+        # context (respell.context); older feature dicts lack them
         "name_cue": f.get("name_cue", 0.0),
         "anchor": f.get("anchor", 0.0),
-        "ent_seen": f.get("ent_seen", 0.0),
+        "cue_person": f.get("name_cue", 0.0) * f.get("ent_person", 0.0),
     }
 
 

@@ -393,12 +393,7 @@ def find_candidates(
         for k, tok in enumerate(tokens)
     )
 
-    # Context: address cues, and which entities are already written right elsewhere.
-    cues = context.name_cues(tokens)
-    right_spans = sorted(protected)
-    spoken = context.spoken_entities(
-        right_spans, index, [" ".join(t.text for t in tokens[i:j]) for i, j in right_spans], has_case
-    )
+    cues = context.name_cues(tokens)  # "thanks, X", "over to X", ...
 
     found_q, found_e, found_s = _prefilter(index, reduced, skeletons, prefilter)
     if not len(found_q):
@@ -449,6 +444,7 @@ def find_candidates(
                     phonetics.phoneme_similarity("".join(word_codes[i + 1:j]), entry.codes),
                     phonetics.phoneme_similarity("".join(word_codes[i:j - 1]), entry.codes),
                 ) - psim
+            ent = index.lexicon.entities[entry.variant.entity]
             out.append(Candidate(i, j, e, {
                 "psim": psim,
                 "rsim": rsim,
@@ -476,11 +472,8 @@ def find_candidates(
                 "given_name": float(entry.variant.kind == "given_name"),
                 "ent_capital": float(entry.variant.text[:1].isupper()),
                 "name_cue": float(cues[i] or context.cue_after(tokens, j)),
-                "anchor": context.anchored(
-                    tokens, i, j, entry.words,
-                    index.lexicon.entities[entry.variant.entity].text.split(), entry.variant.kind,
-                ),
-                "ent_seen": context.seen_elsewhere(spoken, entry.variant.entity, i, j),
+                "anchor": context.anchored(tokens, i, j, entry.words, ent.text.split(), entry.variant.kind),
+                "ent_person": float(ent.label == "PERSON"),
             }))
     return out
 
