@@ -350,7 +350,9 @@ def find_candidates(
     """Every plausible (span, entity) pair with its features; no decision is taken here."""
     if not index.entries or not tokens:
         return []
-    word_codes = [phonetics.phonemes(_POSSESSIVE.sub("", t.text)) for t in tokens]
+    stems = [_POSSESSIVE.sub("", t.text) for t in tokens]
+    phonetics.word_phonemes([w.lower() for w in dict.fromkeys(stems) if phonetics.is_plain_word(w)])
+    word_codes = phonetics.phonemes.each(stems)
     lower = [t.text.lower() for t in tokens]
     max_len = min(max_span_words, index.max_words + 2)
 
@@ -412,7 +414,9 @@ def find_candidates(
             (spans[q][2], form_codes[form_of[e]]) for q, best in best_of.items() for e, _ in best
         )
 
-    out: list[Candidate] = []
+    # First the best few entries of each span, then (in bulk, when there are many)
+    # how well the span does without its first or last word, then the features.
+    kept: list[tuple[int, str, str, list[tuple[float, int, float]]]] = []
     for q, best in best_of.items():
         i, j, codes = spans[q]
         span_text = text[tokens[i].start:tokens[j - 1].end]
@@ -430,7 +434,21 @@ def find_candidates(
             if psim >= min_psim:
                 scored.append((psim, e, rsim))
         scored.sort(reverse=True)
-        scored = scored[:per_span]
+        if scored:
+            kept.append((q, span_text, span_letters, scored[:per_span]))
+    if len(kept) >= 64:
+        form_codes, form_of = index.forms.codes, index.ids
+        phonetics.warm_similarities(
+            (part, form_codes[form_of[e]])
+            for q, _, _, scored in kept if spans[q][1] - spans[q][0] >= 2
+            for part in ("".join(word_codes[spans[q][0] + 1:spans[q][1]]),
+                         "".join(word_codes[spans[q][0]:spans[q][1] - 1]))
+            for _, e, _ in scored
+        )
+
+    out: list[Candidate] = []
+    for q, span_text, span_letters, scored in kept:
+        i, j, codes = spans[q]
         for rank, (psim, e, rsim) in enumerate(scored):
             entry = index.entries[e]
             others = [s for s, e2, _ in scored if index.entries[e2].variant.entity != entry.variant.entity]
