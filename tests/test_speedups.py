@@ -162,3 +162,31 @@ def test_zipf_table_matches_wordfreq():
     for word in ["the", "money", "beirut", "soleimani", "commentators", "zavier"]:
         assert table.get(word, 0.0) == pytest.approx(zipf_frequency(word, "en"), abs=0.011)
     assert math.isclose(table["the"], zipf_frequency("the", "en"), abs_tol=0.011)
+
+
+def test_fix_leaves_the_collector_as_it_found_it():
+    import gc
+
+    import respell
+
+    assert gc.isenabled()
+    respell.fix("sola money in the bay loop", ["Qassem Soleimani", "Beirut"])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        respell.fix("sola money in the bay loop", ["Qassem Soleimani", "Beirut"])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_fix_sets_the_collector_back_after_an_error():
+    import gc
+
+    import respell
+
+    from respell.errors import EntityListError
+
+    with pytest.raises(EntityListError):
+        respell.fix("text", [{"label": "no text field"}])
+    assert gc.isenabled()
