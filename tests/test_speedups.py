@@ -184,7 +184,6 @@ def test_fix_sets_the_collector_back_after_an_error():
     import gc
 
     import respell
-
     from respell.errors import EntityListError
 
     with pytest.raises(EntityListError):
