@@ -242,35 +242,9 @@ class _Forms:
         """Add forms that are one plain word each, perhaps possessive: :meth:`_add`, in bulk."""
         lower = [h.lower() for h in plain]
         all_codes = phonetics.word_phonemes([_stem(h) for h in lower])  # "Bick's" sounds as "bick"
-        freq = zipf
         for heard, low, codes in zip(plain, lower, all_codes):
-            if not codes:
-                self.id_of[heard] = -1
-                continue
-            f = len(self.codes)
-            keys = _keys(phonetics.consonant_skeleton(codes))
-            self.words.append((heard,))
-            self.codes.append(codes)
-            self.reduced.append(phonetics.reduce(codes))
-            self.letters.append(low if low.isalnum() else _norm_letters(low))
-            self.zipf.append(freq(low))
-            self.keys.append(keys)
-            self.by_exact.setdefault(low, []).append(f)
-            self._grow(f)
-            self._masks[f] = _key_mask(keys)
-            self._n_words[f] = 1
-            self.id_of[heard] = f
-
-    def _grow(self, f: int) -> None:
-        if f >= len(self._masks):
-            self._masks = np.concatenate([self._masks, np.zeros_like(self._masks)])
-            self._n_words = np.concatenate([self._n_words, np.zeros_like(self._n_words)])
-
-    def masks_of(self, ids: list[int]) -> np.ndarray:
-        return self._masks[np.array(ids, dtype=np.int64)] if ids else np.zeros(0, np.uint64)
-
-    def n_words_of(self, ids: list[int]) -> np.ndarray:
-        return self._n_words[np.array(ids, dtype=np.int64)]
+            letters = low if low.isalnum() else _norm_letters(low)
+            self.id_of[heard] = self._append((heard,), codes, letters, zipf(low), low) if codes else -1
 
     def _add(self, heard: str) -> int:
         words = tuple(_WORD.findall(heard))
@@ -280,19 +254,32 @@ class _Forms:
         codes = phonetics.phonemes(" ".join(stem_words))
         if not codes:
             return -1
+        mean_zipf = sum(zipf(w.lower()) for w in words) / len(words)
+        return self._append(words, codes, _norm_letters(heard), mean_zipf, " ".join(words).lower())
+
+    def _append(self, words: tuple[str, ...], codes: str, letters: str, mean_zipf: float,
+                exact: str) -> int:
         f = len(self.codes)
         keys = _keys(phonetics.consonant_skeleton(codes))
         self.words.append(words)
         self.codes.append(codes)
         self.reduced.append(phonetics.reduce(codes))
-        self.letters.append(_norm_letters(heard))
-        self.zipf.append(sum(zipf(w.lower()) for w in words) / len(words))
+        self.letters.append(letters)
+        self.zipf.append(mean_zipf)
         self.keys.append(keys)
-        self.by_exact.setdefault(" ".join(words).lower(), []).append(f)
-        self._grow(f)
+        self.by_exact.setdefault(exact, []).append(f)
+        if f >= len(self._masks):
+            self._masks = np.concatenate([self._masks, np.zeros_like(self._masks)])
+            self._n_words = np.concatenate([self._n_words, np.zeros_like(self._n_words)])
         self._masks[f] = _key_mask(keys)
         self._n_words[f] = len(words)
         return f
+
+    def masks_of(self, ids: list[int]) -> np.ndarray:
+        return self._masks[np.array(ids, dtype=np.int64)] if ids else np.zeros(0, np.uint64)
+
+    def n_words_of(self, ids: list[int]) -> np.ndarray:
+        return self._n_words[np.array(ids, dtype=np.int64)]
 
 
 @memo(100_000)

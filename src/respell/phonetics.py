@@ -221,9 +221,8 @@ def _class_of(symbol: str) -> str:
     return symbol.upper()[:1] or "?"
 
 
-@memo(4096)
 def _code_class(code: str) -> str:
-    return _class_of(_code_to_symbol[code])
+    return _TO_CLASS[ord(code)]
 
 
 def reduce(codes: str) -> str:
