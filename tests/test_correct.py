@@ -26,6 +26,9 @@ REPAIRS = [
     ("to Strasburg for the", ["Strasbourg"], "to Strasbourg for the"),
     ("Sola money's car", ["Qassem Soleimani"], "Soleimani's car"),
     ("the fire bugs came out to night", ["firebugs"], "the firebugs came out to night"),
+    # a one-word listed name inside a garble of another, next to that one's surname
+    ("Thanks, Quinn Freeland, go ahead.", [{"text": "Quinn", "label": "ORG"},
+     {"text": "Clint Freeland", "label": "PERSON"}], "Thanks, Clint Freeland, go ahead."),
 ]
 
 # Text that is right already, or ordinary words that only faintly resemble a name.
@@ -36,6 +39,8 @@ UNCHANGED = [
     ("Qassem Soleimani was in Beirut.", ["Qassem Soleimani", "Beirut"]),
     ("and Pakistan, a new deal with the European Parliament", ["Pakistan", "European Parliament"]),
     ("the International Atomic Energy Agency said", ["International Atomic Energy Agency"]),
+    ("We met Quinn at the bank with Freeland.", [{"text": "Quinn", "label": "ORG"},
+     {"text": "Clint Freeland", "label": "PERSON"}]),
     ("I think that is the right way to go", ["Tora Bora", "Musharraf", "Abbottabad"]),
     # list entries that differ only by punctuation (LibriSpeech's "now'") are no repair
     ("and now he said he didn't", ["now'", "didnt"]),

@@ -557,11 +557,14 @@ def _respects_protected(i, j, entry, covering, lower, span_letters) -> bool:
     """A candidate may touch a listed name already present only to extend it.
 
     "Cassim Soleimani" -> "Qassem Soleimani" may cover the surname "Soleimani";
-    "the European Parliament" may not swallow "European Parliament".
+    "the European Parliament" may not swallow "European Parliament". A one-word
+    listed name may be taken in only beside a part of the candidate's own name:
+    "Quinn Freeland" -> "Clint Freeland" though "Quinn" is listed too.
     """
     if not any(covering[k] for k in range(i, j)):
         return True
     ent_words = [w.lower() for w in entry.words]
+    anchored, foreign = False, False
     for k in range(i, j):
         for pi, pj in covering[k]:
             if (pi, pj) == (i, j):
@@ -569,8 +572,14 @@ def _respects_protected(i, j, entry, covering, lower, span_letters) -> bool:
                     return False
                 continue
             inner = lower[pi:pj]
-            if not (i <= pi and pj <= j and len(ent_words) > len(inner)):
+            if not (i <= pi and pj <= j):
                 return False
-            if not any(ent_words[s:s + len(inner)] == inner for s in range(len(ent_words))):
+            if len(ent_words) > len(inner) and any(
+                ent_words[s:s + len(inner)] == inner for s in range(len(ent_words))
+            ):
+                anchored = True
+            elif pj - pi == 1:
+                foreign = True
+            else:
                 return False
-    return True
+    return anchored or not foreign
