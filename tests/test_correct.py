@@ -26,6 +26,9 @@ REPAIRS = [
     ("to Strasburg for the", ["Strasbourg"], "to Strasbourg for the"),
     ("Sola money's car", ["Qassem Soleimani"], "Soleimani's car"),
     ("the fire bugs came out to night", ["firebugs"], "the firebugs came out to night"),
+    # espeak-ng reads "Reiner" as ree-ih-ner: alike only at the prefilter's very cutoff
+    ("Thanks, Reiner. Go ahead.", [{"text": "Rainer Blair", "label": "PERSON"}],
+     "Thanks, Rainer. Go ahead."),
     # a one-word listed name inside a garble of another, next to that one's surname
     ("Thanks, Quinn Freeland, go ahead.", [{"text": "Quinn", "label": "ORG"},
      {"text": "Clint Freeland", "label": "PERSON"}], "Thanks, Clint Freeland, go ahead."),

@@ -189,3 +189,11 @@ def test_fix_sets_the_collector_back_after_an_error():
     with pytest.raises(EntityListError):
         respell.fix("text", [{"label": "no text field"}])
     assert gc.isenabled()
+
+
+def test_prefilter_keeps_pairs_at_exactly_the_cutoff():
+    # "Reiner" (RIINA) and "Rainer" (RENA) are 0.6 alike in sound classes: 3 of 5
+    lex = Lexicon.from_entries([{"text": "Rainer Blair", "label": "PERSON"}])
+    text = "Thanks, Reiner. Go ahead."
+    found = find_candidates(text, tokenize(text), LexiconIndex(lex))
+    assert any(c.features["rsim"] == pytest.approx(0.6) for c in found)
