@@ -197,3 +197,21 @@ def test_prefilter_keeps_pairs_at_exactly_the_cutoff():
     text = "Thanks, Reiner. Go ahead."
     found = find_candidates(text, tokenize(text), LexiconIndex(lex))
     assert any(c.features["rsim"] == pytest.approx(0.6) for c in found)
+
+
+def test_threads_sharing_the_forms_table_get_what_one_thread_gets():
+    from concurrent.futures import ThreadPoolExecutor
+
+    import respell
+    from respell.match import _Forms
+
+    lists = [[f"{w}{k}ton" for w in WORDS] + ["Beirut", "Qassem Soleimani"] for k in range(8)]
+    text = "sola money flew to the bay loop and met " + " ".join(WORDS[:6])
+    _Forms._current = None  # a fresh table, filled by the threads at once
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda names: respell.fix(text, names).text, lists))
+    _Forms._current = None
+    alone = [respell.fix(text, names).text for names in lists]
+    assert together == alone
+    forms = _Forms.current()
+    assert len(forms.words) == len(forms.codes) == len(forms.reduced) == len(forms.zipf)

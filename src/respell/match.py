@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -191,6 +192,9 @@ def _stem(word: str) -> str:
     return word[:-2] if word[-2:].lower() in ("'s", "’s") else word
 
 
+_FORMS_LOCK = threading.RLock()
+
+
 class _Forms:
     """Every spoken form compiled so far, as columns indexed by a form id.
 
@@ -216,12 +220,20 @@ class _Forms:
 
     @classmethod
     def current(cls) -> _Forms:
-        if cls._current is None or len(cls._current.codes) >= cls.limit:
-            cls._current = cls()
-        return cls._current
+        with _FORMS_LOCK:
+            if cls._current is None or len(cls._current.codes) >= cls.limit:
+                cls._current = cls()
+            return cls._current
 
     def ids_of(self, heard: list[str]) -> list[int]:
         ids = list(map(self.id_of.get, heard))
+        if None in ids:
+            with _FORMS_LOCK:  # one thread at a time adds forms: the columns stay aligned
+                return self._add_new(heard)
+        return ids
+
+    def _add_new(self, heard: list[str]) -> list[int]:
+        ids = list(map(self.id_of.get, heard))  # another thread may have added some
         if None in ids:
             new = list(dict.fromkeys(h for h, f in zip(heard, ids) if f is None))
             plain = [h for h in new if phonetics.is_plain_word(_stem(h))]
@@ -542,7 +554,8 @@ def _key_mask(keys: tuple[str, ...]) -> int:
     for k in keys:
         bit = _KEY_BITS.get(k)
         if bit is None:
-            bit = _KEY_BITS[k] = len(_KEY_BITS) % 64  # past 64 keys bits are shared: still a superset
+            with _FORMS_LOCK:  # past 64 keys bits are shared: still a superset
+                bit = _KEY_BITS.setdefault(k, len(_KEY_BITS) % 64)
         mask |= 1 << bit
     return mask
 
