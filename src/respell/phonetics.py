@@ -81,22 +81,15 @@ def _code(symbol: str) -> str:
 
 def _load():
     global _lib
-    if _lib is None:
-        try:
-            import espeakng_loader
-        except ImportError:  # pragma: no cover - it is a hard dependency
-            raise MissingDependencyError(
-                "espeak-ng is needed for phonetic matching: pip install espeakng-loader"
-            ) from None
-        _lib = _open(espeakng_loader.get_library_path())
-    return _lib
-
-
-def _open(path: str):
-    """Load and initialise the espeak-ng library at ``path`` (en-us, no audio)."""
-    import espeakng_loader
-
-    lib = ctypes.CDLL(path)
+    if _lib is not None:
+        return _lib
+    try:
+        import espeakng_loader
+    except ImportError:  # pragma: no cover - it is a hard dependency
+        raise MissingDependencyError(
+            "espeak-ng is needed for phonetic matching: pip install espeakng-loader"
+        ) from None
+    lib = ctypes.cdll.LoadLibrary(espeakng_loader.get_library_path())
     lib.espeak_Initialize.restype = ctypes.c_int
     lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
     lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
@@ -109,6 +102,7 @@ def _open(path: str):
         raise MissingDependencyError("espeak-ng failed to initialise (espeakng-loader data missing?)")
     if lib.espeak_SetVoiceByName(b"en-us") != 0:
         raise MissingDependencyError("espeak-ng has no en-us voice")
+    _lib = lib
     return lib
 
 
