@@ -217,8 +217,8 @@ def _merge(entities: Iterable[Entity]) -> list[Entity]:
     """Drop blanks and merge duplicates (same text, any case of label), summing counts."""
     merged: dict[str, Entity] = {}
     for ent in entities:
-        text = " ".join(ent.text.split())
-        if not _HAS_ALNUM.search(text):
+        text = _normal_name(ent.text)
+        if not text:
             continue
         old = merged.get(text)
         if old is None:

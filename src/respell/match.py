@@ -189,7 +189,7 @@ _KEY_CLASS = str.maketrans({"R": "L", "W": "L", "Y": "L", "M": "N", "F": "P", "H
 
 def _stem(word: str) -> str:
     """A word without a possessive 's: "Bick's" -> "Bick"."""
-    return word[:-2] if word[-2:].lower() in ("'s", "’s") else word
+    return _POSSESSIVE.sub("", word)
 
 
 _FORMS_LOCK = threading.RLock()
@@ -262,7 +262,7 @@ class _Forms:
         words = tuple(_WORD.findall(heard))
         if not words:
             return -1
-        stem_words = words[:-1] + (_POSSESSIVE.sub("", words[-1]),)
+        stem_words = words[:-1] + (_stem(words[-1]),)
         codes = phonetics.phonemes(" ".join(stem_words))
         if not codes:
             return -1
@@ -349,7 +349,7 @@ def find_candidates(
     """Every plausible (span, entity) pair with its features; no decision is taken here."""
     if not index.entries or not tokens:
         return []
-    stems = [_POSSESSIVE.sub("", t.text) for t in tokens]
+    stems = [_stem(t.text) for t in tokens]
     phonetics.word_phonemes([w.lower() for w in dict.fromkeys(stems) if phonetics.is_plain_word(w)])
     word_codes = phonetics.phonemes.each(stems)
     lower = [t.text.lower() for t in tokens]
