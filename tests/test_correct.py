@@ -19,6 +19,8 @@ REPAIRS = [
     ("zavier came home", ["Xavier"], "Xavier came home"),
     ("near Big Dad Airport", ["Baghdad", "Beirut"], "near Baghdad Airport"),
     ("the escape from Torbore in 2001", ["Tora Bora"], "the escape from Tora Bora in 2001"),
+    ("the caves of Torah for a in 2001", ["Tora Bora"], "the caves of Tora Bora in 2001"),
+    ("said deadlift rescue, the CEO", ["Detlef Trefzger"], "said Detlef Trefzger, the CEO"),
     ("through Peshawar to Abidabad.", ["Peshawar", "Abbottabad"], "through Peshawar to Abbottabad."),
     ("The author, Farzana Kourashi of", ["Farzana Qureshi"], "The author, Farzana Qureshi of"),
     ("of General Cassim Soleimani, the", ["Qassem Soleimani"], "of General Qassem Soleimani, the"),
@@ -63,13 +65,15 @@ def test_leaves_right_and_ordinary_text_alone(text, entities):
 
 
 def test_weak_evidence_is_proposed_for_review_not_applied():
-    # "deadlift rescue" is two ordinary words: with one name listed, not enough evidence
-    # to change them, but the proposal is kept for review and acoustic confirmation.
-    result = fix("said deadlift rescue, the CEO", entities=["Detlef Trefzger"])
+    # "much harassed" is two ordinary words that end in other sounds ("-st" for "-f"):
+    # not enough evidence to change them, but the proposal is kept for review and
+    # acoustic confirmation.
+    text = "general much harassed seized power"
+    result = fix(text, entities=["Pervez Musharraf"])
     assert result.changes == ()
-    assert [c.replacement for c in result.candidates] == ["Detlef Trefzger"]
-    assert fix("said deadlift rescue, the CEO", entities=["Detlef Trefzger"], min_score=0.1).text == (
-        "said Detlef Trefzger, the CEO"
+    assert [c.replacement for c in result.candidates] == ["Musharraf"]
+    assert fix(text, entities=["Pervez Musharraf"], min_score=0.05).text == (
+        "general Musharraf seized power"
     )
 
 

@@ -1,8 +1,9 @@
 """The decision model: a candidate's features to a calibrated probability that it is right.
 
-A logistic model trained on the dev data of ../shared/bench by
-benchmarks/train_model.py and shipped as ``data/model.json``. Features are
-documented in :mod:`respell.match`.
+Trained on the dev data of ../shared/bench by benchmarks/train_model.py and
+shipped as ``data/model.json``: boosted decision trees (``"kind": "trees"``),
+evaluated here with numpy, or a logistic model (``"kind": "logistic"``, the
+earlier format). Features are documented in :mod:`respell.match`.
 """
 
 from __future__ import annotations
@@ -80,15 +81,60 @@ def score_candidates(features: Sequence[dict]) -> list[float]:
     if not features:
         return []
     model = load_model()
-    names, weights, bias = model["features"], model["weights"], model["bias"]
-    mean = model["mean"]
-    scale = [s if s > 1e-6 else 1.0 for s in model["scale"]]  # a constant feature
     columns = {k: np.array([f[k] for f in features], dtype=float) for k in features[0]}
     x = transform(columns)
-    z = np.full(len(features), float(bias))
-    for n, w, m, s in zip(names, weights, mean, scale):
-        z += w * (x[n] - m) / s
+    if model.get("kind") == "trees":
+        z = load_forest()(np.column_stack([
+            np.broadcast_to(np.asarray(x[n], dtype=float), (len(features),)) for n in model["features"]
+        ]))
+    else:
+        z = _linear(model, x, len(features))
     # the user told us this exact misrecognition
     told = (columns["sounds_like"] > 0) & (columns["psim"] > 0.85)
     z = np.where(told, np.maximum(z, 3.0), z)
     return (1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))).tolist()
+
+
+def _linear(model: dict, x: dict, n: int) -> np.ndarray:
+    """The logistic model's log-odds: standardised features times their weights."""
+    z = np.full(n, float(model["bias"]))
+    for name, w, m, s in zip(model["features"], model["weights"], model["mean"], model["scale"]):
+        z += w * (x[name] - m) / (s if s > 1e-6 else 1.0)  # s ~ 0: a constant feature
+    return z
+
+
+class Forest:
+    """Boosted trees as flat arrays, evaluated for all rows and all trees at once.
+
+    ``nodes`` holds, for every node of every tree, the feature it tests, the
+    threshold (a row goes left when its value is <= threshold), its two
+    children (global node numbers) and its value (leaves only). A leaf is its
+    own child both ways and tests nothing, so after ``depth`` steps every row
+    sits on a leaf of every tree; the log-odds are ``baseline`` plus the sum of
+    those leaves' values.
+    """
+
+    def __init__(self, spec: dict):
+        self.feature = np.asarray(spec["feature"], dtype=np.intp)
+        self.threshold = np.asarray(spec["threshold"], dtype=float)
+        self.left = np.asarray(spec["left"], dtype=np.intp)
+        self.right = np.asarray(spec["right"], dtype=np.intp)
+        self.value = np.asarray(spec["value"], dtype=float)
+        self.roots = np.asarray(spec["roots"], dtype=np.intp)
+        self.depth = int(spec["depth"])
+        self.baseline = float(spec["baseline"])
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        """Log-odds for each row of ``x`` (rows: candidates, columns: the model's features)."""
+        rows = np.arange(len(x))[:, None]
+        node = np.broadcast_to(self.roots, (len(x), len(self.roots)))
+        for _ in range(self.depth):
+            left = x[rows, self.feature[node]] <= self.threshold[node]
+            node = np.where(left, self.left[node], self.right[node])
+        return self.baseline + self.value[node].sum(axis=1)
+
+
+@lru_cache(maxsize=1)
+def load_forest() -> Forest:
+    """The shipped model's trees, ready to evaluate (a ``"kind": "trees"`` model)."""
+    return Forest(load_model()["trees"])

@@ -187,7 +187,17 @@ def _word_phonemes(word: str) -> str:
     return _codes_of(ipa(word))
 
 
+# espeak-ng leaves the r of an r-coloured vowel implicit ("for" fɚ, "bird" bˈɜːd) but
+# writes it out elsewhere ("Bora" bˈɔːɹə); made explicit, the two compare alike.
+_R_COLOURED = re.compile("ɚɹ?|ɜː(?!ɹ)")
+
+
+def _explicit_r(match: re.Match) -> str:
+    return "ɜːɹ" if match.group().startswith("ɜ") else "əɹ"
+
+
 def _codes_of(ipa_text: str) -> str:
+    ipa_text = _R_COLOURED.sub(_explicit_r, ipa_text)
     code = _symbol_to_code.get
     return "".join([
         code(sym) or _code(sym) for sym in _MULTI_RE.findall(ipa_text)

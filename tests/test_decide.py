@@ -1,0 +1,72 @@
+"""The decision model: tree evaluation and the shipped model's sanity."""
+
+import numpy as np
+import pytest
+
+from respell import decide
+from respell.decide import Forest
+
+# Two trees over features (a, b):
+#   tree 1: a <= 0.5 ? (b <= 2 ? 1.0 : 2.0) : -1.0
+#   tree 2: a single leaf, 0.25
+TWO_TREES = {
+    "baseline": 0.5,
+    "depth": 2,
+    "roots": [0, 5],
+    "feature": [0, 1, 0, 0, 0, 0],
+    "threshold": [0.5, 2.0, float("inf"), float("inf"), float("inf"), float("inf")],
+    "left": [1, 2, 2, 3, 4, 5],
+    "right": [4, 3, 2, 3, 4, 5],
+    "value": [0.0, 0.0, 1.0, 2.0, -1.0, 0.25],
+}
+
+
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        ((0.2, 1.0), 0.5 + 1.0 + 0.25),
+        ((0.5, 2.0), 0.5 + 1.0 + 0.25),  # <= goes left
+        ((0.2, 3.0), 0.5 + 2.0 + 0.25),
+        ((0.9, 1.0), 0.5 - 1.0 + 0.25),  # a leaf at depth 1 stays put on the second step
+    ],
+)
+def test_forest_walks_each_row_to_its_leaves(row, expected):
+    assert Forest(TWO_TREES)(np.array([row]))[0] == pytest.approx(expected)
+
+
+def test_forest_scores_rows_independently():
+    rows = np.array([(0.2, 1.0), (0.9, 5.0), (0.2, 3.0)])
+    together = Forest(TWO_TREES)(rows)
+    alone = [Forest(TWO_TREES)(rows[k:k + 1])[0] for k in range(3)]
+    assert together.tolist() == pytest.approx(alone)
+
+
+def test_shipped_model_prefers_a_close_rare_name_to_a_common_word():
+    model = decide.load_model()
+    assert set(model["features"]) <= set(decide.transform(_features()))
+    name = _features(psim=0.95, csim=0.8, span_zipf_max=1.5, span_zipf_mean=1.5, span_zipf_min=1.5)
+    word = _features(psim=0.95, csim=0.8, span_zipf_max=6.0, span_zipf_mean=6.0, span_zipf_min=6.0)
+    far = _features(psim=0.55, csim=0.3, span_zipf_max=1.5, span_zipf_mean=1.5, span_zipf_min=1.5)
+    s_name, s_word, s_far = decide.score_candidates([name, word, far])
+    assert 0.0 <= s_far < s_name <= 1.0 and s_word < s_name
+
+
+def test_shipped_model_scores_in_one_batch_as_one_by_one():
+    rows = [_features(psim=p, span_zipf_max=z) for p in (0.6, 0.8, 1.0) for z in (1.0, 4.0, 7.0)]
+    assert decide.score_candidates(rows) == pytest.approx(
+        [decide.score_candidates([r])[0] for r in rows]
+    )
+
+
+def _features(**changes) -> dict:
+    """A plausible raw feature dict of match.find_candidates (a one-word span)."""
+    f = {
+        "psim": 0.9, "rsim": 0.8, "csim": 0.7, "margin": 0.5, "rank": 0, "trim_gain": 0.0,
+        "span_zipf_max": 3.0, "span_zipf_mean": 3.0, "span_zipf_min": 3.0, "edge_zipf": 0.0,
+        "ent_zipf": 1.0, "n_span": 1, "n_ent": 1, "ent_phones": 6, "span_phones": 6,
+        "same_letters": 0.0, "sounds_like": 0.0, "surname": 0.0, "has_case": 1.0,
+        "lexicon_size": 50, "span_capital": 0.0, "span_all_capital": 0.0, "sentence_start": 0.0,
+        "given_name": 0.0, "ent_capital": 1.0, "name_cue": 0.0, "anchor": 0.0, "ent_person": 0.0,
+    }
+    f.update(changes)
+    return f
