@@ -88,7 +88,34 @@ def test_warmed_cache_serves_phoneme_similarity():
 
 
 def _pairs(qs, es, ss):
-    return sorted(zip(np.asarray(qs).tolist(), np.asarray(es).tolist(), np.round(ss, 6).tolist()))
+    return sorted(set(zip(np.asarray(qs).tolist(), np.asarray(es).tolist(), np.asarray(ss).tolist())))
+
+
+def _every_pair(index, reduced, skeletons, cutoff):
+    """The prefilter's pairs found the obvious way: each span against each entry."""
+    from rapidfuzz.distance import Levenshtein
+
+    from respell.match import _key_mask, _keys
+
+    out = []
+    for q, (text, skeleton) in enumerate(zip(reduced, skeletons)):
+        mask = _key_mask(_keys(skeleton))
+        for e, other in enumerate(index.reduced):
+            sim = Levenshtein.normalized_similarity(text, other, score_cutoff=cutoff)
+            if sim and mask & int(index.masks[e]):
+                out.append((q, e, float(np.float32(sim))))
+    return sorted(out)
+
+
+def _spans(text, longest=3):
+    codes = [phonetics.phonemes(t.text) for t in tokenize(text)]
+    reduced, skeletons = [], []
+    for i in range(len(codes)):
+        for j in range(i + 1, min(len(codes), i + longest) + 1):
+            c = "".join(codes[i:j])
+            reduced.append(phonetics.reduce(c))
+            skeletons.append(phonetics.consonant_skeleton(c)[:3])
+    return reduced, skeletons
 
 
 def test_brute_force_prefilter_finds_the_blocked_pairs(monkeypatch):
@@ -97,18 +124,47 @@ def test_brute_force_prefilter_finds_the_blocked_pairs(monkeypatch):
     text = "we met liz sly on the bay loop with sola money and the torah for a caves"
     lex = Lexicon.from_entries(["Liz Sly", "Beirut", "Qassem Soleimani", "Tora Bora", *WORDS])
     index = LexiconIndex(lex)
-    codes = [phonetics.phonemes(t.text) for t in tokenize(text)]
-    reduced, skeletons = [], []
-    for i in range(len(codes)):
-        for j in range(i + 1, min(len(codes), i + 3) + 1):
-            c = "".join(codes[i:j])
-            reduced.append(phonetics.reduce(c))
-            skeletons.append(phonetics.consonant_skeleton(c)[:3])
+    reduced, skeletons = _spans(text)
     brute = _prefilter(index, reduced, skeletons, 0.6)
     monkeypatch.setattr(match, "_BRUTE_FORCE_PAIRS", 0)
     blocked = _prefilter(index, reduced, skeletons, 0.6)
     assert len(brute[0]) > 5
     assert _pairs(*brute) == _pairs(*blocked)
+
+
+@pytest.mark.parametrize("cutoff", [0.599, 0.6, 0.75])
+def test_both_prefilters_find_what_comparing_every_pair_finds(monkeypatch, cutoff):
+    from respell import match
+
+    # names and garbles of many lengths, several entries sounding alike (one string, many entries)
+    names = ["Liz Sly", "Beirut", "Qassem Soleimani", "Tora Bora", "Tora", "Torah", "Bora",
+             "Sola Money", *WORDS, *(w.capitalize() + "s" for w in WORDS)]
+    text = ("we met liz sly on the bay loop with sola money and the torah for a caves, "
+            "the commentator said gonzales and juan met a happy gardener in asia and bora bora")
+    index = LexiconIndex(Lexicon.from_entries(names))
+    reduced, skeletons = _spans(text, longest=4)
+    expected = _every_pair(index, reduced, skeletons, cutoff)
+    assert len(expected) > 20
+    assert _pairs(*_prefilter(index, reduced, skeletons, cutoff)) == expected
+    monkeypatch.setattr(match, "_BRUTE_FORCE_PAIRS", 0)
+    assert _pairs(*_prefilter(index, reduced, skeletons, cutoff)) == expected
+
+
+def test_best_of_keeps_the_best_pairs_of_each_span_once():
+    from respell.match import _best_of
+
+    rng = random.Random(3)
+    sims = {}  # one similarity per (span, entry), ties common
+    pairs = [(q, e, sims.setdefault((q, e), rng.choice([0.6, 0.7, 0.75, 0.8, 1.0])))
+             for q, e in ((rng.randrange(20), rng.randrange(50)) for _ in range(400))]
+    pairs += pairs[:100]  # some given twice
+    qs, es, ss = (np.array(col) for col in zip(*pairs))
+    got = _best_of(qs, es, ss.astype(np.float32), 5)
+    expected = {}
+    for q, e, s in sorted(set(pairs), key=lambda p: (p[0], -p[2], p[1])):
+        expected.setdefault(q, []).append((e, float(np.float32(s))))
+    assert list(got) == sorted(expected)
+    assert {q: v for q, v in got.items()} == {q: v[:5] for q, v in expected.items()}
 
 
 def test_candidates_do_not_depend_on_the_search_strategy(monkeypatch):

@@ -142,7 +142,7 @@ class LexiconIndex:
         reduced = forms.reduced
         self.reduced = [reduced[f] for f in ids]
         self.masks = forms.masks_of(ids)
-        self._blocks: dict[str, np.ndarray] | None = None
+        self._blocks: dict[str, _Block] | None = None
 
     def exact(self, key: str) -> list[int]:
         """The entries heard exactly as ``key`` (lower-case words, single spaces)."""
@@ -155,16 +155,47 @@ class LexiconIndex:
         return out
 
     @property
-    def blocks(self) -> dict[str, np.ndarray]:
-        """Blocking key -> the entries that have it; built when a big search first needs it."""
+    def blocks(self) -> dict[str, _Block]:
+        """Blocking key -> its entries, grouped by sound classes and ordered by length;
+        built when a big search first needs it."""
         if self._blocks is None:
-            blocks: dict[str, list[int]] = defaultdict(list)
+            by_key: dict[str, list[int]] = defaultdict(list)
             keys = self.forms.keys
             for idx, f in enumerate(self.ids):
                 for k in keys[f]:
-                    blocks[k].append(idx)
-            self._blocks = {k: np.array(v, dtype=np.int32) for k, v in blocks.items()}
+                    by_key[k].append(idx)
+            self._blocks = {k: _Block.of(self.reduced, v) for k, v in by_key.items()}
         return self._blocks
+
+
+class _Block(NamedTuple):
+    """Items (entries or spans) grouped by their distinct strings, shortest strings first:
+    group ``g`` is ``strings[g]``, held by ``members[starts[g]:starts[g + 1]]``."""
+
+    strings: list[str]
+    lengths: np.ndarray
+    starts: np.ndarray
+    members: np.ndarray
+
+    @classmethod
+    def of(cls, texts: Sequence[str], items: list[int]) -> _Block:
+        """Group ``items`` by ``texts[item]``."""
+        group: dict[str, list[int]] = {}
+        for k in items:
+            group.setdefault(texts[k], []).append(k)
+        strings = sorted(group, key=len)
+        sizes = np.fromiter(map(len, map(group.__getitem__, strings)), np.int64, len(strings))
+        starts = np.zeros(len(strings) + 1, np.int64)
+        np.cumsum(sizes, out=starts[1:])
+        members = np.fromiter((k for s in strings for k in group[s]), np.int64, int(starts[-1]))
+        return cls(strings, np.fromiter(map(len, strings), np.int64, len(strings)), starts, members)
+
+    def expand(self, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The members of each of ``groups``: (position in ``groups``, member) per member."""
+        first, sizes = self.starts[groups], self.starts[groups + 1] - self.starts[groups]
+        which = np.repeat(np.arange(len(groups)), sizes)
+        offsets = np.arange(len(which)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        return which, self.members[first[which] + offsets]
 
 
 class _Entries:
@@ -399,15 +430,8 @@ def find_candidates(
     found_q, found_e, found_s = _prefilter(index, reduced, skeletons, prefilter)
     if not len(found_q):
         return []
-    fq, fe, fs = found_q, found_e, found_s
-    order = np.lexsort((-fs, fq))  # by query, best first
-    fq, fe, fs = fq[order].tolist(), fe[order].tolist(), fs[order].tolist()
-    pairs: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for q, e, s in zip(fq, fe, fs):
-        pairs[q].append((e, s))
-
-    best_of = {q: found[: per_span * 3] for q, found in pairs.items()}
-    if len(fq) >= 256:  # many pairs: their phonetic similarities in one vectorised pass
+    best_of = _best_of(found_q, found_e, found_s, per_span * 3)
+    if len(found_q) >= 256:  # many pairs: their phonetic similarities in one vectorised pass
         form_codes, form_of = index.forms.codes, index.ids
         phonetics.warm_similarities(
             (spans[q][2], form_codes[form_of[e]]) for q, best in best_of.items() for e, _ in best
@@ -495,6 +519,21 @@ def find_candidates(
     return out
 
 
+def _best_of(qs: np.ndarray, es: np.ndarray, ss: np.ndarray, k: int) -> dict[int, list[tuple[int, float]]]:
+    """span -> its ``k`` best (entry, similarity) pairs, best first (ties: lower entry first),
+    spans in order; a pair given twice counts once."""
+    order = np.lexsort((es, -ss, qs))
+    qs, es, ss = qs[order], es[order], ss[order]
+    keep = np.ones(len(qs), dtype=bool)
+    keep[1:] = (qs[1:] != qs[:-1]) | (es[1:] != es[:-1])
+    qs, es, ss = qs[keep], es[keep], ss[keep]
+    keep = np.arange(len(qs)) - np.searchsorted(qs, qs) < k  # rank within its span
+    best: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for q, e, s in zip(qs[keep].tolist(), es[keep].tolist(), ss[keep].tolist()):
+        best[q].append((e, s))
+    return best
+
+
 # Below this many (span, entry) pairs one cdist over everything beats the blocks.
 _BRUTE_FORCE_PAIRS = 400_000
 
@@ -504,8 +543,9 @@ def _prefilter(index: LexiconIndex, reduced: list[str], skeletons: list[str], cu
     are alike (rapidfuzz normalised Levenshtein >= cutoff), as three numpy arrays.
 
     Small searches compare everything in one cdist call and keep the pairs that
-    share a key; big ones compare each block of the index with its spans only.
-    Both give the same pairs.
+    share a key; big ones compare each block of the index with its spans only,
+    each distinct string once and only with strings of near length. Both give
+    the same pairs, in any order; the blocks give a pair once per key it shares.
     """
     n_entries = len(index.reduced)
     if len(reduced) * n_entries <= _BRUTE_FORCE_PAIRS:
@@ -526,23 +566,38 @@ def _prefilter(index: LexiconIndex, reduced: list[str], skeletons: list[str], cu
             if key in blocks:
                 by_key[key].append(q)
     found_q, found_e, found_s = [], [], []
-    workers = -1 if len(reduced) * n_entries > 5_000_000 else 1  # threads pay off late
     for key, queries in by_key.items():
-        block = blocks[key]
-        scores = process.cdist(
-            [reduced[q] for q in queries], [index.reduced[e] for e in block],
-            scorer=Levenshtein.normalized_similarity, score_cutoff=cutoff, workers=workers,
-            dtype=np.float32,
-        )
-        qs, es = np.nonzero(scores)
-        found_q.append(np.asarray(queries, dtype=np.int64)[qs])
-        found_e.append(block[es])
-        found_s.append(scores[qs, es])
+        entries, spans = blocks[key], _Block.of(reduced, queries)
+        # Only strings of near lengths can be alike enough: 1 - |a - b| / max(a, b) >= cutoff
+        # (a little slack, so that no pair rapidfuzz would keep is left out).
+        lo = np.searchsorted(entries.lengths, np.ceil(spans.lengths * cutoff - 1e-6), "left")
+        hi = np.searchsorted(entries.lengths, np.floor(spans.lengths / cutoff + 1e-6), "right")
+        hit_q, hit_e, hit_s = [], [], []
+        for length in np.unique(spans.lengths):
+            q0, q1 = np.searchsorted(spans.lengths, [length, length + 1])
+            e0, e1 = lo[q0], hi[q0]
+            if e0 >= e1:
+                continue
+            scores = process.cdist(
+                spans.strings[q0:q1], entries.strings[e0:e1],
+                scorer=Levenshtein.normalized_similarity, score_cutoff=cutoff,
+                workers=-1 if (q1 - q0) * (e1 - e0) > 1_000_000 else 1, dtype=np.float32,
+            )
+            qs, es = np.nonzero(scores)
+            hit_q.append(qs + q0)
+            hit_e.append(es + e0)
+            hit_s.append(scores[qs, es])
+        if not hit_q:
+            continue
+        gq, ge, gs = np.concatenate(hit_q), np.concatenate(hit_e), np.concatenate(hit_s)
+        at, e = entries.expand(ge)  # each pair of strings to the pairs of items holding them
+        at2, q = spans.expand(gq[at])
+        found_q.append(q)
+        found_e.append(e[at2])
+        found_s.append(gs[at][at2])
     if not found_q:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
-    qs, es, ss = np.concatenate(found_q), np.concatenate(found_e), np.concatenate(found_s)
-    _, first = np.unique(qs * n_entries + es, return_index=True)  # a pair may share two keys
-    return qs[first], es[first], ss[first]
+    return np.concatenate(found_q), np.concatenate(found_e), np.concatenate(found_s)
 
 
 _KEY_BITS: dict[str, int] = {}
