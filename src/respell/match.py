@@ -140,7 +140,7 @@ class LexiconIndex:
         self.max_words = int(forms.n_words_of(ids).max()) if ids else 1
         self.entries = _Entries(variants, forms, ids)
         reduced = forms.reduced
-        self.reduced = [reduced[f] for f in ids]
+        self.reduced = list(map(reduced.__getitem__, ids))
         self.masks = forms.masks_of(ids)
         self._blocks: dict[str, _Block] | None = None
 
@@ -245,7 +245,9 @@ class _Forms:
         self.letters: list[str] = []  # lower-case letters and digits
         self.zipf: list[float] = []  # mean Zipf frequency of its words: high = ordinary words
         self.keys: list[tuple[str, ...]] = []  # blocking keys
-        self.by_exact: dict[str, list[int]] = {}  # lower-case words, space-separated -> ids
+        # lower-case words, space-separated -> ids; tuples, which the collector soon stops
+        # tracking (a list per form made every full collection walk them all)
+        self.by_exact: dict[str, tuple[int, ...]] = {}
         self._masks = np.zeros(1024, dtype=np.uint64)  # blocking keys as a bit set
         self._n_words = np.zeros(1024, dtype=np.int32)
 
@@ -260,26 +262,30 @@ class _Forms:
         ids = list(map(self.id_of.get, heard))
         if None in ids:
             with _FORMS_LOCK:  # one thread at a time adds forms: the columns stay aligned
-                return self._add_new(heard)
+                self._add_new(heard, ids)
         return ids
 
-    def _add_new(self, heard: list[str]) -> list[int]:
-        ids = list(map(self.id_of.get, heard))  # another thread may have added some
-        if None in ids:
-            new = list(dict.fromkeys(h for h, f in zip(heard, ids) if f is None))
-            plain = [h for h in new if phonetics.is_plain_word(_stem(h))]
-            if plain:
-                self._add_words(plain)
-            rest = [h for h in new if h not in self.id_of]
-            if len(rest) > 1:  # their words converted in bulk first
-                phonetics.word_phonemes([
-                    w for h in rest for w in phonetics.clean_text(_stem(h)).lower().split()
-                    if phonetics.is_plain_word(w)
-                ])
-            for h in rest:
-                self.id_of[h] = self._add(h)
-            ids = list(map(self.id_of.__getitem__, heard))
-        return ids
+    def _add_new(self, heard: list[str], ids: list[int | None]) -> None:
+        """Fill in the ids not yet known (None in ``ids``), adding the forms that are new.
+
+        Only those are looked up again: in a big table each look-up is a cache miss.
+        """
+        missing = [k for k, f in enumerate(ids) if f is None]
+        known = self.id_of.get  # another thread may have added some
+        new = list(dict.fromkeys(heard[k] for k in missing if known(heard[k]) is None))
+        plain = [h for h in new if phonetics.is_plain_word(_stem(h))]
+        if plain:
+            self._add_words(plain)
+        rest = [h for h in new if h not in self.id_of]
+        if len(rest) > 1:  # their words converted in bulk first
+            phonetics.word_phonemes([
+                w for h in rest for w in phonetics.clean_text(_stem(h)).lower().split()
+                if phonetics.is_plain_word(w)
+            ])
+        for h in rest:
+            self.id_of[h] = self._add(h)
+        for k in missing:
+            ids[k] = self.id_of[heard[k]]
 
     def _add_words(self, plain: list[str]) -> None:
         """Add forms that are one plain word each, perhaps possessive: :meth:`_add`, in bulk."""
@@ -310,7 +316,7 @@ class _Forms:
         self.letters.append(letters)
         self.zipf.append(mean_zipf)
         self.keys.append(keys)
-        self.by_exact.setdefault(exact, []).append(f)
+        self.by_exact[exact] = self.by_exact.get(exact, ()) + (f,)
         if f >= len(self._masks):
             self._masks = np.concatenate([self._masks, np.zeros_like(self._masks)])
             self._n_words = np.concatenate([self._n_words, np.zeros_like(self._n_words)])
