@@ -271,3 +271,30 @@ def test_threads_sharing_the_forms_table_get_what_one_thread_gets():
     assert together == alone
     forms = _Forms.current()
     assert len(forms.words) == len(forms.codes) == len(forms.reduced) == len(forms.zipf)
+
+
+def _textbook_similarity(a, b):
+    """phoneme_similarity as the recurrence reads: a full table, min() of three moves."""
+    ins, sub = phonetics._indel_cost, phonetics._sub_cost
+    table = [[0.0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for j in range(1, len(b) + 1):
+        table[0][j] = table[0][j - 1] + ins(b[j - 1])
+    for i in range(1, len(a) + 1):
+        table[i][0] = table[i - 1][0] + ins(a[i - 1])
+        for j in range(1, len(b) + 1):
+            table[i][j] = min(table[i - 1][j] + ins(a[i - 1]), table[i][j - 1] + ins(b[j - 1]),
+                              table[i - 1][j - 1] + sub(a[i - 1], b[j - 1]))
+    dist = table[-1][-1] if a != b else 0.0
+    if not a and not b:
+        return 1.0
+    return max(0.0, 1.0 - dist / max(sum(ins(c) for c in a), sum(ins(c) for c in b)))
+
+
+def test_phoneme_similarity_is_the_textbook_recurrence_to_the_bit():
+    rng = random.Random(11)
+    codes = [phonetics.phonemes(w) for w in WORDS]
+    codes += [phonetics.phonemes(f"{a} {b}") for a, b in pairwise(WORDS)]
+    codes += ["", codes[0][:1]]
+    pairs = {(rng.choice(codes), rng.choice(codes)) for _ in range(800)} | {(c, c) for c in codes}
+    for a, b in pairs:
+        assert phonetics.phoneme_similarity.__wrapped__(a, b) == _textbook_similarity(a, b), (a, b)

@@ -254,13 +254,27 @@ def _indel_cost(a: str) -> float:
     return 0.7 if _is_vowel(a) else 1.0
 
 
-_SUB_ROWS: dict[str, dict[str, float]] = {}  # code -> code -> substitution cost
+class _SubRow(dict):
+    """code -> substitution cost from one phoneme, filled on first use."""
+
+    __slots__ = ("code",)
+
+    def __init__(self, code: str):
+        super().__init__()
+        self.code = code
+
+    def __missing__(self, other: str) -> float:
+        cost = self[other] = _sub_cost(self.code, other)
+        return cost
 
 
-def _sub_row(code: str) -> dict[str, float]:
+_SUB_ROWS: dict[str, _SubRow] = {}  # code -> its row
+
+
+def _sub_row(code: str) -> _SubRow:
     row = _SUB_ROWS.get(code)
     if row is None:
-        row = _SUB_ROWS[code] = {}
+        row = _SUB_ROWS[code] = _SubRow(code)
     return row
 
 
@@ -268,24 +282,34 @@ def phoneme_distance(a: str, b: str) -> float:
     """Weighted edit distance between phoneme strings: similar sounds substitute cheaply."""
     if a == b:
         return 0.0
-    indel = _indel_cost.cache  # the memo's own dict, filled first
-    for c in a + b:
-        if c not in indel:
-            _indel_cost(c)
-    ins_b = [indel[c] for c in b]
+    indel = _indel_cost.cache  # the memo's own dict
+    try:
+        ins_b = list(map(indel.__getitem__, b))
+        del_a = list(map(indel.__getitem__, a))
+    except KeyError:  # a phoneme not costed yet
+        ins_b = list(map(_indel_cost, b))
+        del_a = list(map(_indel_cost, a))
     prev = [0.0]
     for cost in ins_b:
         prev.append(prev[-1] + cost)
-    for ca in a:
-        del_a = indel[ca]
-        row = _sub_row(ca)
-        subs = [row[cb] if cb in row else row.setdefault(cb, _sub_cost(ca, cb)) for cb in b]
-        left = prev[0] + del_a
+    rows = _SUB_ROWS
+    for ca, del_ca in zip(a, del_a):
+        row = rows.get(ca)
+        if row is None:
+            row = _sub_row(ca)
+        left = prev[0] + del_ca
         cur = [left]
-        for j, sub in enumerate(subs):
-            # min of: delete ca, insert cb, substitute
-            left = min(prev[j + 1] + del_a, left + ins_b[j], prev[j] + sub)
-            cur.append(left)
+        # min of: delete ca, insert cb, substitute (compared by hand: min() costs a call)
+        for diag, up, ins, cb in zip(prev, prev[1:], ins_b, b):
+            best = up + del_ca
+            other = left + ins
+            if other < best:
+                best = other
+            other = diag + row[cb]
+            if other < best:
+                best = other
+            cur.append(best)
+            left = best
         prev = cur
     return prev[-1]
 
@@ -358,5 +382,9 @@ def phoneme_similarity(a: str, b: str) -> float:
     """1 - weighted distance / the cost of deleting the longer string; in [0, 1]."""
     if not a and not b:
         return 1.0
-    norm = max(sum(_indel_cost(c) for c in a), sum(_indel_cost(c) for c in b))
+    indel = _indel_cost.cache  # the memo's own dict: no call per phoneme
+    try:
+        norm = max(sum(map(indel.__getitem__, a)), sum(map(indel.__getitem__, b)))
+    except KeyError:  # a phoneme not costed yet
+        norm = max(sum(map(_indel_cost, a)), sum(map(_indel_cost, b)))
     return max(0.0, 1.0 - phoneme_distance(a, b) / norm)
