@@ -303,10 +303,10 @@ def phoneme_distance(a: str, b: str) -> float:
         for diag, up, ins, cb in zip(prev, prev[1:], ins_b, b):
             best = up + del_ca
             other = left + ins
-            if other < best:
+            if other < best:  # noqa: PLR1730 - min() costs a call per cell
                 best = other
             other = diag + row[cb]
-            if other < best:
+            if other < best:  # noqa: PLR1730 - min() costs a call per cell
                 best = other
             cur.append(best)
             left = best
