@@ -197,13 +197,16 @@ def test_plain_name_lexicon_behaves_like_the_general_one():
 def test_bulk_forms_equal_forms_added_one_by_one():
     from respell.match import _Forms
 
-    heard = ["Beirut", "Bick's", "Soleimani's", "Musharraf", "d'Houdetot", "Tora Bora"]
+    heard = ["Beirut", "Bick's", "Soleimani's", "Musharraf", "d'Houdetot", "Tora Bora", "?!"]
     bulk, single = _Forms(), _Forms()
     bulk.ids_of(heard)
     for h in heard:
         single.id_of[h] = single._add(h)
-    for name in ("words", "codes", "reduced", "letters", "zipf", "keys", "by_exact"):
+    for name in ("id_of", "words", "codes", "reduced", "letters", "zipf", "keys", "by_exact"):
         assert getattr(bulk, name) == getattr(single, name), name
+    ids = np.arange(len(bulk.codes))
+    assert bulk.masks_of(ids).tolist() == single.masks_of(ids).tolist()
+    assert bulk.n_words_of(ids).tolist() == single.n_words_of(ids).tolist() == [1] * 5 + [2]
 
 
 def test_plain_name_lexicon_counts_duplicates_like_the_general_one():

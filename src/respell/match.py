@@ -131,27 +131,38 @@ class LexiconIndex:
             variants = [variants[k] for k in kept]
             ids = [ids[k] for k in kept]
         self.forms, self.ids = forms, ids
-        self._position = dict(zip(ids, range(len(ids))))  # form id -> entry
-        self._repeated: dict[int, list[int]] = {}  # form ids heard by several entries
-        if len(self._position) < len(ids):  # the same words twice: two entities, or a surname
-            for idx, f in enumerate(ids):
-                self._repeated.setdefault(f, []).append(idx)
-            self._repeated = {f: v for f, v in self._repeated.items() if len(v) > 1}
-        self.max_words = int(forms.n_words_of(ids).max()) if ids else 1
+        id_array = np.fromiter(ids, np.int64, len(ids))
+        self.max_words = int(forms.n_words_of(id_array).max()) if ids else 1
         self.entries = _Entries(variants, forms, ids)
         reduced = forms.reduced
         self.reduced = list(map(reduced.__getitem__, ids))
-        self.masks = forms.masks_of(ids)
+        self.masks = forms.masks_of(id_array)
         self._blocks: dict[str, _Block] | None = None
+        # form id -> entry, and the form ids heard by several entries; made on the first
+        # exact match, which many short transcripts never have
+        self._where: tuple[dict[int, int], dict[int, list[int]]] | None = None
 
     def exact(self, key: str) -> list[int]:
         """The entries heard exactly as ``key`` (lower-case words, single spaces)."""
+        found = self.forms.by_exact.get(key)
+        if not found:
+            return []
+        if self._where is None:
+            ids = self.ids
+            position = dict(zip(ids, range(len(ids))))
+            repeated: dict[int, list[int]] = {}
+            if len(position) < len(ids):  # the same words twice: two entities, or a surname
+                for idx, f in enumerate(ids):
+                    repeated.setdefault(f, []).append(idx)
+                repeated = {f: v for f, v in repeated.items() if len(v) > 1}
+            self._where = position, repeated
+        position, repeated = self._where
         out = []
-        for f in self.forms.by_exact.get(key, ()):
-            if f in self._repeated:
-                out.extend(self._repeated[f])
-            elif f in self._position:
-                out.append(self._position[f])
+        for f in found:
+            if f in repeated:
+                out.extend(repeated[f])
+            elif f in position:
+                out.append(position[f])
         return out
 
     @property
@@ -291,9 +302,13 @@ class _Forms:
         """Add forms that are one plain word each, perhaps possessive: :meth:`_add`, in bulk."""
         lower = [h.lower() for h in plain]
         all_codes = phonetics.word_phonemes([_stem(h) for h in lower])  # "Bick's" sounds as "bick"
-        for heard, low, codes in zip(plain, lower, all_codes):
-            letters = low if low.isalnum() else _norm_letters(low)
-            self.id_of[heard] = self._append((heard,), codes, letters, zipf(low), low) if codes else -1
+        if "" in all_codes:
+            self.id_of.update((h, -1) for h, codes in zip(plain, all_codes) if not codes)
+            kept = [k for k, codes in enumerate(all_codes) if codes]
+            plain, lower, all_codes = ([col[k] for k in kept] for col in (plain, lower, all_codes))
+        letters = [low if low.isalnum() else _norm_letters(low) for low in lower]
+        added = self._extend([(h,) for h in plain], all_codes, letters, list(map(zipf, lower)), lower)
+        self.id_of.update(zip(plain, added))
 
     def _add(self, heard: str) -> int:
         words = tuple(_WORD.findall(heard))
@@ -304,31 +319,37 @@ class _Forms:
         if not codes:
             return -1
         mean_zipf = sum(zipf(w.lower()) for w in words) / len(words)
-        return self._append(words, codes, _norm_letters(heard), mean_zipf, " ".join(words).lower())
-
-    def _append(self, words: tuple[str, ...], codes: str, letters: str, mean_zipf: float,
-                exact: str) -> int:
-        f = len(self.codes)
-        keys = _keys(phonetics.consonant_skeleton(codes))
-        self.words.append(words)
-        self.codes.append(codes)
-        self.reduced.append(phonetics.reduce(codes))
-        self.letters.append(letters)
-        self.zipf.append(mean_zipf)
-        self.keys.append(keys)
-        self.by_exact[exact] = self.by_exact.get(exact, ()) + (f,)
-        if f >= len(self._masks):
-            self._masks = np.concatenate([self._masks, np.zeros_like(self._masks)])
-            self._n_words = np.concatenate([self._n_words, np.zeros_like(self._n_words)])
-        self._masks[f] = _key_mask(keys)
-        self._n_words[f] = len(words)
+        (f,) = self._extend([words], [codes], [_norm_letters(heard)], [mean_zipf],
+                            [" ".join(words).lower()])
         return f
 
-    def masks_of(self, ids: list[int]) -> np.ndarray:
-        return self._masks[np.array(ids, dtype=np.int64)] if ids else np.zeros(0, np.uint64)
+    def _extend(self, words: list[tuple[str, ...]], codes: list[str], letters: list[str],
+                mean_zipf: list[float], exact: list[str]) -> range:
+        """Append forms (one per item of the columns given); returns their ids."""
+        first = len(self.codes)
+        added = range(first, first + len(codes))
+        keys = list(map(_keys, map(phonetics.consonant_skeleton, codes)))
+        self.words.extend(words)
+        self.codes.extend(codes)
+        self.reduced.extend(map(phonetics.reduce, codes))
+        self.letters.extend(letters)
+        self.zipf.extend(mean_zipf)
+        self.keys.extend(keys)
+        by_exact = self.by_exact
+        for f, text in zip(added, exact):
+            by_exact[text] = by_exact.get(text, ()) + (f,)
+        while added.stop > len(self._masks):
+            self._masks = np.concatenate([self._masks, np.zeros_like(self._masks)])
+            self._n_words = np.concatenate([self._n_words, np.zeros_like(self._n_words)])
+        self._masks[first:added.stop] = np.fromiter(map(_key_mask, keys), np.uint64, len(keys))
+        self._n_words[first:added.stop] = np.fromiter(map(len, words), np.int32, len(words))
+        return added
 
-    def n_words_of(self, ids: list[int]) -> np.ndarray:
-        return self._n_words[np.array(ids, dtype=np.int64)]
+    def masks_of(self, ids: np.ndarray) -> np.ndarray:
+        return self._masks[ids]
+
+    def n_words_of(self, ids: np.ndarray) -> np.ndarray:
+        return self._n_words[ids]
 
 
 @memo(100_000)
@@ -607,17 +628,21 @@ def _prefilter(index: LexiconIndex, reduced: list[str], skeletons: list[str], cu
 
 
 _KEY_BITS: dict[str, int] = {}
+_KEY_MASKS: dict[tuple[str, ...], int] = {}
 
 
 def _key_mask(keys: tuple[str, ...]) -> int:
     """Blocking keys as a bit set (keys are class pairs: a few dozen exist)."""
-    mask = 0
-    for k in keys:
-        bit = _KEY_BITS.get(k)
-        if bit is None:
-            with _FORMS_LOCK:  # past 64 keys bits are shared: still a superset
-                bit = _KEY_BITS.setdefault(k, len(_KEY_BITS) % 64)
-        mask |= 1 << bit
+    mask = _KEY_MASKS.get(keys)
+    if mask is None:
+        mask = 0
+        for k in keys:
+            bit = _KEY_BITS.get(k)
+            if bit is None:
+                with _FORMS_LOCK:  # past 64 keys bits are shared: still a superset
+                    bit = _KEY_BITS.setdefault(k, len(_KEY_BITS) % 64)
+            mask |= 1 << bit
+        _KEY_MASKS[keys] = mask
     return mask
 
 
