@@ -15,7 +15,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -80,7 +80,7 @@ def _zipf_table() -> dict[str, float]:
         table: dict[str, float] = {}
         for cb, bucket in enumerate(buckets):  # bucket k: frequency 10 ** (-k / 100)
             if bucket:
-                table.update(dict.fromkeys(bucket, round(9 - cb / 100, 2)))
+                table.update(zip(bucket, repeat(round(9 - cb / 100, 2))))
         _ZIPF = table
     return _ZIPF
 
@@ -210,20 +210,24 @@ class _Block(NamedTuple):
 
 
 class _Entries:
-    """The index's entries, made on access: most are never looked at in a transcript."""
+    """The index's entries, each made on its first access: most are never looked at."""
 
-    __slots__ = ("_forms", "_ids", "_variants")
+    __slots__ = ("_forms", "_ids", "_made", "_variants")
 
     def __init__(self, variants: list[Variant], forms: _Forms, ids: list[int]):
         self._variants, self._forms, self._ids = variants, forms, ids
+        self._made: dict[int, _Entry] = {}
 
     def __len__(self) -> int:
         return len(self._variants)
 
     def __getitem__(self, i: int) -> _Entry:
-        f, forms = self._ids[i], self._forms
-        return _Entry(self._variants[i], forms.words[f], forms.codes[f], forms.reduced[f],
-                      forms.letters[f], forms.zipf[f])
+        entry = self._made.get(i)
+        if entry is None:
+            f, forms = self._ids[i], self._forms
+            entry = self._made[i] = _Entry(self._variants[i], forms.words[f], forms.codes[f],
+                                           forms.reduced[f], forms.letters[f], forms.zipf[f])
+        return entry
 
 
 _KEY_CLASS = str.maketrans({"R": "L", "W": "L", "Y": "L", "M": "N", "F": "P", "H": "T", "C": "S"})

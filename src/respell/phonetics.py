@@ -16,7 +16,7 @@ import ctypes
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -67,10 +67,13 @@ _TO_CLASS: dict[int, str] = {}
 _TO_CONSONANT: dict[int, str] = {}
 
 
+_FIRST_CODE = 0x4E00
+
+
 def _code(symbol: str) -> str:
     code = _symbol_to_code.get(symbol)
     if code is None:
-        code = chr(0x4E00 + len(_symbol_to_code))  # one char per phoneme
+        code = chr(_FIRST_CODE + len(_symbol_to_code))  # one char per phoneme
         _symbol_to_code[symbol] = code
         _code_to_symbol[code] = symbol
         klass = _class_of(symbol)
@@ -337,19 +340,40 @@ def warm_similarities(pairs: Iterable[tuple[str, str]]) -> None:
                 phoneme_similarity.put(pair, sim)
 
 
+def _code_table(strings: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Phoneme strings as a padded table of code numbers (0 past each end), and their lengths."""
+    lengths = np.fromiter(map(len, strings), np.int64, len(strings))
+    codes = np.frombuffer("".join(strings).encode("utf-32-le"), np.uint32).astype(np.int64)
+    table = np.zeros((len(strings), int(lengths.max())), np.int64)
+    rows = np.repeat(np.arange(len(strings)), lengths)
+    table[rows, np.arange(len(codes)) - np.repeat(np.cumsum(lengths) - lengths, lengths)] = (
+        codes - _FIRST_CODE
+    )
+    return table, lengths
+
+
+_COST_ARRAYS: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros((0, 0)))
+
+
+def _cost_arrays(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_indel_cost` and :func:`_sub_cost` of the first ``n`` codes, as numpy arrays."""
+    global _COST_ARRAYS
+    indel, sub = _COST_ARRAYS
+    if len(indel) < n:
+        codes = [chr(_FIRST_CODE + k) for k in range(n)]
+        indel = np.array([_indel_cost(c) for c in codes])
+        sub = np.array([[_sub_cost(a, b) for b in codes] for a in codes])
+        _COST_ARRAYS = indel, sub
+    return indel, sub
+
+
 def _similarities(pairs: list[tuple[str, str]]) -> list[float]:
     """phoneme_similarity of each pair (non-empty strings), vectorised over the pairs."""
-    symbols = {c: k for k, c in enumerate(dict.fromkeys("".join(a + b for a, b in pairs)))}
-    indel = np.array([_indel_cost(c) for c in symbols])
-    sub = np.array([[_sub_cost(a, b) for b in symbols] for a in symbols])
+    firsts, seconds = zip(*pairs)
+    a_ids, len_a = _code_table(firsts)
+    b_ids, len_b = _code_table(seconds)
+    indel, sub = _cost_arrays(int(max(a_ids.max(), b_ids.max())) + 1)
     n = len(pairs)
-    len_a = np.array([len(a) for a, _ in pairs])
-    len_b = np.array([len(b) for _, b in pairs])
-    a_ids = np.zeros((n, len_a.max()), dtype=np.int64)
-    b_ids = np.zeros((n, len_b.max()), dtype=np.int64)
-    for p, (a, b) in enumerate(pairs):
-        a_ids[p, :len(a)] = [symbols[c] for c in a]
-        b_ids[p, :len(b)] = [symbols[c] for c in b]
     ins_b, del_a = indel[b_ids], indel[a_ids]
     # row 0 of the table, then one row per phoneme of a (as phoneme_distance does)
     prev = np.zeros((n, b_ids.shape[1] + 1))
