@@ -150,13 +150,15 @@ def test_both_prefilters_find_what_comparing_every_pair_finds(monkeypatch, cutof
     assert _pairs(*_prefilter(index, reduced, skeletons, cutoff)) == expected
 
 
-def test_best_of_keeps_the_best_pairs_of_each_span_once():
+@pytest.mark.parametrize("first_entry", [0, 2**40])  # one sort key, or (too wide) three
+def test_best_of_keeps_the_best_pairs_of_each_span_once(first_entry):
     from respell.match import _best_of
 
     rng = random.Random(3)
     sims = {}  # one similarity per (span, entry), ties common
     pairs = [(q, e, sims.setdefault((q, e), rng.choice([0.6, 0.7, 0.75, 0.8, 1.0])))
-             for q, e in ((rng.randrange(20), rng.randrange(50)) for _ in range(400))]
+             for q, e in ((rng.randrange(20), first_entry + rng.randrange(50))
+                          for _ in range(400))]
     pairs += pairs[:100]  # some given twice
     qs, es, ss = (np.array(col) for col in zip(*pairs))
     got = _best_of(qs, es, ss.astype(np.float32), 5)

@@ -553,12 +553,28 @@ def find_candidates(
 def _best_of(qs: np.ndarray, es: np.ndarray, ss: np.ndarray, k: int) -> dict[int, list[tuple[int, float]]]:
     """span -> its ``k`` best (entry, similarity) pairs, best first (ties: lower entry first),
     spans in order; a pair given twice counts once."""
-    order = np.lexsort((es, -ss, qs))
+    if not len(qs):
+        return {}
+    # One int64 key per pair when it fits: span, then similarity falling (a positive
+    # float32's bits grow with it), then entry; else a three-key sort, slower.
+    bits = ss.astype(np.float32).view(np.int32).astype(np.int64)
+    worse = bits.max() - bits
+    e_bits, s_bits = int(es.max()).bit_length(), int(worse.max()).bit_length()
+    if e_bits + s_bits + int(qs.max()).bit_length() <= 62 and (ss > 0).all():
+        key = (qs.astype(np.int64) << (s_bits + e_bits)) | (worse << e_bits) | es
+        order = np.argsort(key)
+        key = key[order]
+        keep = np.ones(len(qs), dtype=bool)
+        keep[1:] = key[1:] != key[:-1]
+    else:
+        order = np.lexsort((es, -ss, qs))
+        keep = np.ones(len(qs), dtype=bool)
+        keep[1:] = (qs[order][1:] != qs[order][:-1]) | (es[order][1:] != es[order][:-1])
+    order = order[keep]
     qs, es, ss = qs[order], es[order], ss[order]
-    keep = np.ones(len(qs), dtype=bool)
-    keep[1:] = (qs[1:] != qs[:-1]) | (es[1:] != es[:-1])
-    qs, es, ss = qs[keep], es[keep], ss[keep]
-    keep = np.arange(len(qs)) - np.searchsorted(qs, qs) < k  # rank within its span
+    starts = np.flatnonzero(np.diff(qs, prepend=-1))  # where each span's pairs begin
+    rank = np.arange(len(qs)) - np.repeat(starts, np.diff(starts, append=len(qs)))
+    keep = rank < k
     best: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for q, e, s in zip(qs[keep].tolist(), es[keep].tolist(), ss[keep].tolist()):
         best[q].append((e, s))
