@@ -303,3 +303,15 @@ def test_phoneme_similarity_is_the_textbook_recurrence_to_the_bit():
     pairs = {(rng.choice(codes), rng.choice(codes)) for _ in range(800)} | {(c, c) for c in codes}
     for a, b in pairs:
         assert phonetics.phoneme_similarity.__wrapped__(a, b) == _textbook_similarity(a, b), (a, b)
+
+
+def test_kept_pairs_are_what_nonzero_finds():
+    from respell.match import _kept
+
+    rng = np.random.default_rng(5)
+    for shape in [(7, 13), (1, 5), (0, 4), (30, 1)]:
+        scores = np.where(rng.random(shape) < 0.2, rng.random(shape), 0.0).astype(np.float32)
+        rows, cols, sims = _kept(scores)
+        expected = np.nonzero(scores)
+        assert rows.tolist() == expected[0].tolist() and cols.tolist() == expected[1].tolist()
+        assert sims.tolist() == scores[expected].tolist()

@@ -600,11 +600,10 @@ def _prefilter(index: LexiconIndex, reduced: list[str], skeletons: list[str], cu
             reduced, index.reduced, scorer=Levenshtein.normalized_similarity,
             score_cutoff=cutoff, dtype=np.float32,
         )
-        qs, es = np.nonzero(scores)
+        qs, es, ss = _kept(scores)
         span_masks = np.array([_key_mask(_keys(k)) for k in skeletons], dtype=np.uint64)
         shared = (span_masks[qs] & index.masks[es]) != 0
-        qs, es = qs[shared], es[shared]
-        return qs, es, scores[qs, es]
+        return qs[shared], es[shared], ss[shared]
 
     by_key: dict[str, list[int]] = defaultdict(list)
     blocks = index.blocks
@@ -630,10 +629,10 @@ def _prefilter(index: LexiconIndex, reduced: list[str], skeletons: list[str], cu
                 scorer=Levenshtein.normalized_similarity, score_cutoff=cutoff,
                 workers=-1 if (q1 - q0) * (e1 - e0) > 1_000_000 else 1, dtype=np.float32,
             )
-            qs, es = np.nonzero(scores)
+            qs, es, ss = _kept(scores)
             hit_q.append(qs + q0)
             hit_e.append(es + e0)
-            hit_s.append(scores[qs, es])
+            hit_s.append(ss)
         if not hit_q:
             continue
         gq, ge, gs = np.concatenate(hit_q), np.concatenate(hit_e), np.concatenate(hit_s)
@@ -645,6 +644,17 @@ def _prefilter(index: LexiconIndex, reduced: list[str], skeletons: list[str], cu
     if not found_q:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
     return np.concatenate(found_q), np.concatenate(found_e), np.concatenate(found_s)
+
+
+def _kept(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row, column and similarity of the pairs a cdist kept, row by row.
+
+    A pair below the cutoff is written as 0.0, whose bits are all zero: looking for
+    non-zero bits in one pass is twice as fast as np.nonzero on the floats.
+    """
+    flat = np.flatnonzero(scores.view(np.int32))
+    rows, cols = np.divmod(flat, scores.shape[1])
+    return rows, cols, scores.ravel()[flat]
 
 
 _KEY_BITS: dict[str, int] = {}
