@@ -150,9 +150,16 @@ def test_both_prefilters_find_what_comparing_every_pair_finds(monkeypatch, cutof
     assert _pairs(*_prefilter(index, reduced, skeletons, cutoff)) == expected
 
 
-@pytest.mark.parametrize("first_entry", [0, 2**40])  # one sort key, or (too wide) three
-def test_best_of_keeps_the_best_pairs_of_each_span_once(first_entry):
+@pytest.mark.parametrize(("first_entry", "one_key_from"), [
+    (0, 0),  # one sort key
+    (2**40, 0),  # too wide for one key: three
+    (0, 10**9),  # few pairs: three
+])
+def test_best_of_keeps_the_best_pairs_of_each_span_once(monkeypatch, first_entry, one_key_from):
+    from respell import match
     from respell.match import _best_of
+
+    monkeypatch.setattr(match, "_ONE_KEY_PAIRS", one_key_from)
 
     rng = random.Random(3)
     sims = {}  # one similarity per (span, entry), ties common

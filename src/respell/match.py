@@ -550,30 +550,34 @@ def find_candidates(
     return out
 
 
+_ONE_KEY_PAIRS = 50_000  # from this many pairs on, sorting one key pays for making it
+
+
 def _best_of(qs: np.ndarray, es: np.ndarray, ss: np.ndarray, k: int) -> dict[int, list[tuple[int, float]]]:
     """span -> its ``k`` best (entry, similarity) pairs, best first (ties: lower entry first),
     spans in order; a pair given twice counts once."""
     if not len(qs):
         return {}
-    # One int64 key per pair when it fits: span, then similarity falling (a positive
-    # float32's bits grow with it), then entry; else a three-key sort, slower.
-    bits = ss.astype(np.float32).view(np.int32).astype(np.int64)
-    worse = bits.max() - bits
-    e_bits, s_bits = int(es.max()).bit_length(), int(worse.max()).bit_length()
-    if e_bits + s_bits + int(qs.max()).bit_length() <= 62 and (ss > 0).all():
-        key = (qs.astype(np.int64) << (s_bits + e_bits)) | (worse << e_bits) | es
-        order = np.argsort(key)
-        key = key[order]
-        keep = np.ones(len(qs), dtype=bool)
-        keep[1:] = key[1:] != key[:-1]
-    else:
+    order = None
+    if len(qs) >= _ONE_KEY_PAIRS:  # many pairs: one int64 key per pair when it fits, sorted faster
+        # span, then similarity falling (a positive float32's bits grow with it), then entry
+        bits = ss.astype(np.float32).view(np.int32).astype(np.int64)
+        worse = bits.max() - bits
+        e_bits, s_bits = int(es.max()).bit_length(), int(worse.max()).bit_length()
+        if e_bits + s_bits + int(qs.max()).bit_length() <= 62 and (ss > 0).all():
+            key = (qs.astype(np.int64) << (s_bits + e_bits)) | (worse << e_bits) | es
+            order = np.argsort(key)
+            key = key[order]
+            keep = np.ones(len(qs), dtype=bool)
+            keep[1:] = key[1:] != key[:-1]
+    if order is None:
         order = np.lexsort((es, -ss, qs))
+        q_sorted, e_sorted = qs[order], es[order]
         keep = np.ones(len(qs), dtype=bool)
-        keep[1:] = (qs[order][1:] != qs[order][:-1]) | (es[order][1:] != es[order][:-1])
+        keep[1:] = (q_sorted[1:] != q_sorted[:-1]) | (e_sorted[1:] != e_sorted[:-1])
     order = order[keep]
     qs, es, ss = qs[order], es[order], ss[order]
-    starts = np.flatnonzero(np.diff(qs, prepend=-1))  # where each span's pairs begin
-    rank = np.arange(len(qs)) - np.repeat(starts, np.diff(starts, append=len(qs)))
+    rank = np.arange(len(qs)) - np.searchsorted(qs, qs)
     keep = rank < k
     best: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for q, e, s in zip(qs[keep].tolist(), es[keep].tolist(), ss[keep].tolist()):
