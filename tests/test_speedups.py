@@ -88,7 +88,34 @@ def test_warmed_cache_serves_phoneme_similarity():
 
 
 def _pairs(qs, es, ss):
-    return sorted(zip(np.asarray(qs).tolist(), np.asarray(es).tolist(), np.round(ss, 6).tolist()))
+    return sorted(set(zip(np.asarray(qs).tolist(), np.asarray(es).tolist(), np.asarray(ss).tolist())))
+
+
+def _every_pair(index, reduced, skeletons, cutoff):
+    """The prefilter's pairs found the obvious way: each span against each entry."""
+    from rapidfuzz.distance import Levenshtein
+
+    from respell.match import _key_mask, _keys
+
+    out = []
+    for q, (text, skeleton) in enumerate(zip(reduced, skeletons)):
+        mask = _key_mask(_keys(skeleton))
+        for e, other in enumerate(index.reduced):
+            sim = Levenshtein.normalized_similarity(text, other, score_cutoff=cutoff)
+            if sim and mask & int(index.masks[e]):
+                out.append((q, e, float(np.float32(sim))))
+    return sorted(out)
+
+
+def _spans(text, longest=3):
+    codes = [phonetics.phonemes(t.text) for t in tokenize(text)]
+    reduced, skeletons = [], []
+    for i in range(len(codes)):
+        for j in range(i + 1, min(len(codes), i + longest) + 1):
+            c = "".join(codes[i:j])
+            reduced.append(phonetics.reduce(c))
+            skeletons.append(phonetics.consonant_skeleton(c)[:3])
+    return reduced, skeletons
 
 
 def test_brute_force_prefilter_finds_the_blocked_pairs(monkeypatch):
@@ -97,18 +124,56 @@ def test_brute_force_prefilter_finds_the_blocked_pairs(monkeypatch):
     text = "we met liz sly on the bay loop with sola money and the torah for a caves"
     lex = Lexicon.from_entries(["Liz Sly", "Beirut", "Qassem Soleimani", "Tora Bora", *WORDS])
     index = LexiconIndex(lex)
-    codes = [phonetics.phonemes(t.text) for t in tokenize(text)]
-    reduced, skeletons = [], []
-    for i in range(len(codes)):
-        for j in range(i + 1, min(len(codes), i + 3) + 1):
-            c = "".join(codes[i:j])
-            reduced.append(phonetics.reduce(c))
-            skeletons.append(phonetics.consonant_skeleton(c)[:3])
+    reduced, skeletons = _spans(text)
     brute = _prefilter(index, reduced, skeletons, 0.6)
     monkeypatch.setattr(match, "_BRUTE_FORCE_PAIRS", 0)
     blocked = _prefilter(index, reduced, skeletons, 0.6)
     assert len(brute[0]) > 5
     assert _pairs(*brute) == _pairs(*blocked)
+
+
+@pytest.mark.parametrize("cutoff", [0.599, 0.6, 0.75])
+def test_both_prefilters_find_what_comparing_every_pair_finds(monkeypatch, cutoff):
+    from respell import match
+
+    # names and garbles of many lengths, several entries sounding alike (one string, many entries)
+    names = ["Liz Sly", "Beirut", "Qassem Soleimani", "Tora Bora", "Tora", "Torah", "Bora",
+             "Sola Money", *WORDS, *(w.capitalize() + "s" for w in WORDS)]
+    text = ("we met liz sly on the bay loop with sola money and the torah for a caves, "
+            "the commentator said gonzales and juan met a happy gardener in asia and bora bora")
+    index = LexiconIndex(Lexicon.from_entries(names))
+    reduced, skeletons = _spans(text, longest=4)
+    expected = _every_pair(index, reduced, skeletons, cutoff)
+    assert len(expected) > 20
+    assert _pairs(*_prefilter(index, reduced, skeletons, cutoff)) == expected
+    monkeypatch.setattr(match, "_BRUTE_FORCE_PAIRS", 0)
+    assert _pairs(*_prefilter(index, reduced, skeletons, cutoff)) == expected
+
+
+@pytest.mark.parametrize(("first_entry", "one_key_from"), [
+    (0, 0),  # one sort key
+    (2**40, 0),  # too wide for one key: three
+    (0, 10**9),  # few pairs: three
+])
+def test_best_of_keeps_the_best_pairs_of_each_span_once(monkeypatch, first_entry, one_key_from):
+    from respell import match
+    from respell.match import _best_of
+
+    monkeypatch.setattr(match, "_ONE_KEY_PAIRS", one_key_from)
+
+    rng = random.Random(3)
+    sims = {}  # one similarity per (span, entry), ties common
+    pairs = [(q, e, sims.setdefault((q, e), rng.choice([0.6, 0.7, 0.75, 0.8, 1.0])))
+             for q, e in ((rng.randrange(20), first_entry + rng.randrange(50))
+                          for _ in range(400))]
+    pairs += pairs[:100]  # some given twice
+    qs, es, ss = (np.array(col) for col in zip(*pairs))
+    got = _best_of(qs, es, ss.astype(np.float32), 5)
+    expected = {}
+    for q, e, s in sorted(set(pairs), key=lambda p: (p[0], -p[2], p[1])):
+        expected.setdefault(q, []).append((e, float(np.float32(s))))
+    assert list(got) == sorted(expected)
+    assert {q: v for q, v in got.items()} == {q: v[:5] for q, v in expected.items()}
 
 
 def test_candidates_do_not_depend_on_the_search_strategy(monkeypatch):
@@ -141,13 +206,16 @@ def test_plain_name_lexicon_behaves_like_the_general_one():
 def test_bulk_forms_equal_forms_added_one_by_one():
     from respell.match import _Forms
 
-    heard = ["Beirut", "Bick's", "Soleimani's", "Musharraf", "d'Houdetot", "Tora Bora"]
+    heard = ["Beirut", "Bick's", "Soleimani's", "Musharraf", "d'Houdetot", "Tora Bora", "?!"]
     bulk, single = _Forms(), _Forms()
     bulk.ids_of(heard)
     for h in heard:
         single.id_of[h] = single._add(h)
-    for name in ("words", "codes", "reduced", "letters", "zipf", "keys", "by_exact"):
+    for name in ("id_of", "words", "codes", "reduced", "letters", "zipf", "keys", "by_exact"):
         assert getattr(bulk, name) == getattr(single, name), name
+    ids = np.arange(len(bulk.codes))
+    assert bulk.masks_of(ids).tolist() == single.masks_of(ids).tolist()
+    assert bulk.n_words_of(ids).tolist() == single.n_words_of(ids).tolist() == [1] * 5 + [2]
 
 
 def test_plain_name_lexicon_counts_duplicates_like_the_general_one():
@@ -215,3 +283,42 @@ def test_threads_sharing_the_forms_table_get_what_one_thread_gets():
     assert together == alone
     forms = _Forms.current()
     assert len(forms.words) == len(forms.codes) == len(forms.reduced) == len(forms.zipf)
+
+
+def _textbook_similarity(a, b):
+    """phoneme_similarity as the recurrence reads: a full table, min() of three moves."""
+    ins, sub = phonetics._indel_cost, phonetics._sub_cost
+    table = [[0.0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for j in range(1, len(b) + 1):
+        table[0][j] = table[0][j - 1] + ins(b[j - 1])
+    for i in range(1, len(a) + 1):
+        table[i][0] = table[i - 1][0] + ins(a[i - 1])
+        for j in range(1, len(b) + 1):
+            table[i][j] = min(table[i - 1][j] + ins(a[i - 1]), table[i][j - 1] + ins(b[j - 1]),
+                              table[i - 1][j - 1] + sub(a[i - 1], b[j - 1]))
+    dist = table[-1][-1] if a != b else 0.0
+    if not a and not b:
+        return 1.0
+    return max(0.0, 1.0 - dist / max(sum(ins(c) for c in a), sum(ins(c) for c in b)))
+
+
+def test_phoneme_similarity_is_the_textbook_recurrence_to_the_bit():
+    rng = random.Random(11)
+    codes = [phonetics.phonemes(w) for w in WORDS]
+    codes += [phonetics.phonemes(f"{a} {b}") for a, b in pairwise(WORDS)]
+    codes += ["", codes[0][:1]]
+    pairs = {(rng.choice(codes), rng.choice(codes)) for _ in range(800)} | {(c, c) for c in codes}
+    for a, b in pairs:
+        assert phonetics.phoneme_similarity.__wrapped__(a, b) == _textbook_similarity(a, b), (a, b)
+
+
+def test_kept_pairs_are_what_nonzero_finds():
+    from respell.match import _kept
+
+    rng = np.random.default_rng(5)
+    for shape in [(7, 13), (1, 5), (0, 4), (30, 1)]:
+        scores = np.where(rng.random(shape) < 0.2, rng.random(shape), 0.0).astype(np.float32)
+        rows, cols, sims = _kept(scores)
+        expected = np.nonzero(scores)
+        assert rows.tolist() == expected[0].tolist() and cols.tolist() == expected[1].tolist()
+        assert sims.tolist() == scores[expected].tolist()

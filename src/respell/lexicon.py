@@ -98,14 +98,14 @@ class Lexicon:
     @classmethod
     def from_entries(cls, entries: Iterable[str | Entity | dict]) -> Lexicon:
         """Build from strings, :class:`Entity` objects or dicts with an entity's fields."""
-        if isinstance(entries, (list, tuple)) and all(type(e) is str for e in entries):
+        if isinstance(entries, (list, tuple)) and set(map(type, entries)) <= {str}:
             # plain names, the common case: normalised once per distinct string, deduplicated in C
             names = [t if t.isalpha() else _normal_name(t) for t in entries]
             if "" in names:
                 names = [t for t in names if t]
             texts = list(dict.fromkeys(names))
             if len(texts) == len(names):  # no duplicate to count
-                if not any(" " in t for t in texts):
+                if " " not in "".join(texts):  # one-word names only
                     return cls(_PlainEntities(texts), _Canonical(texts))
                 return cls(tuple(_entity_of.each(texts)))
         return cls(tuple(_merge(_coerce(e) for e in entries)))

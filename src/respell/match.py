@@ -15,7 +15,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -80,7 +80,7 @@ def _zipf_table() -> dict[str, float]:
         table: dict[str, float] = {}
         for cb, bucket in enumerate(buckets):  # bucket k: frequency 10 ** (-k / 100)
             if bucket:
-                table.update(dict.fromkeys(bucket, round(9 - cb / 100, 2)))
+                table.update(zip(bucket, repeat(round(9 - cb / 100, 2))))
         _ZIPF = table
     return _ZIPF
 
@@ -131,57 +131,103 @@ class LexiconIndex:
             variants = [variants[k] for k in kept]
             ids = [ids[k] for k in kept]
         self.forms, self.ids = forms, ids
-        self._position = dict(zip(ids, range(len(ids))))  # form id -> entry
-        self._repeated: dict[int, list[int]] = {}  # form ids heard by several entries
-        if len(self._position) < len(ids):  # the same words twice: two entities, or a surname
-            for idx, f in enumerate(ids):
-                self._repeated.setdefault(f, []).append(idx)
-            self._repeated = {f: v for f, v in self._repeated.items() if len(v) > 1}
-        self.max_words = int(forms.n_words_of(ids).max()) if ids else 1
+        id_array = np.fromiter(ids, np.int64, len(ids))
+        self.max_words = int(forms.n_words_of(id_array).max()) if ids else 1
         self.entries = _Entries(variants, forms, ids)
         reduced = forms.reduced
-        self.reduced = [reduced[f] for f in ids]
-        self.masks = forms.masks_of(ids)
-        self._blocks: dict[str, np.ndarray] | None = None
+        self.reduced = list(map(reduced.__getitem__, ids))
+        self.masks = forms.masks_of(id_array)
+        self._blocks: dict[str, _Block] | None = None
+        # form id -> entry, and the form ids heard by several entries; made on the first
+        # exact match, which many short transcripts never have
+        self._where: tuple[dict[int, int], dict[int, list[int]]] | None = None
 
     def exact(self, key: str) -> list[int]:
         """The entries heard exactly as ``key`` (lower-case words, single spaces)."""
+        found = self.forms.by_exact.get(key)
+        if not found:
+            return []
+        if self._where is None:
+            ids = self.ids
+            position = dict(zip(ids, range(len(ids))))
+            repeated: dict[int, list[int]] = {}
+            if len(position) < len(ids):  # the same words twice: two entities, or a surname
+                for idx, f in enumerate(ids):
+                    repeated.setdefault(f, []).append(idx)
+                repeated = {f: v for f, v in repeated.items() if len(v) > 1}
+            self._where = position, repeated
+        position, repeated = self._where
         out = []
-        for f in self.forms.by_exact.get(key, ()):
-            if f in self._repeated:
-                out.extend(self._repeated[f])
-            elif f in self._position:
-                out.append(self._position[f])
+        for f in found:
+            if f in repeated:
+                out.extend(repeated[f])
+            elif f in position:
+                out.append(position[f])
         return out
 
     @property
-    def blocks(self) -> dict[str, np.ndarray]:
-        """Blocking key -> the entries that have it; built when a big search first needs it."""
+    def blocks(self) -> dict[str, _Block]:
+        """Blocking key -> its entries, grouped by sound classes and ordered by length;
+        built when a big search first needs it."""
         if self._blocks is None:
-            blocks: dict[str, list[int]] = defaultdict(list)
+            by_key: dict[str, list[int]] = defaultdict(list)
             keys = self.forms.keys
             for idx, f in enumerate(self.ids):
                 for k in keys[f]:
-                    blocks[k].append(idx)
-            self._blocks = {k: np.array(v, dtype=np.int32) for k, v in blocks.items()}
+                    by_key[k].append(idx)
+            self._blocks = {k: _Block.of(self.reduced, v) for k, v in by_key.items()}
         return self._blocks
 
 
-class _Entries:
-    """The index's entries, made on access: most are never looked at in a transcript."""
+class _Block(NamedTuple):
+    """Items (entries or spans) grouped by their distinct strings, shortest strings first:
+    group ``g`` is ``strings[g]``, held by ``members[starts[g]:starts[g + 1]]``."""
 
-    __slots__ = ("_forms", "_ids", "_variants")
+    strings: list[str]
+    lengths: np.ndarray
+    starts: np.ndarray
+    members: np.ndarray
+
+    @classmethod
+    def of(cls, texts: Sequence[str], items: list[int]) -> _Block:
+        """Group ``items`` by ``texts[item]``."""
+        group: dict[str, list[int]] = {}
+        for k in items:
+            group.setdefault(texts[k], []).append(k)
+        strings = sorted(group, key=len)
+        sizes = np.fromiter(map(len, map(group.__getitem__, strings)), np.int64, len(strings))
+        starts = np.zeros(len(strings) + 1, np.int64)
+        np.cumsum(sizes, out=starts[1:])
+        members = np.fromiter((k for s in strings for k in group[s]), np.int64, int(starts[-1]))
+        return cls(strings, np.fromiter(map(len, strings), np.int64, len(strings)), starts, members)
+
+    def expand(self, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The members of each of ``groups``: (position in ``groups``, member) per member."""
+        first, sizes = self.starts[groups], self.starts[groups + 1] - self.starts[groups]
+        which = np.repeat(np.arange(len(groups)), sizes)
+        offsets = np.arange(len(which)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        return which, self.members[first[which] + offsets]
+
+
+class _Entries:
+    """The index's entries, each made on its first access: most are never looked at."""
+
+    __slots__ = ("_forms", "_ids", "_made", "_variants")
 
     def __init__(self, variants: list[Variant], forms: _Forms, ids: list[int]):
         self._variants, self._forms, self._ids = variants, forms, ids
+        self._made: dict[int, _Entry] = {}
 
     def __len__(self) -> int:
         return len(self._variants)
 
     def __getitem__(self, i: int) -> _Entry:
-        f, forms = self._ids[i], self._forms
-        return _Entry(self._variants[i], forms.words[f], forms.codes[f], forms.reduced[f],
-                      forms.letters[f], forms.zipf[f])
+        entry = self._made.get(i)
+        if entry is None:
+            f, forms = self._ids[i], self._forms
+            entry = self._made[i] = _Entry(self._variants[i], forms.words[f], forms.codes[f],
+                                           forms.reduced[f], forms.letters[f], forms.zipf[f])
+        return entry
 
 
 _KEY_CLASS = str.maketrans({"R": "L", "W": "L", "Y": "L", "M": "N", "F": "P", "H": "T", "C": "S"})
@@ -214,7 +260,9 @@ class _Forms:
         self.letters: list[str] = []  # lower-case letters and digits
         self.zipf: list[float] = []  # mean Zipf frequency of its words: high = ordinary words
         self.keys: list[tuple[str, ...]] = []  # blocking keys
-        self.by_exact: dict[str, list[int]] = {}  # lower-case words, space-separated -> ids
+        # lower-case words, space-separated -> ids; tuples, which the collector soon stops
+        # tracking (a list per form made every full collection walk them all)
+        self.by_exact: dict[str, tuple[int, ...]] = {}
         self._masks = np.zeros(1024, dtype=np.uint64)  # blocking keys as a bit set
         self._n_words = np.zeros(1024, dtype=np.int32)
 
@@ -229,34 +277,42 @@ class _Forms:
         ids = list(map(self.id_of.get, heard))
         if None in ids:
             with _FORMS_LOCK:  # one thread at a time adds forms: the columns stay aligned
-                return self._add_new(heard)
+                self._add_new(heard, ids)
         return ids
 
-    def _add_new(self, heard: list[str]) -> list[int]:
-        ids = list(map(self.id_of.get, heard))  # another thread may have added some
-        if None in ids:
-            new = list(dict.fromkeys(h for h, f in zip(heard, ids) if f is None))
-            plain = [h for h in new if phonetics.is_plain_word(_stem(h))]
-            if plain:
-                self._add_words(plain)
-            rest = [h for h in new if h not in self.id_of]
-            if len(rest) > 1:  # their words converted in bulk first
-                phonetics.word_phonemes([
-                    w for h in rest for w in phonetics.clean_text(_stem(h)).lower().split()
-                    if phonetics.is_plain_word(w)
-                ])
-            for h in rest:
-                self.id_of[h] = self._add(h)
-            ids = list(map(self.id_of.__getitem__, heard))
-        return ids
+    def _add_new(self, heard: list[str], ids: list[int | None]) -> None:
+        """Fill in the ids not yet known (None in ``ids``), adding the forms that are new.
+
+        Only those are looked up again: in a big table each look-up is a cache miss.
+        """
+        missing = [k for k, f in enumerate(ids) if f is None]
+        known = self.id_of.get  # another thread may have added some
+        new = list(dict.fromkeys(heard[k] for k in missing if known(heard[k]) is None))
+        plain = [h for h in new if phonetics.is_plain_word(_stem(h))]
+        if plain:
+            self._add_words(plain)
+        rest = [h for h in new if h not in self.id_of]
+        if len(rest) > 1:  # their words converted in bulk first
+            phonetics.word_phonemes([
+                w for h in rest for w in phonetics.clean_text(_stem(h)).lower().split()
+                if phonetics.is_plain_word(w)
+            ])
+        for h in rest:
+            self.id_of[h] = self._add(h)
+        for k in missing:
+            ids[k] = self.id_of[heard[k]]
 
     def _add_words(self, plain: list[str]) -> None:
         """Add forms that are one plain word each, perhaps possessive: :meth:`_add`, in bulk."""
         lower = [h.lower() for h in plain]
         all_codes = phonetics.word_phonemes([_stem(h) for h in lower])  # "Bick's" sounds as "bick"
-        for heard, low, codes in zip(plain, lower, all_codes):
-            letters = low if low.isalnum() else _norm_letters(low)
-            self.id_of[heard] = self._append((heard,), codes, letters, zipf(low), low) if codes else -1
+        if "" in all_codes:
+            self.id_of.update((h, -1) for h, codes in zip(plain, all_codes) if not codes)
+            kept = [k for k, codes in enumerate(all_codes) if codes]
+            plain, lower, all_codes = ([col[k] for k in kept] for col in (plain, lower, all_codes))
+        letters = [low if low.isalnum() else _norm_letters(low) for low in lower]
+        added = self._extend([(h,) for h in plain], all_codes, letters, list(map(zipf, lower)), lower)
+        self.id_of.update(zip(plain, added))
 
     def _add(self, heard: str) -> int:
         words = tuple(_WORD.findall(heard))
@@ -267,31 +323,37 @@ class _Forms:
         if not codes:
             return -1
         mean_zipf = sum(zipf(w.lower()) for w in words) / len(words)
-        return self._append(words, codes, _norm_letters(heard), mean_zipf, " ".join(words).lower())
-
-    def _append(self, words: tuple[str, ...], codes: str, letters: str, mean_zipf: float,
-                exact: str) -> int:
-        f = len(self.codes)
-        keys = _keys(phonetics.consonant_skeleton(codes))
-        self.words.append(words)
-        self.codes.append(codes)
-        self.reduced.append(phonetics.reduce(codes))
-        self.letters.append(letters)
-        self.zipf.append(mean_zipf)
-        self.keys.append(keys)
-        self.by_exact.setdefault(exact, []).append(f)
-        if f >= len(self._masks):
-            self._masks = np.concatenate([self._masks, np.zeros_like(self._masks)])
-            self._n_words = np.concatenate([self._n_words, np.zeros_like(self._n_words)])
-        self._masks[f] = _key_mask(keys)
-        self._n_words[f] = len(words)
+        (f,) = self._extend([words], [codes], [_norm_letters(heard)], [mean_zipf],
+                            [" ".join(words).lower()])
         return f
 
-    def masks_of(self, ids: list[int]) -> np.ndarray:
-        return self._masks[np.array(ids, dtype=np.int64)] if ids else np.zeros(0, np.uint64)
+    def _extend(self, words: list[tuple[str, ...]], codes: list[str], letters: list[str],
+                mean_zipf: list[float], exact: list[str]) -> range:
+        """Append forms (one per item of the columns given); returns their ids."""
+        first = len(self.codes)
+        added = range(first, first + len(codes))
+        keys = list(map(_keys, map(phonetics.consonant_skeleton, codes)))
+        self.words.extend(words)
+        self.codes.extend(codes)
+        self.reduced.extend(map(phonetics.reduce, codes))
+        self.letters.extend(letters)
+        self.zipf.extend(mean_zipf)
+        self.keys.extend(keys)
+        by_exact = self.by_exact
+        for f, text in zip(added, exact):
+            by_exact[text] = by_exact.get(text, ()) + (f,)
+        while added.stop > len(self._masks):
+            self._masks = np.concatenate([self._masks, np.zeros_like(self._masks)])
+            self._n_words = np.concatenate([self._n_words, np.zeros_like(self._n_words)])
+        self._masks[first:added.stop] = np.fromiter(map(_key_mask, keys), np.uint64, len(keys))
+        self._n_words[first:added.stop] = np.fromiter(map(len, words), np.int32, len(words))
+        return added
 
-    def n_words_of(self, ids: list[int]) -> np.ndarray:
-        return self._n_words[np.array(ids, dtype=np.int64)]
+    def masks_of(self, ids: np.ndarray) -> np.ndarray:
+        return self._masks[ids]
+
+    def n_words_of(self, ids: np.ndarray) -> np.ndarray:
+        return self._n_words[ids]
 
 
 @memo(100_000)
@@ -399,15 +461,8 @@ def find_candidates(
     found_q, found_e, found_s = _prefilter(index, reduced, skeletons, prefilter)
     if not len(found_q):
         return []
-    fq, fe, fs = found_q, found_e, found_s
-    order = np.lexsort((-fs, fq))  # by query, best first
-    fq, fe, fs = fq[order].tolist(), fe[order].tolist(), fs[order].tolist()
-    pairs: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for q, e, s in zip(fq, fe, fs):
-        pairs[q].append((e, s))
-
-    best_of = {q: found[: per_span * 3] for q, found in pairs.items()}
-    if len(fq) >= 256:  # many pairs: their phonetic similarities in one vectorised pass
+    best_of = _best_of(found_q, found_e, found_s, per_span * 3)
+    if len(found_q) >= 256:  # many pairs: their phonetic similarities in one vectorised pass
         form_codes, form_of = index.forms.codes, index.ids
         phonetics.warm_similarities(
             (spans[q][2], form_codes[form_of[e]]) for q, best in best_of.items() for e, _ in best
@@ -495,6 +550,41 @@ def find_candidates(
     return out
 
 
+_ONE_KEY_PAIRS = 50_000  # from this many pairs on, sorting one key pays for making it
+
+
+def _best_of(qs: np.ndarray, es: np.ndarray, ss: np.ndarray, k: int) -> dict[int, list[tuple[int, float]]]:
+    """span -> its ``k`` best (entry, similarity) pairs, best first (ties: lower entry first),
+    spans in order; a pair given twice counts once."""
+    if not len(qs):
+        return {}
+    order = None
+    if len(qs) >= _ONE_KEY_PAIRS:  # many pairs: one int64 key per pair when it fits, sorted faster
+        # span, then similarity falling (a positive float32's bits grow with it), then entry
+        bits = ss.astype(np.float32).view(np.int32).astype(np.int64)
+        worse = bits.max() - bits
+        e_bits, s_bits = int(es.max()).bit_length(), int(worse.max()).bit_length()
+        if e_bits + s_bits + int(qs.max()).bit_length() <= 62 and (ss > 0).all():
+            key = (qs.astype(np.int64) << (s_bits + e_bits)) | (worse << e_bits) | es
+            order = np.argsort(key)
+            key = key[order]
+            keep = np.ones(len(qs), dtype=bool)
+            keep[1:] = key[1:] != key[:-1]
+    if order is None:
+        order = np.lexsort((es, -ss, qs))
+        q_sorted, e_sorted = qs[order], es[order]
+        keep = np.ones(len(qs), dtype=bool)
+        keep[1:] = (q_sorted[1:] != q_sorted[:-1]) | (e_sorted[1:] != e_sorted[:-1])
+    order = order[keep]
+    qs, es, ss = qs[order], es[order], ss[order]
+    rank = np.arange(len(qs)) - np.searchsorted(qs, qs)
+    keep = rank < k
+    best: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for q, e, s in zip(qs[keep].tolist(), es[keep].tolist(), ss[keep].tolist()):
+        best[q].append((e, s))
+    return best
+
+
 # Below this many (span, entry) pairs one cdist over everything beats the blocks.
 _BRUTE_FORCE_PAIRS = 400_000
 
@@ -504,8 +594,9 @@ def _prefilter(index: LexiconIndex, reduced: list[str], skeletons: list[str], cu
     are alike (rapidfuzz normalised Levenshtein >= cutoff), as three numpy arrays.
 
     Small searches compare everything in one cdist call and keep the pairs that
-    share a key; big ones compare each block of the index with its spans only.
-    Both give the same pairs.
+    share a key; big ones compare each block of the index with its spans only,
+    each distinct string once and only with strings of near length. Both give
+    the same pairs, in any order; the blocks give a pair once per key it shares.
     """
     n_entries = len(index.reduced)
     if len(reduced) * n_entries <= _BRUTE_FORCE_PAIRS:
@@ -513,11 +604,10 @@ def _prefilter(index: LexiconIndex, reduced: list[str], skeletons: list[str], cu
             reduced, index.reduced, scorer=Levenshtein.normalized_similarity,
             score_cutoff=cutoff, dtype=np.float32,
         )
-        qs, es = np.nonzero(scores)
+        qs, es, ss = _kept(scores)
         span_masks = np.array([_key_mask(_keys(k)) for k in skeletons], dtype=np.uint64)
         shared = (span_masks[qs] & index.masks[es]) != 0
-        qs, es = qs[shared], es[shared]
-        return qs, es, scores[qs, es]
+        return qs[shared], es[shared], ss[shared]
 
     by_key: dict[str, list[int]] = defaultdict(list)
     blocks = index.blocks
@@ -526,37 +616,67 @@ def _prefilter(index: LexiconIndex, reduced: list[str], skeletons: list[str], cu
             if key in blocks:
                 by_key[key].append(q)
     found_q, found_e, found_s = [], [], []
-    workers = -1 if len(reduced) * n_entries > 5_000_000 else 1  # threads pay off late
     for key, queries in by_key.items():
-        block = blocks[key]
-        scores = process.cdist(
-            [reduced[q] for q in queries], [index.reduced[e] for e in block],
-            scorer=Levenshtein.normalized_similarity, score_cutoff=cutoff, workers=workers,
-            dtype=np.float32,
-        )
-        qs, es = np.nonzero(scores)
-        found_q.append(np.asarray(queries, dtype=np.int64)[qs])
-        found_e.append(block[es])
-        found_s.append(scores[qs, es])
+        entries, spans = blocks[key], _Block.of(reduced, queries)
+        # Only strings of near lengths can be alike enough: 1 - |a - b| / max(a, b) >= cutoff
+        # (a little slack, so that no pair rapidfuzz would keep is left out).
+        lo = np.searchsorted(entries.lengths, np.ceil(spans.lengths * cutoff - 1e-6), "left")
+        hi = np.searchsorted(entries.lengths, np.floor(spans.lengths / cutoff + 1e-6), "right")
+        hit_q, hit_e, hit_s = [], [], []
+        for length in np.unique(spans.lengths):
+            q0, q1 = np.searchsorted(spans.lengths, [length, length + 1])
+            e0, e1 = lo[q0], hi[q0]
+            if e0 >= e1:
+                continue
+            scores = process.cdist(
+                spans.strings[q0:q1], entries.strings[e0:e1],
+                scorer=Levenshtein.normalized_similarity, score_cutoff=cutoff,
+                workers=-1 if (q1 - q0) * (e1 - e0) > 1_000_000 else 1, dtype=np.float32,
+            )
+            qs, es, ss = _kept(scores)
+            hit_q.append(qs + q0)
+            hit_e.append(es + e0)
+            hit_s.append(ss)
+        if not hit_q:
+            continue
+        gq, ge, gs = np.concatenate(hit_q), np.concatenate(hit_e), np.concatenate(hit_s)
+        at, e = entries.expand(ge)  # each pair of strings to the pairs of items holding them
+        at2, q = spans.expand(gq[at])
+        found_q.append(q)
+        found_e.append(e[at2])
+        found_s.append(gs[at][at2])
     if not found_q:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
-    qs, es, ss = np.concatenate(found_q), np.concatenate(found_e), np.concatenate(found_s)
-    _, first = np.unique(qs * n_entries + es, return_index=True)  # a pair may share two keys
-    return qs[first], es[first], ss[first]
+    return np.concatenate(found_q), np.concatenate(found_e), np.concatenate(found_s)
+
+
+def _kept(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row, column and similarity of the pairs a cdist kept, row by row.
+
+    A pair below the cutoff is written as 0.0, whose bits are all zero: looking for
+    non-zero bits in one pass is twice as fast as np.nonzero on the floats.
+    """
+    flat = np.flatnonzero(scores.view(np.int32))
+    rows, cols = np.divmod(flat, scores.shape[1])
+    return rows, cols, scores.ravel()[flat]
 
 
 _KEY_BITS: dict[str, int] = {}
+_KEY_MASKS: dict[tuple[str, ...], int] = {}
 
 
 def _key_mask(keys: tuple[str, ...]) -> int:
     """Blocking keys as a bit set (keys are class pairs: a few dozen exist)."""
-    mask = 0
-    for k in keys:
-        bit = _KEY_BITS.get(k)
-        if bit is None:
-            with _FORMS_LOCK:  # past 64 keys bits are shared: still a superset
-                bit = _KEY_BITS.setdefault(k, len(_KEY_BITS) % 64)
-        mask |= 1 << bit
+    mask = _KEY_MASKS.get(keys)
+    if mask is None:
+        mask = 0
+        for k in keys:
+            bit = _KEY_BITS.get(k)
+            if bit is None:
+                with _FORMS_LOCK:  # past 64 keys bits are shared: still a superset
+                    bit = _KEY_BITS.setdefault(k, len(_KEY_BITS) % 64)
+            mask |= 1 << bit
+        _KEY_MASKS[keys] = mask
     return mask
 
 

@@ -16,7 +16,7 @@ import ctypes
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -67,10 +67,13 @@ _TO_CLASS: dict[int, str] = {}
 _TO_CONSONANT: dict[int, str] = {}
 
 
+_FIRST_CODE = 0x4E00
+
+
 def _code(symbol: str) -> str:
     code = _symbol_to_code.get(symbol)
     if code is None:
-        code = chr(0x4E00 + len(_symbol_to_code))  # one char per phoneme
+        code = chr(_FIRST_CODE + len(_symbol_to_code))  # one char per phoneme
         _symbol_to_code[symbol] = code
         _code_to_symbol[code] = symbol
         klass = _class_of(symbol)
@@ -264,13 +267,27 @@ def _indel_cost(a: str) -> float:
     return 0.7 if _is_vowel(a) else 1.0
 
 
-_SUB_ROWS: dict[str, dict[str, float]] = {}  # code -> code -> substitution cost
+class _SubRow(dict):
+    """code -> substitution cost from one phoneme, filled on first use."""
+
+    __slots__ = ("code",)
+
+    def __init__(self, code: str):
+        super().__init__()
+        self.code = code
+
+    def __missing__(self, other: str) -> float:
+        cost = self[other] = _sub_cost(self.code, other)
+        return cost
 
 
-def _sub_row(code: str) -> dict[str, float]:
+_SUB_ROWS: dict[str, _SubRow] = {}  # code -> its row
+
+
+def _sub_row(code: str) -> _SubRow:
     row = _SUB_ROWS.get(code)
     if row is None:
-        row = _SUB_ROWS[code] = {}
+        row = _SUB_ROWS[code] = _SubRow(code)
     return row
 
 
@@ -278,24 +295,34 @@ def phoneme_distance(a: str, b: str) -> float:
     """Weighted edit distance between phoneme strings: similar sounds substitute cheaply."""
     if a == b:
         return 0.0
-    indel = _indel_cost.cache  # the memo's own dict, filled first
-    for c in a + b:
-        if c not in indel:
-            _indel_cost(c)
-    ins_b = [indel[c] for c in b]
+    indel = _indel_cost.cache  # the memo's own dict
+    try:
+        ins_b = list(map(indel.__getitem__, b))
+        del_a = list(map(indel.__getitem__, a))
+    except KeyError:  # a phoneme not costed yet
+        ins_b = list(map(_indel_cost, b))
+        del_a = list(map(_indel_cost, a))
     prev = [0.0]
     for cost in ins_b:
         prev.append(prev[-1] + cost)
-    for ca in a:
-        del_a = indel[ca]
-        row = _sub_row(ca)
-        subs = [row[cb] if cb in row else row.setdefault(cb, _sub_cost(ca, cb)) for cb in b]
-        left = prev[0] + del_a
+    rows = _SUB_ROWS
+    for ca, del_ca in zip(a, del_a):
+        row = rows.get(ca)
+        if row is None:
+            row = _sub_row(ca)
+        left = prev[0] + del_ca
         cur = [left]
-        for j, sub in enumerate(subs):
-            # min of: delete ca, insert cb, substitute
-            left = min(prev[j + 1] + del_a, left + ins_b[j], prev[j] + sub)
-            cur.append(left)
+        # min of: delete ca, insert cb, substitute (compared by hand: min() costs a call)
+        for diag, up, ins, cb in zip(prev, prev[1:], ins_b, b):
+            best = up + del_ca
+            other = left + ins
+            if other < best:  # noqa: PLR1730 - min() costs a call per cell
+                best = other
+            other = diag + row[cb]
+            if other < best:  # noqa: PLR1730 - min() costs a call per cell
+                best = other
+            cur.append(best)
+            left = best
         prev = cur
     return prev[-1]
 
@@ -323,19 +350,40 @@ def warm_similarities(pairs: Iterable[tuple[str, str]]) -> None:
                 phoneme_similarity.put(pair, sim)
 
 
+def _code_table(strings: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Phoneme strings as a padded table of code numbers (0 past each end), and their lengths."""
+    lengths = np.fromiter(map(len, strings), np.int64, len(strings))
+    codes = np.frombuffer("".join(strings).encode("utf-32-le"), np.uint32).astype(np.int64)
+    table = np.zeros((len(strings), int(lengths.max())), np.int64)
+    rows = np.repeat(np.arange(len(strings)), lengths)
+    table[rows, np.arange(len(codes)) - np.repeat(np.cumsum(lengths) - lengths, lengths)] = (
+        codes - _FIRST_CODE
+    )
+    return table, lengths
+
+
+_COST_ARRAYS: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros((0, 0)))
+
+
+def _cost_arrays(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_indel_cost` and :func:`_sub_cost` of the first ``n`` codes, as numpy arrays."""
+    global _COST_ARRAYS
+    indel, sub = _COST_ARRAYS
+    if len(indel) < n:
+        codes = [chr(_FIRST_CODE + k) for k in range(n)]
+        indel = np.array([_indel_cost(c) for c in codes])
+        sub = np.array([[_sub_cost(a, b) for b in codes] for a in codes])
+        _COST_ARRAYS = indel, sub
+    return indel, sub
+
+
 def _similarities(pairs: list[tuple[str, str]]) -> list[float]:
     """phoneme_similarity of each pair (non-empty strings), vectorised over the pairs."""
-    symbols = {c: k for k, c in enumerate(dict.fromkeys("".join(a + b for a, b in pairs)))}
-    indel = np.array([_indel_cost(c) for c in symbols])
-    sub = np.array([[_sub_cost(a, b) for b in symbols] for a in symbols])
+    firsts, seconds = zip(*pairs)
+    a_ids, len_a = _code_table(firsts)
+    b_ids, len_b = _code_table(seconds)
+    indel, sub = _cost_arrays(int(max(a_ids.max(), b_ids.max())) + 1)
     n = len(pairs)
-    len_a = np.array([len(a) for a, _ in pairs])
-    len_b = np.array([len(b) for _, b in pairs])
-    a_ids = np.zeros((n, len_a.max()), dtype=np.int64)
-    b_ids = np.zeros((n, len_b.max()), dtype=np.int64)
-    for p, (a, b) in enumerate(pairs):
-        a_ids[p, :len(a)] = [symbols[c] for c in a]
-        b_ids[p, :len(b)] = [symbols[c] for c in b]
     ins_b, del_a = indel[b_ids], indel[a_ids]
     # row 0 of the table, then one row per phoneme of a (as phoneme_distance does)
     prev = np.zeros((n, b_ids.shape[1] + 1))
@@ -368,5 +416,9 @@ def phoneme_similarity(a: str, b: str) -> float:
     """1 - weighted distance / the cost of deleting the longer string; in [0, 1]."""
     if not a and not b:
         return 1.0
-    norm = max(sum(_indel_cost(c) for c in a), sum(_indel_cost(c) for c in b))
+    indel = _indel_cost.cache  # the memo's own dict: no call per phoneme
+    try:
+        norm = max(sum(map(indel.__getitem__, a)), sum(map(indel.__getitem__, b)))
+    except KeyError:  # a phoneme not costed yet
+        norm = max(sum(map(_indel_cost, a)), sum(map(_indel_cost, b)))
     return max(0.0, 1.0 - phoneme_distance(a, b) / norm)
