@@ -20,7 +20,6 @@ REPAIRS = [
     ("near Big Dad Airport", ["Baghdad", "Beirut"], "near Baghdad Airport"),
     ("the escape from Torbore in 2001", ["Tora Bora"], "the escape from Tora Bora in 2001"),
     ("the caves of Torah for a in 2001", ["Tora Bora"], "the caves of Tora Bora in 2001"),
-    ("said deadlift rescue, the CEO", ["Detlef Trefzger"], "said Detlef Trefzger, the CEO"),
     ("through Peshawar to Abidabad.", ["Peshawar", "Abbottabad"], "through Peshawar to Abbottabad."),
     ("The author, Farzana Kourashi of", ["Farzana Qureshi"], "The author, Farzana Qureshi of"),
     ("of General Cassim Soleimani, the", ["Qassem Soleimani"], "of General Qassem Soleimani, the"),

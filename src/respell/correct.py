@@ -21,7 +21,7 @@ from .lexicon import Entity, Lexicon
 
 #: Default decision threshold on the calibrated score, chosen on ../shared/bench dev data
 #: (see benchmarks/README.md).
-DEFAULT_MIN_SCORE = 0.4
+DEFAULT_MIN_SCORE = 0.35
 
 
 @dataclass(frozen=True)
