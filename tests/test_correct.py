@@ -68,10 +68,10 @@ def test_weak_evidence_is_proposed_for_review_not_applied():
     # not enough evidence to change them, but the proposal is kept for review and
     # acoustic confirmation.
     text = "general much harassed seized power"
-    result = fix(text, entities=["Pervez Musharraf"])
+    result = fix(text, entities=["Musharraf"])
     assert result.changes == ()
     assert [c.replacement for c in result.candidates] == ["Musharraf"]
-    assert fix(text, entities=["Pervez Musharraf"], min_score=0.05).text == (
+    assert fix(text, entities=["Musharraf"], min_score=0.05).text == (
         "general Musharraf seized power"
     )
 

@@ -70,3 +70,10 @@ def _features(**changes) -> dict:
     }
     f.update(changes)
     return f
+
+
+def test_forest_gives_the_same_log_odds_in_chunks(monkeypatch):
+    rows = np.random.default_rng(1).random((50, 2)) * 3
+    whole = Forest(TWO_TREES)(rows)
+    monkeypatch.setattr(Forest, "_CHUNK", 7)
+    assert Forest(TWO_TREES)(rows).tolist() == whole.tolist()
