@@ -86,9 +86,10 @@ def score_candidates(features: Sequence[dict]) -> list[float]:
     rows = np.array(list(map(itemgetter(*keys), features)), dtype=float).reshape(len(features), -1)
     x = transform(dict(zip(keys, rows.T)))
     if model.get("kind") == "trees":
-        z = load_forest()(np.column_stack([
-            np.broadcast_to(np.asarray(x[n], dtype=float), (len(features),)) for n in model["features"]
-        ]))
+        matrix = np.empty((len(features), len(model["features"])))
+        for k, name in enumerate(model["features"]):
+            matrix[:, k] = x[name]  # a column, or one value for all
+        z = load_forest()(matrix)
     else:
         z = _linear(model, x, len(features))
     # the user told us this exact misrecognition
