@@ -262,7 +262,6 @@ def export_trees(clf):
 
 def cross_validate(data, kind):
     """Average precision of held-out scores, 5 folds by call or speaker, per benchmark."""
-    from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import average_precision_score
 
     names, X, y, w, groups = _matrix(data)
@@ -275,11 +274,8 @@ def cross_validate(data, kind):
         if kind == "trees":
             held_out[test] = _trees(names).fit(X[train], y[train], sample_weight=w[train]).predict_proba(X[test])[:, 1]
         else:
-            mu, sd = X[train].mean(0), X[train].std(0)
-            sd[sd < 1e-6] = 1.0
-            clf = LogisticRegression(C=1.0, max_iter=2000)
-            clf.fit((X[train] - mu) / sd, y[train], sample_weight=w[train])
-            held_out[test] = clf.predict_proba((X[test] - mu) / sd)[:, 1]
+            clf, mean, scale = _logistic(X[train], y[train], w[train])
+            held_out[test] = clf.predict_proba((X[test] - mean) / scale)[:, 1]
     sources = np.array([g.split("|")[0] for g in groups])
     for key in data:
         m = sources == key
@@ -289,34 +285,31 @@ def cross_validate(data, kind):
 
 
 def fit(data, out):
-    from sklearn.linear_model import LogisticRegression
-
-    names = list(transform(next(iter(data.values()))[0][0]).keys())
-    Xs, ys, ws = [], [], []
-    for X, y, _ in data.values():
-        columns = _columns(X)
-        M = np.column_stack([columns[n] for n in names])
-        Xs.append(M)
-        ys.append(np.array(y))
-        # each benchmark weighs the same, whatever its candidate count
-        ws.append(np.full(len(y), 1.0 / max(1, len(y))))
-    X, y, w = np.vstack(Xs), np.concatenate(ys), np.concatenate(ws)
-    w = w / w.mean()
-    mean, scale = X.mean(0), X.std(0)
-    scale[scale < 1e-6] = 1.0  # constant in the dev data (sounds_like)
-    clf = LogisticRegression(C=1.0, max_iter=2000)
-    clf.fit((X - mean) / scale, y, sample_weight=w)
+    """The logistic model (``--kind logistic``)."""
+    names, X, y, w, _ = _matrix(data)
+    clf, mean, scale = _logistic(X, y, w)
     for n, c in sorted(zip(names, clf.coef_[0]), key=lambda t: -abs(t[1])):
         print(f"  {n:16s} {c:+.3f}", file=sys.stderr)
     model = {
-        "features": names, "weights": clf.coef_[0].round(5).tolist(), "bias": round(float(clf.intercept_[0]), 5),
-        "mean": mean.round(5).tolist(), "scale": scale.round(5).tolist(),
-        "trained_on": sorted(data), "note": "fitted by benchmarks/train_model.py",
+        "kind": "logistic", "features": names, "weights": clf.coef_[0].round(5).tolist(),
+        "bias": round(float(clf.intercept_[0]), 5), "mean": mean.round(5).tolist(),
+        "scale": scale.round(5).tolist(), "trained_on": sorted(data),
+        "note": "fitted by benchmarks/train_model.py",
     }
     if out:
         out.write_text(json.dumps(model, indent=1) + "\n")
         print(f"wrote {out}", file=sys.stderr)
     return model
+
+
+def _logistic(X, y, w):
+    """A logistic regression on standardised features; returns it with the mean and scale."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = X.mean(0), X.std(0)
+    scale[scale < 1e-6] = 1.0  # constant in the dev data (sounds_like)
+    clf = LogisticRegression(C=1.0, max_iter=2000).fit((X - mean) / scale, y, sample_weight=w)
+    return clf, mean, scale
 
 
 def _columns(X):

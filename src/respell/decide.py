@@ -19,7 +19,8 @@ import numpy as np
 
 @lru_cache(maxsize=1)
 def load_model() -> dict:
-    """The shipped model: ``{"features": [...], "weights": [...], "bias": b, ...}``."""
+    """The shipped model: ``{"kind": "trees", "features": [...], "trees": {...}, ...}`` (see
+    :class:`Forest`), or a logistic one with ``weights``, ``bias``, ``mean`` and ``scale``."""
     path = resources.files("respell") / "data" / "model.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
