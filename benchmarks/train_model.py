@@ -195,7 +195,8 @@ def main(argv=None):
 # 0.890/0.891/0.878.)
 MONOTONIC = {"psim": 1, "psim2": 1, "sounds_like": 1,
              "span_zipf_max": -1, "span_zipf_mean": -1}
-TREES = dict(max_iter=150, learning_rate=0.1, max_depth=5, min_samples_leaf=40, l2_regularization=1.0)
+TREES = {"max_iter": 150, "learning_rate": 0.1, "max_depth": 5, "min_samples_leaf": 40,
+         "l2_regularization": 1.0}
 
 
 def _matrix(data):

@@ -7,6 +7,8 @@ table read directly) is checked here against the slower path it replaces.
 
 import math
 import random
+import subprocess
+import sys
 from itertools import pairwise
 
 import numpy as np
@@ -230,6 +232,29 @@ def test_zipf_table_matches_wordfreq():
     for word in ["the", "money", "beirut", "soleimani", "commentators", "zavier"]:
         assert table.get(word, 0.0) == pytest.approx(zipf_frequency(word, "en"), abs=0.011)
     assert math.isclose(table["the"], zipf_frequency("the", "en"), abs_tol=0.011)
+
+
+def test_zipf_of_cases_numbers_and_compounds():
+    from respell.match import zipf
+
+    table = _zipf_table()
+    assert zipf("NASA") == table["nasa"]
+    assert zipf("q3") == table["q3"]  # kept as written when the list has it
+    assert zipf("2021") == zipf("1999") == table["0000"]  # else by shape
+    assert zipf("co-op") == min(table["co"], table["op"])
+    assert zipf("25%") == table["00"]
+    assert zipf("trefzger") == zipf("--") == 0.0
+
+
+def test_word_frequencies_do_not_import_wordfreq():
+    # importing wordfreq and building its own table costs about 0.35 s a process
+    code = (
+        "import sys, respell; "
+        "respell.fix('in 2021 the co-op sold 25% to Sola money', ['Qassem Soleimani']); "
+        "print('wordfreq' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_fix_leaves_the_collector_as_it_found_it():
