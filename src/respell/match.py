@@ -101,11 +101,12 @@ def zipf(word: str) -> float:
     True
     """
     table = _zipf_table()
-    for form in (word, word.casefold(), _DIGIT.sub("0", word.casefold())):
+    folded = word.casefold()
+    shape = _DIGIT.sub("0", folded)
+    for form in (word, folded, shape):
         found = table.get(form)
         if found is not None:
             return found
-    shape = _DIGIT.sub("0", word.casefold())
     parts = _PARTS.findall(shape)
     if parts and parts != [shape]:
         return min(map(zipf, parts))
