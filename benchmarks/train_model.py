@@ -44,7 +44,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from respell.correct import lexicon_index
-from respell.decide import transform
+from respell.decide import _linear, transform
 from respell.lexicon import Entity, Lexicon
 from respell.match import find_candidates, tokenize
 
@@ -330,19 +330,12 @@ def fit_on_top(data, base, out, C=1.0):
     kept = base.get("base_features", base["features"])
     k = len(kept)
     weights, mean, scale = base["weights"][:k], base["mean"][:k], base["scale"][:k]
-    cols = [_columns(X) for X, _, _ in data.values()]
-    new = [n for n in cols[0] if n not in kept]
-    offset, M, y, w = [], [], [], []
-    for c, (_, labels, _) in zip(cols, data.values()):
-        z = np.full(len(labels), float(base["bias"]))
-        for n, wt, m, sd in zip(kept, weights, mean, scale):
-            z += wt * (c[n] - m) / (sd if sd > 1e-6 else 1.0)
-        offset.append(z)
-        M.append(np.column_stack([c[n] for n in new]))
-        y.append(np.array(labels, dtype=float))
-        w.append(np.full(len(labels), 1.0 / max(1, len(labels))))
-    z, X, y, w = np.concatenate(offset), np.vstack(M), np.concatenate(y), np.concatenate(w)
-    w = w / w.mean()
+    names, matrix, y, w, _ = _matrix(data)
+    column = dict(zip(names, matrix.T))
+    z = _linear({"features": kept, "weights": weights, "mean": mean, "scale": scale,
+                 "bias": base["bias"]}, column, len(y))  # the base model's log-odds
+    new = [n for n in names if n not in kept]
+    X = np.column_stack([column[n] for n in new])
     mu, sd = X.mean(0), X.std(0)
     sd[sd < 1e-6] = 1.0
     Xs = (X - mu) / sd
