@@ -49,6 +49,7 @@ def tokenize(text: str) -> list[Token]:
 
 
 _ZIPF: dict[str, float] | None = None
+_COMMON_ZIPF = 3.0  # an ordinary word: once in a million words or more often
 _DIGIT = re.compile(r"\d")
 _PARTS = re.compile(r"[^\W_]+")  # the letter and digit runs of a token
 
@@ -463,10 +464,12 @@ def find_candidates(
         for k in range(*span):
             covering[k].append(span)
 
-    # Whether the transcript is cased at all; names already present don't count, so that
-    # correcting a lower-case transcript does not make the next pass think it is cased.
+    # Whether the transcript is cased at all, judged by ordinary words only ("The", "I"):
+    # a correction writes a name, or replaces a rare garble ("Abidabad"), so either way
+    # the next pass judges the case as this one did.
     has_case = any(
         k not in spelled_right and any(ch.isupper() for ch in tok.text)
+        and zipf(lower[k]) >= _COMMON_ZIPF
         for k, tok in enumerate(tokens)
     )
 
