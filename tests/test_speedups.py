@@ -347,3 +347,31 @@ def test_kept_pairs_are_what_nonzero_finds():
         expected = np.nonzero(scores)
         assert rows.tolist() == expected[0].tolist() and cols.tolist() == expected[1].tolist()
         assert sims.tolist() == scores[expected].tolist()
+
+
+def test_phoneme_table_gives_what_espeak_gives():
+    table = phonetics._common_ipa()
+    assert len(table) > 200_000, "the shipped table is missing or was made by another espeak-ng"
+    sample = random.Random(0).sample(sorted(table), 300) + ["its", "outdated", "soleimani"]
+    sample = [w for w in sample if w in table]
+    assert [table[w] for w in sample] == [phonetics.ipa.__wrapped__(w) for w in sample]
+
+
+def test_phoneme_table_is_used_only_after_many_new_words(monkeypatch):
+    words = ["zanzibar", "quixotic", "marmalade"]
+    phonetics._word_phonemes.cache_clear()
+    monkeypatch.setattr(phonetics, "_converted", 0)
+    monkeypatch.setattr(phonetics, "_table", None)
+    first = phonetics.word_phonemes(words)
+    assert phonetics._table is None  # a few words: no table read
+    phonetics._word_phonemes.cache_clear()
+    monkeypatch.setattr(phonetics, "_converted", phonetics._TABLE_AFTER)
+    monkeypatch.setattr(phonetics, "_espeak_clauses", None)  # espeak-ng must not be needed
+    assert phonetics.word_phonemes(words) == first
+    assert phonetics._table
+
+
+def test_phoneme_table_of_another_espeak_is_not_used(monkeypatch):
+    monkeypatch.setattr(phonetics, "_table", None)
+    monkeypatch.setattr(phonetics, "espeak_version", lambda: "0.0.1")
+    assert phonetics._common_ipa() == {}

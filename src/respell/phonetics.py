@@ -103,10 +103,56 @@ def _load():
     # AUDIO_OUTPUT_SYNCHRONOUS = 2: no audio device is opened.
     if lib.espeak_Initialize(2, 0, espeakng_loader.get_data_path().encode(), 0) <= 0:
         raise MissingDependencyError("espeak-ng failed to initialise (espeakng-loader data missing?)")
-    if lib.espeak_SetVoiceByName(b"en-us") != 0:
-        raise MissingDependencyError("espeak-ng has no en-us voice")
+    if lib.espeak_SetVoiceByName(VOICE.encode()) != 0:
+        raise MissingDependencyError(f"espeak-ng has no {VOICE} voice")
+    lib.espeak_Info.restype = ctypes.c_char_p
+    lib.espeak_Info.argtypes = [ctypes.c_void_p]
     _lib = lib
     return lib
+
+
+VOICE = "en-us"
+
+
+def espeak_version() -> str:
+    """The version of the espeak-ng library in use ("1.52.0")."""
+    return _load().espeak_Info(None).decode("ascii", "replace")
+
+
+# Pronunciations of wordfreq's common English words, made ahead of time by the same
+# espeak-ng (tools/make_phoneme_table.py): a look-up there costs a tenth of a conversion.
+TABLE_FILE = "phonemes-en-us.txt.gz"
+# Loading it costs about 0.25 s, the time of converting 5,000 words: worth it once this
+# many new words have come in one process (a long list, or many lists).
+_TABLE_AFTER = 10_000
+_table: dict[str, str] | None = None
+_converted = 0  # new words converted in this process so far
+
+
+def _common_ipa() -> dict[str, str]:
+    """word -> IPA from the shipped table; empty if it is missing or was made by another
+    espeak-ng version or voice (its pronunciations could differ from this one's)."""
+    global _table
+    if _table is None:
+        import gzip
+        import json
+        import logging
+        from importlib import resources
+
+        try:
+            raw = (resources.files("respell") / "data" / TABLE_FILE).read_bytes()
+            first, _, rest = gzip.decompress(raw).decode("utf-8").partition("\n")
+            header = json.loads(first)
+            lines = rest.split("\n")
+            n = header["words"]
+            table = dict(zip(lines[:n], lines[n:2 * n]))
+        except (OSError, ValueError, KeyError):
+            logging.getLogger(__name__).warning("phoneme table unreadable; converting every word")
+            table = {}
+        if (header if table else {}).get("espeak") != espeak_version() or header.get("voice") != VOICE:
+            table = {}
+        _table = table
+    return _table
 
 
 # Function words spoken in their weak form inside phrases (espeak gives citation forms).
@@ -147,6 +193,7 @@ def word_phonemes(words: list[str]) -> list[str]:
     so no word's sound leaks into the next: no linking r); a batch that does not
     come back one clause per word is done word by word.
     """
+    global _converted
     cache = _word_phonemes.cache
     out = list(map(cache.get, words))
     if None not in out:
@@ -154,6 +201,14 @@ def word_phonemes(words: list[str]) -> list[str]:
     new = list(dict.fromkeys(
         w for w, c in zip(words, out) if c is None and w.isalpha() and w not in _WEAK_FORMS
     ))
+    _converted += len(new)
+    if _converted >= _TABLE_AFTER and (table := _common_ipa()):
+        known = [w for w in new if w in table]
+        if known:
+            put = _word_phonemes.put
+            for w in known:
+                put(w, _codes_of(table[w]))
+            new = [w for w in new if w not in cache]
     chunks = [new[k:k + _BATCH] for k in range(0, len(new), _BATCH)]
     converted = [_espeak_clauses(", ".join(c)) if len(c) > 1 else [] for c in chunks]
     for chunk, parts in zip(chunks, converted):
@@ -187,6 +242,8 @@ def phonemes(text: str) -> str:
 
 @memo(1_000_000)
 def _word_phonemes(word: str) -> str:
+    if _table and word in _table:  # only once the table is loaded
+        return _codes_of(_table[word])
     return _codes_of(ipa(word))
 
 
