@@ -285,7 +285,7 @@ def _to_change(text, tokens, index, cand, score, *, has_case) -> Change | None:
     ):
         return None
     f = cand.features
-    ent = index.lexicon.entities[variant.entity]
+    ent = index.entities[variant.entity]
     how = {"canonical": "", "alias": " (alias)", "surname": " (surname)", "given_name": " (given name)",
            "sounds_like": f" (listed as sounding like {variant.heard!r})"}[variant.kind]
     reason = (

@@ -136,7 +136,10 @@ class LexiconIndex:
     """
 
     def __init__(self, lexicon: Lexicon):
-        self.lexicon = lexicon
+        # the lexicon's entities, not the lexicon: the lexicon keeps its index, and a
+        # reference back would make a cycle that only the collector frees (a full
+        # collection for every list, with one list per utterance)
+        self.entities = lexicon.entities
         forms = _Forms.current()
         variants = lexicon.variants
         heard = getattr(variants, "heard", None) or [v.heard for v in variants]
@@ -533,7 +536,7 @@ def find_candidates(
                     phonetics.phoneme_similarity("".join(word_codes[i + 1:j]), entry.codes),
                     phonetics.phoneme_similarity("".join(word_codes[i:j - 1]), entry.codes),
                 ) - psim
-            ent = index.lexicon.entities[entry.variant.entity]
+            ent = index.entities[entry.variant.entity]
             out.append(Candidate(i, j, e, {
                 "psim": psim,
                 "rsim": rsim,
