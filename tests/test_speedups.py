@@ -75,7 +75,7 @@ def test_vectorised_similarities_are_the_same_floats():
     codes = [phonetics.phonemes(w) for w in WORDS]
     codes += [phonetics.phonemes(f"{a} {b}") for a, b in pairwise(WORDS)]
     pairs = list({(rng.choice(codes), rng.choice(codes)) for _ in range(600)})
-    expected = [phonetics.phoneme_similarity.__wrapped__(a, b) for a, b in pairs]
+    expected = [phonetics._py_similarity(a, b) for a, b in pairs]
     got = phonetics._similarities([p for p in pairs if p[0] and p[1]])
     assert got == [e for p, e in zip(pairs, expected) if p[0] and p[1]]
 
@@ -334,7 +334,22 @@ def test_phoneme_similarity_is_the_textbook_recurrence_to_the_bit():
     codes += ["", codes[0][:1]]
     pairs = {(rng.choice(codes), rng.choice(codes)) for _ in range(800)} | {(c, c) for c in codes}
     for a, b in pairs:
-        assert phonetics.phoneme_similarity.__wrapped__(a, b) == _textbook_similarity(a, b), (a, b)
+        assert phonetics._py_similarity(a, b) == _textbook_similarity(a, b), (a, b)
+
+
+@pytest.mark.skipif(phonetics._phonedist is None, reason="the C distance was not built")
+def test_c_similarity_gives_the_python_floats():
+    rng = random.Random(13)
+    codes = [phonetics.phonemes(w) for w in WORDS]
+    codes += [phonetics.phonemes(f"{a} {b}") for a, b in pairwise(WORDS)]
+    codes += ["", codes[0][:1], "".join(codes)]  # the last is longer than the C stack buffers
+    pairs = {(rng.choice(codes), rng.choice(codes)) for _ in range(1500)} | {(c, c) for c in codes}
+    for a, b in pairs:
+        assert phonetics.phoneme_similarity.__wrapped__(a, b) == phonetics._py_similarity(a, b)
+    # a phoneme the C costs do not have yet: they are set again
+    fresh = phonetics._code("ʘ")  # a click: no English word has it
+    word = codes[0] + fresh
+    assert phonetics._c_similarity(word, codes[1]) == phonetics._py_similarity(word, codes[1])
 
 
 def test_kept_pairs_are_what_nonzero_finds():

@@ -396,6 +396,11 @@ def warm_similarities(pairs: Iterable[tuple[str, str]]) -> None:
     """
     cache = phoneme_similarity.cache
     todo = [p for p in dict.fromkeys(pairs) if p not in cache and p[0] and p[1] and p[0] != p[1]]
+    if _phonedist is not None:  # one pair at a time in C is faster than numpy's batches
+        put = phoneme_similarity.put
+        for a, b in todo:
+            put((a, b), _c_similarity(a, b))
+        return
     if len(todo) < _MIN_BATCH:
         return
     groups: dict[tuple[int, int], list[tuple[str, str]]] = {}
@@ -468,9 +473,39 @@ def _similarities(pairs: list[tuple[str, str]]) -> list[float]:
     return np.maximum(0.0, 1.0 - dist / np.maximum(norm_a, norm_b)).tolist()
 
 
+try:  # the same distance in C, built when the package is installed with a compiler
+    from . import _phonedist
+except ImportError:  # pragma: no cover - depends on the build
+    _phonedist = None
+
+
+def _c_similarity(a: str, b: str) -> float | None:
+    """phoneme_similarity in C; None when the C version is not built."""
+    if _phonedist is None:
+        return None
+    sim = _phonedist.similarity(a, b)
+    if sim is None:  # a phoneme it has no costs for yet
+        count = len(_symbol_to_code)
+        indel, sub = _cost_arrays(count)
+        _phonedist.set_costs(indel[:count].tobytes(), sub[:count, :count].tobytes(), count,
+                             _FIRST_CODE)
+        sim = _phonedist.similarity(a, b)
+    return sim
+
+
 @memo(1_000_000)
 def phoneme_similarity(a: str, b: str) -> float:
     """1 - weighted distance / the cost of deleting the longer string; in [0, 1]."""
+    if not a and not b:
+        return 1.0
+    sim = _c_similarity(a, b)
+    if sim is not None:
+        return sim
+    return _py_similarity(a, b)
+
+
+def _py_similarity(a: str, b: str) -> float:
+    """:func:`phoneme_similarity` in Python (what the C version must give)."""
     if not a and not b:
         return 1.0
     indel = _indel_cost.cache  # the memo's own dict: no call per phoneme
