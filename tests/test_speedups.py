@@ -390,3 +390,14 @@ def test_phoneme_table_of_another_espeak_is_not_used(monkeypatch):
     monkeypatch.setattr(phonetics, "_table", None)
     monkeypatch.setattr(phonetics, "espeak_version", lambda: "0.0.1")
     assert phonetics._common_ipa() == {}
+
+
+def test_without_the_c_distance_python_and_numpy_serve(monkeypatch):
+    monkeypatch.setattr(phonetics, "_phonedist", None)
+    pairs = [(phonetics.phonemes(a), phonetics.phonemes(b)) for a in WORDS for b in WORDS if a != b]
+    phonetics.phoneme_similarity.cache_clear()
+    phonetics.warm_similarities(pairs)  # numpy's batches
+    assert len(phonetics.phoneme_similarity.cache) > 0
+    for a, b in pairs[:80]:
+        assert phonetics.phoneme_similarity(a, b) == phonetics._py_similarity(a, b)
+    phonetics.phoneme_similarity.cache_clear()
