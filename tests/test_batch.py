@@ -6,6 +6,8 @@ The pool tests are few and small: each starts worker processes (about a second).
 from __future__ import annotations
 
 import concurrent.futures
+import sys
+import types
 
 import pytest
 
@@ -96,6 +98,14 @@ def test_one_chunk_of_work_starts_no_pool(monkeypatch):
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
     assert list(fix_many(TEXTS[:1], entities=NAMES, jobs=2)) == one_by_one(TEXTS[:1], NAMES)
     assert list(fix_many([], entities=NAMES, jobs=0)) == []
+
+
+def test_a_main_script_read_from_stdin_is_refused_before_a_pool(monkeypatch):
+    piped = types.ModuleType("__main__")
+    piped.__file__ = "<stdin>"
+    monkeypatch.setitem(sys.modules, "__main__", piped)
+    with pytest.raises(OptionError, match="read from <stdin>: save it to a file"):
+        list(fix_many(TEXTS, entities=NAMES, jobs=2, chunksize=1))
 
 
 def test_an_item_of_another_shape_is_an_error():

@@ -156,6 +156,7 @@ def _pooled(items, lexicon, options, workers, chunksize, return_exceptions) -> I
     if second is None:  # one chunk of work: a pool would only add its start-up
         yield from _here(first or (), lexicon, options, return_exceptions)
         return
+    _check_main()
     pool = ProcessPoolExecutor(
         workers, mp_context=_context(), initializer=_start_worker, initargs=(lexicon, options)
     )
@@ -201,6 +202,18 @@ def _context():
 
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _check_main() -> None:
+    """Workers import the main script (as any process pool not made by fork does), so it
+    must be a file: a script piped in (``python - < x.py``) would break every worker."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if getattr(main, "__spec__", None) is None and isinstance(path, str) and path.startswith("<"):
+        raise OptionError(f"jobs above 1 start processes that import the main script, but it "
+                          f"was read from {path}: save it to a file and run that, or use jobs=1")
 
 
 def _chunks(items, chunksize: int | None) -> Iterator[list]:
