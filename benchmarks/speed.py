@@ -18,8 +18,9 @@ and peak memory (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) is its own:
 * ``test-clean-1000``: all 2,620 test-clean utterances, each with its N=1000
   list (made with make_lists.py into a temporary folder).
 * ``test-clean-1000-jobs2``: the same with ``respell.fix_many(..., jobs=2)``
-  (respell only). ``cpu_s`` adds the workers' CPU time to this process's, read
-  from /proc before they exit (Linux); ``peak_mb`` is this process's only.
+  (respell only). ``cpu_s`` adds the workers' CPU time to this process's and
+  ``workers_peak_mb`` is the largest worker's peak memory, read from /proc before
+  they exit (Linux); ``peak_mb`` is this process's own.
 
 Inputs are built from the benchmark data in a temporary folder, never in the repo.
 """
@@ -78,18 +79,19 @@ def _child(task: str, system: str, args: dict) -> dict:
         if jobs == 1:
             for uid, words in lists:
                 peers.make(system, words)(hyps[uid])
-            workers_cpu = 0.0
+            workers = (0.0, 0.0)
         else:
             from respell.batch import fix_many
 
             results = fix_many(((hyps[uid], words) for uid, words in lists), jobs=jobs)
             for _ in lists:
                 next(results)
-            workers_cpu = _descendants_cpu()  # the workers are still there
+            workers = _descendants()  # the workers are still there
             next(results, None)  # and now they are gone
         out = {"end_to_end_s": time.perf_counter() - t1, "utterances": len(lists), "jobs": jobs,
-               "cpu_s": time.process_time() - c1 + workers_cpu if workers_cpu is not None
-               else None}
+               "cpu_s": time.process_time() - c1 + workers[0] if workers else None}
+        if jobs != 1:
+            out["workers_peak_mb"] = workers[1] if workers else None
     else:
         raise SystemExit(f"unknown child task {task}")
     out["with_imports_s"] = time.perf_counter() - t0
@@ -97,8 +99,9 @@ def _child(task: str, system: str, args: dict) -> dict:
     return out
 
 
-def _descendants_cpu() -> float | None:
-    """User + system seconds of this process's descendants still running (Linux /proc)."""
+def _descendants() -> tuple[float, float] | None:
+    """CPU seconds (user + system) and the largest peak memory (MB) of this process's
+    descendants still running, from Linux's /proc; None elsewhere."""
     tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
     children: dict[int, list[tuple[int, float]]] = {}
     try:
@@ -112,12 +115,17 @@ def _descendants_cpu() -> float | None:
             continue
         children.setdefault(int(fields[1]), []).append(
             (pid, (int(fields[11]) + int(fields[12])) / tick))
-    total, todo = 0.0, [os.getpid()]
+    cpu, peak, todo = 0.0, 0.0, [os.getpid()]
     while todo:
         for pid, seconds in children.get(todo.pop(), []):
-            total += seconds
+            cpu += seconds
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                peak = max(peak, int(status.split("VmHWM:")[1].split()[0]) / 1024)
+            except (OSError, IndexError):
+                pass
             todo.append(pid)
-    return total
+    return cpu, peak
 
 
 def _spawn(task: str, system: str, **args) -> dict:
