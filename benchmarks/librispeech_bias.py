@@ -4,7 +4,8 @@
     python benchmarks/librispeech_bias.py \\
         --refs ../shared/bench/librispeech_bias/test-clean.biasing_100.tsv \\
         --hyps ../shared/bench/librispeech_bias/test-clean.b1.rnnt_baseline.tsv \\
-        --out /tmp/ls100.respell.tsv --score [--system respell|rapidfuzz|spaczz|none]
+        --out /tmp/ls100.respell.tsv --score [--system respell|rapidfuzz|spaczz|none] \\
+        [--jobs N]
 
 Correction reads only columns 1 (utterance id) and 4 (biasing list) of REFS, so it
 works with columns 2 and 3 blank. ``--score`` reads the references (columns 2 and
@@ -29,6 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # peers.py beside this
 
 import peers
 
+from respell.batch import resolve_jobs
+from respell.errors import OptionError
 from respell.evaluate import BiasedErrors, biased_wer, edit_labels, edits_between, normalize
 
 
@@ -97,14 +100,29 @@ def correct_all(
     *,
     system: str = "respell",
     min_score: float | None = None,
+    jobs: int = 1,
+    chunksize: int | None = None,
 ) -> tuple[dict[str, str], float]:
-    """Correct each utterance with its own list; returns outputs and seconds spent."""
-    out = {}
-    start = time.perf_counter()
-    for uid, words in lists:
+    """Correct each utterance with its own list; returns outputs and wall seconds spent.
+
+    respell with ``jobs`` other than 1 runs on :func:`respell.fix_many`'s process pool
+    (``chunksize`` utterances at a time; default: its own); the other systems, and
+    respell with ``jobs=1``, run one utterance after another in this process.
+    """
+    for uid, _ in lists:
         if uid not in hyps:
             raise SystemExit(f"utterance {uid} has no hypothesis")
-        out[uid] = peers.make(system, words, min_score=min_score)(hyps[uid])
+    out = {}
+    start = time.perf_counter()
+    if system == "respell" and jobs != 1:
+        from respell.batch import fix_many
+
+        results = fix_many(((hyps[uid], words) for uid, words in lists), jobs=jobs,
+                           min_score=min_score, chunksize=chunksize)
+        out = {uid: r.text for (uid, _), r in zip(lists, results)}
+    else:
+        for uid, words in lists:
+            out[uid] = peers.make(system, words, min_score=min_score)(hyps[uid])
     return out, time.perf_counter() - start
 
 
@@ -118,19 +136,24 @@ def run(
     score_it: bool = False,
     limit: int | None = None,
     edits_out: str | Path | None = None,
+    jobs: int = 1,
+    chunksize: int | None = None,
 ) -> dict:
     """Correct, optionally write ``out`` and score; returns a summary dict.
 
     With ``score_it``, ``edits_right``/``edits_wrong`` count the word edits judged
     against the reference; ``edits_out`` writes each of them as a JSON line.
+    ``jobs`` and ``chunksize``: see :func:`correct_all`.
     """
     lists = read_lists(refs)[:limit]
     inputs = read_hyps(hyps)
-    fixed, seconds = correct_all(lists, inputs, system=system, min_score=min_score)
+    fixed, seconds = correct_all(lists, inputs, system=system, min_score=min_score, jobs=jobs,
+                                 chunksize=chunksize)
     if out:
         Path(out).write_text("".join(f"{u}\t{t}\n" for u, t in fixed.items()), encoding="utf-8")
     summary = {
         "system": system, "min_score": min_score, "utterances": len(fixed),
+        "jobs": 1 if system != "respell" else resolve_jobs(jobs),
         "seconds": round(seconds, 2), "ms_per_utt": round(1000 * seconds / max(1, len(fixed)), 2),
         "changed": sum(fixed[u] != inputs[u] for u in fixed),
     }
@@ -156,16 +179,28 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--limit", type=int, default=None, help="only the first N utterances")
     p.add_argument("--edits", default=None, metavar="FILE.jsonl",
                    help="with --score: write every edit and whether it was right")
+    p.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="processes for respell (default 1; 0: one per core); the other "
+                   "systems always run in one process")
+    p.add_argument("--chunksize", type=int, default=None, metavar="K",
+                   help="with --jobs: utterances sent to a worker at a time (default: "
+                   "respell.fix_many's)")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON line")
     a = p.parse_args(argv)
+    try:
+        resolve_jobs(a.jobs)
+    except OptionError as exc:
+        p.error(str(exc))
     s = run(a.refs, a.hyps, out=a.out, system=a.system, min_score=a.min_score,
-            score_it=a.score, limit=a.limit, edits_out=a.edits)
+            score_it=a.score, limit=a.limit, edits_out=a.edits, jobs=a.jobs,
+            chunksize=a.chunksize)
     if a.json:
         print(json.dumps(s))
         return 0
     print(f"system {s['system']}  min_score {s['min_score']}  utterances {s['utterances']}  "
           f"changed {s['changed']}")
-    print(f"time {s['seconds']:.2f} s  ({s['ms_per_utt']:.2f} ms per utterance)")
+    on = f", {s['jobs']} processes" if s["jobs"] != 1 else ""
+    print(f"time {s['seconds']:.2f} s  ({s['ms_per_utt']:.2f} ms per utterance{on})")
     if a.score:
         for name in ("input", "output"):
             r = s[name]

@@ -17,6 +17,10 @@ and peak memory (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) is its own:
 * ``e21-call``: the longest Earnings-21 call (Google) with the 1,782-phrase list.
 * ``test-clean-1000``: all 2,620 test-clean utterances, each with its N=1000
   list (made with make_lists.py into a temporary folder).
+* ``test-clean-1000-jobs2``: the same with ``respell.fix_many(..., jobs=2)``
+  (respell only). ``cpu_s`` adds the workers' CPU time to this process's and
+  ``workers_peak_mb`` is the largest worker's peak memory, read from /proc before
+  they exit (Linux); ``peak_mb`` is this process's own.
 
 Inputs are built from the benchmark data in a temporary folder, never in the repo.
 """
@@ -34,7 +38,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_BENCH = HERE.parent.parent / "shared" / "bench"
-TASKS = ("import", "12k-vs-1800", "100k-lexicon", "e21-call", "test-clean-1000")
+TASKS = ("import", "12k-vs-1800", "100k-lexicon", "e21-call", "test-clean-1000",
+         "test-clean-1000-jobs2")
 
 
 # -- what runs inside a subprocess ----------------------------------------------------------
@@ -69,15 +74,58 @@ def _child(task: str, system: str, args: dict) -> dict:
         for line in Path(args["hyps"]).read_text("utf-8").splitlines():
             uid, _, text = line.partition("\t")
             hyps[uid] = text
-        t1 = time.perf_counter()
-        for uid, words in lists:
-            peers.make(system, words)(hyps[uid])
-        out = {"end_to_end_s": time.perf_counter() - t1, "utterances": len(lists)}
+        jobs = args.get("jobs", 1)
+        t1, c1 = time.perf_counter(), time.process_time()
+        if jobs == 1:
+            for uid, words in lists:
+                peers.make(system, words)(hyps[uid])
+            workers = (0.0, 0.0)
+        else:
+            from respell.batch import fix_many
+
+            results = fix_many(((hyps[uid], words) for uid, words in lists), jobs=jobs)
+            for _ in lists:
+                next(results)
+            workers = _descendants()  # the workers are still there
+            next(results, None)  # and now they are gone
+        out = {"end_to_end_s": time.perf_counter() - t1, "utterances": len(lists), "jobs": jobs,
+               "cpu_s": time.process_time() - c1 + workers[0] if workers else None}
+        if jobs != 1:
+            out["workers_peak_mb"] = workers[1] if workers else None
     else:
         raise SystemExit(f"unknown child task {task}")
     out["with_imports_s"] = time.perf_counter() - t0
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
+
+
+def _descendants() -> tuple[float, float] | None:
+    """CPU seconds (user + system) and the largest peak memory (MB) of this process's
+    descendants still running, from Linux's /proc; None elsewhere."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    children: dict[int, list[tuple[int, float]]] = {}
+    try:
+        pids = [int(d) for d in os.listdir("/proc") if d.isdigit()]
+    except OSError:
+        return None
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(
+            (pid, (int(fields[11]) + int(fields[12])) / tick))
+    cpu, peak, todo = 0.0, 0.0, [os.getpid()]
+    while todo:
+        for pid, seconds in children.get(todo.pop(), []):
+            cpu += seconds
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                peak = max(peak, int(status.split("VmHWM:")[1].split()[0]) / 1024)
+            except (OSError, IndexError):
+                pass
+            todo.append(pid)
+    return cpu, peak
 
 
 def _spawn(task: str, system: str, **args) -> dict:
@@ -216,6 +264,12 @@ def main(argv: list[str] | None = None) -> int:
             for system in systems:
                 report(f"test-clean-1000/{system}",
                        _spawn("utterances", system, refs=str(refs), hyps=str(hyps)))
+        if "test-clean-1000-jobs2" in only and "respell" in systems:
+            if "test-clean-1000" not in only:
+                refs = _lists_1000(bench, tmp)
+                hyps = bench / "librispeech_bias" / "test-clean.b1.rnnt_baseline.tsv"
+            report("test-clean-1000-jobs2/respell",
+                   _spawn("utterances", "respell", refs=str(refs), hyps=str(hyps), jobs=2))
     if a.json:
         print(json.dumps(results))
     return 0

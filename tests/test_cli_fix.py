@@ -129,6 +129,39 @@ def test_batch_skips_a_bad_file_and_exits_non_zero(work, capsys):
     assert (work / "r.csv").read_text().count("\n") == 4  # header + 3 changes
 
 
+def test_jobs_give_the_same_files_report_and_messages(tmp_path, capsys, monkeypatch):
+    runs = {}
+    for jobs in ("1", "2"):
+        work = tmp_path / f"jobs{jobs}"
+        work.mkdir()
+        monkeypatch.chdir(work)
+        (work / "names.txt").write_text(NAMES)
+        (work / "ep.txt").write_text(TEXT)
+        (work / "ep.srt").write_bytes(SRT.encode())
+        (work / "bad.srt").write_bytes(b"\x00\x01binary")
+        (work / "b.txt").write_text("Liz sly said so.\n")
+        runs[jobs] = (*run(["fix", "ep.txt", "bad.srt", "ep.srt", "missing.txt", "b.txt",
+                            "-e", "names.txt", "-o", "fixed/", "--report", "r.json",
+                            "--jobs", jobs], capsys),
+                      snapshot(work / "fixed"), (work / "r.json").read_bytes())
+    assert runs["2"] == runs["1"]
+    code, out, err, fixed, report = runs["2"]
+    assert code == 2 and out == "" and err.splitlines()[-1] == "respell: 2 of 5 files skipped"
+    assert sorted(fixed) == ["b.txt", "ep.srt", "ep.txt"] and fixed["ep.txt"] == FIXED.encode()
+    assert [f["input"] for f in json.loads(report)["files"]] == ["ep.txt", "ep.srt", "b.txt"]
+
+
+def test_jobs_with_one_input_or_a_file_named_twice(work, capsys, monkeypatch):
+    code, out, _ = run(["fix", "-", "-e", "names.txt", "--jobs", "0"], capsys,
+                       stdin=TEXT.encode(), monkeypatch=monkeypatch)
+    assert (code, out) == (0, FIXED)
+    # named twice with --in-place: the second turn reads what the first wrote, as with -j 1
+    code, _, _ = run(["fix", "ep.txt", "./ep.txt", "-e", "names.txt", "--in-place",
+                      "--backup", ".orig", "--jobs", "2"], capsys)
+    assert code == 0 and (work / "ep.txt").read_text() == FIXED
+    assert (work / "ep.txt.orig").read_text() == TEXT
+
+
 def test_never_overwrites_inputs_without_in_place(work, capsys):
     before = snapshot(work)
     for args in (["ep.txt", "-o", "ep.txt"], ["ep.txt", "ep.srt", "-o", "./"]):
@@ -199,6 +232,7 @@ def test_audio_option_calls_confirm_with_times(work, capsys, monkeypatch):
         (["fix", "nothere.txt", "-e", "names.txt"], "transcript not found: nothere.txt"),
         (["fix", "bad.srt", "-e", "names.txt"], "no cue with a timing line"),
         (["fix", "ep.txt", "-e", "names.txt", "--format", "vtt"], "WEBVTT"),
+        (["fix", "ep.txt", "-e", "names.txt", "--jobs", "-2"], "--jobs must be 1 or more"),
     ],
 )
 def test_bad_usage_is_one_line_and_exit_2(work, capsys, args, message):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 
 import pytest
 from hypothesis import given
@@ -230,6 +231,18 @@ def test_from_entries_rejects_other_types():
 def test_empty_lexicon_is_falsy():
     assert not Lexicon.from_entries([])
     assert len(Lexicon.from_entries(["", "  "])) == 0
+
+
+@pytest.mark.parametrize("names", [["Beirut", "Kyiv"], ["Liz Sly", "Beirut"]])
+def test_a_pickled_lexicon_leaves_its_index_behind(names):
+    from respell.correct import fix, lexicon_index
+
+    lex = Lexicon.from_entries(names)
+    lexicon_index(lex)  # refers to every form compiled in this process
+    copy = pickle.loads(pickle.dumps(lex))
+    assert "_index" in lex.__dict__ and "_index" not in copy.__dict__
+    assert copy == lex and list(copy.variants) == list(lex.variants)
+    assert fix("we met liz sly in bay root", copy) == fix("we met liz sly in bay root", lex)
 
 
 def test_add_merges_and_keeps_first_label():

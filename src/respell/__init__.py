@@ -20,6 +20,7 @@ _EXPORTS = {
     "Change": "correct",
     "Result": "correct",
     "FixOptions": "correct",
+    "fix_many": "batch",
     "Entity": "lexicon",
     "Lexicon": "lexicon",
     "RespellError": "errors",
@@ -34,11 +35,12 @@ _EXPORTS = {
 __all__ = [
     "Change", "Entity", "EntityListError", "FixOptions", "FormatError", "InputError",
     "Lexicon", "MissingDependencyError", "OptionError", "ReportError", "RespellError",
-    "Result", "__version__", "apply_changes", "fix",
+    "Result", "__version__", "apply_changes", "fix", "fix_many",
 ]
 assert set(__all__) == {*_EXPORTS, "__version__"}
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .batch import fix_many
     from .correct import Change, FixOptions, Result, apply_changes, fix
     from .errors import (
         EntityListError,

@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+from collections import deque
 from pathlib import Path
 
 from ..errors import EntityListError, OptionError, RespellError
@@ -53,6 +54,9 @@ def add_parser(subparsers) -> None:
     p.add_argument("--backup", metavar="SUFFIX", help="with --in-place, keep the old file as FILE+SUFFIX")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the --diff and review output (default: auto)")
+    p.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                   help="correct N files at a time on N processes (default 1; 0: one per core); "
+                   "reading, review and writing stay in this process, in order")
     p.add_argument("--audio", metavar="FILE", help="confirm the changes against this recording")
     p.add_argument("--whisper-model", metavar="NAME", help="Whisper model for --audio")
     p.set_defaults(run=run)
@@ -60,12 +64,18 @@ def add_parser(subparsers) -> None:
 
 def check_options(args) -> None:
     """Reject option combinations that cannot work, naming the fix."""
+    from ..batch import resolve_jobs
     from ..correct import FixOptions
     from ..report import check_kind
 
     files = args.files
     if args.min_score is not None:
         FixOptions(min_score=args.min_score)
+    try:
+        resolve_jobs(args.jobs)
+    except OptionError:
+        raise OptionError(f"--jobs must be 1 or more (0: one process per core), got {args.jobs}"
+                          ) from None
     if args.report:
         check_kind(args.report)
     if files.count("-") > 1:
@@ -163,6 +173,20 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _named_twice(paths: list[Path]) -> bool:
+    """Whether two of the paths are the same existing file (by name, link or alias)."""
+    seen = set()
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError:
+            continue  # a missing file is skipped with its own message
+        if (st.st_dev, st.st_ino) in seen:
+            return True
+        seen.add((st.st_dev, st.st_ino))
+    return False
+
+
 class _Batch:
     """The state of one ``respell fix`` run over its files."""
 
@@ -176,10 +200,42 @@ class _Batch:
         self.written: set[Path] = set()
         self.inputs = [Path(f) for f in args.files if f != "-"]
 
-    def one(self, path: str) -> None:
-        from ..correct import fix
-        from ..display import terminal_diff
+    def fixed(self, paths: list[str]):
+        """``(path, read, result)`` for each file in order, where ``read`` is the input's
+        ``(sha, document)`` and ``result`` its correction, or either is the error met.
+
+        Files are read here, in order, a few ahead of the one being finished; with
+        ``--jobs`` their texts are corrected meanwhile on a pool of processes.
+        """
+        from ..batch import fix_many
         from ..formats import parse, read_input
+
+        read: deque = deque()
+
+        def texts():
+            for path in paths:
+                try:
+                    raw, sha = read_input(path)
+                    doc = parse(raw, format=self.args.format, path=path)
+                except RespellError as exc:
+                    read.append(exc)
+                    yield ""  # nothing to correct, but the results stay in step with the files
+                    continue
+                read.append((sha, doc))
+                yield doc.text, None, doc.barriers
+
+        jobs = self.args.jobs
+        if self.args.in_place and _named_twice(self.inputs):
+            jobs = 1  # its second turn must read what the first wrote: nothing is read ahead
+        results = fix_many(texts(), entities=self.lexicon, jobs=jobs,
+                           options=self.options, chunksize=1, return_exceptions=True)
+        for path, result in zip(paths, results):
+            yield path, read.popleft(), result
+
+    def finish(self, path: str, read, result) -> None:
+        """Confirm, review and write one file's correction (see :meth:`fixed`); raises the
+        file's error, if it had one."""
+        from ..display import terminal_diff
         from ..report import FileReport
         from ..textio import atomic_write
 
@@ -193,9 +249,10 @@ class _Batch:
             if dest.resolve() in self.written:
                 raise OptionError(f"{name}: output {dest} was already written by another input "
                                   "of the same name")
-        raw, sha = read_input(path)
-        doc = parse(raw, format=args.format, path=path)
-        result = fix(doc.text, self.lexicon, barriers=doc.barriers, options=self.options)
+        for outcome in (read, result):
+            if isinstance(outcome, RespellError):
+                raise outcome
+        sha, doc = read
         if args.audio:
             from ..audio import confirm
 
@@ -238,18 +295,21 @@ def run(args) -> int:
     files = args.files
     failures = 0
     if len(files) == 1:
-        batch.one(files[0])  # a single bad file is an ordinary error: one line, exit 2
+        for path, read, result in batch.fixed(files):
+            batch.finish(path, read, result)  # a single bad file is an ordinary error: exit 2
     else:
         from tqdm.auto import tqdm
 
-        bar = tqdm(files, unit="file", file=sys.stderr, disable=not sys.stderr.isatty())
-        for path in bar:
+        bar = tqdm(total=len(files), unit="file", file=sys.stderr, disable=not sys.stderr.isatty())
+        for path, read, result in batch.fixed(files):
             try:
-                batch.one(path)
+                batch.finish(path, read, result)
             except RespellError as exc:
                 failures += 1
                 msg = str(exc) if path in str(exc) else f"{path}: {exc}"
                 bar.write(f"respell: skipped {msg}", file=sys.stderr)
+            bar.update()
+        bar.close()
     if args.report:
         from ..report import write_report
 
