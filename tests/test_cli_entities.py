@@ -46,10 +46,18 @@ def fake_extract(monkeypatch):
     """Stand in for spaCy: the CLI's own logic, fast and without a model."""
     calls = []
 
-    def extract_entities(paths, *, labels, min_count):
+    def extract_entities(paths, *, labels, min_count, on_error=None):
+        from respell.errors import RespellError
         from respell.extract import document_text
 
-        texts = [document_text(p) for p in paths]
+        texts = []
+        for p in paths:
+            try:
+                texts.append(document_text(p))
+            except RespellError as exc:
+                if on_error is None:
+                    raise
+                on_error(str(p), exc)
         calls.append((list(paths), tuple(labels), min_count))
         found = [Entity("Beirut", "GPE", count=sum(t.count("Beirut") for t in texts))]
         found.append(Entity("Liz Sly", "PERSON", count=sum(t.count("Liz Sly") for t in texts)))
@@ -120,6 +128,30 @@ def test_cli_bad_documents(tmp_path, capsys, content, message):
     captured = capsys.readouterr()
     assert message in captured.err and captured.err.count("\n") == 1
     assert captured.out == ""
+
+
+def test_cli_skips_a_bad_document_among_several_and_exits_2(tmp_path, capsys, fake_extract):
+    good = tmp_path / "article.txt"
+    good.write_text("Liz Sly in Beirut.")
+    bad = tmp_path / "scan.pdf"
+    bad.write_bytes(b"%PDF\x00\x01")
+    out = tmp_path / "names.txt"
+    assert main(["entities", str(bad), str(good), "-o", str(out)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("respell: skipped ") and "scan.pdf" in err[0] and "binary" in err[0]
+    assert err[1] == "respell: 1 of 2 documents skipped"
+    assert [e.text for e in Lexicon.load(out)] == ["Beirut", "Liz Sly"]
+
+
+def test_extract_entities_with_no_readable_document_says_so(tmp_path):
+    from respell.errors import InputError
+    from respell.extract import extract_entities
+
+    seen = []
+    with pytest.raises(InputError, match="no readable document"):
+        extract_entities([tmp_path / "gone.txt", tmp_path / "gone.md"],
+                         on_error=lambda path, exc: seen.append(path))
+    assert len(seen) == 2
 
 
 def test_cli_missing_model_names_package(tmp_path, capsys, monkeypatch):

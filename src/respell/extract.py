@@ -20,11 +20,11 @@ import logging
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .errors import MissingDependencyError, OptionError
+from .errors import InputError, MissingDependencyError, OptionError, RespellError
 from .lexicon import LABELS, Entity
 from .textio import read_text
 
@@ -353,12 +353,18 @@ def extract_from_texts(
 
 
 def extract_entities(
-    paths: Iterable[str | os.PathLike], *, labels: Iterable[str] = LABELS, min_count: int = 1
+    paths: Iterable[str | os.PathLike],
+    *,
+    labels: Iterable[str] = LABELS,
+    min_count: int = 1,
+    on_error: Callable[[str, RespellError], None] | None = None,
 ) -> list[Entity]:
     """Named entities in documents (``.txt``, ``.md``, ``.html``), most frequent first.
 
     Every document is read first, so a missing or unreadable one raises
-    :class:`~respell.errors.InputError` before the model loads.
+    :class:`~respell.errors.InputError` before the model loads; with ``on_error``
+    it is passed there (path, error) and left out, and the others go on (an error
+    is raised only if none is left).
 
     >>> import pathlib, tempfile
     >>> doc = pathlib.Path(tempfile.mkdtemp()) / "notes.html"
@@ -368,7 +374,16 @@ def extract_entities(
     """
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     check_labels(labels)
-    texts = [document_text(path) for path in paths]
+    texts = []
+    for path in paths:
+        try:
+            texts.append(document_text(path))
+        except RespellError as exc:
+            if on_error is None:
+                raise
+            on_error(str(path), exc)
+    if not texts:
+        raise InputError(f"no readable document among {', '.join(map(str, paths))}")
     entities = extract_from_texts(texts, labels=labels, min_count=min_count)
     log.info("%d entities from %d document(s)", len(entities), len(texts))
     return entities

@@ -74,7 +74,15 @@ def run(args: argparse.Namespace) -> int:
     if args.min_count < 1:
         raise OptionError(f"--min-count must be at least 1, got {args.min_count}")
     fmt = args.format or _format_from_suffix(args.output)
-    entities = extract_entities(args.documents, labels=labels, min_count=args.min_count)
+    skipped = []
+
+    def skip(path: str, exc: Exception) -> None:  # several documents: a bad one is left out
+        skipped.append(path)
+        msg = str(exc) if path in str(exc) else f"{path}: {exc}"
+        print(f"respell: skipped {msg}", file=sys.stderr)
+
+    entities = extract_entities(args.documents, labels=labels, min_count=args.min_count,
+                                on_error=skip if len(args.documents) > 1 else None)
     if not entities:
         raise EntityListError(
             f"no named entities ({','.join(labels)}) seen at least {args.min_count} time(s) "
@@ -85,6 +93,9 @@ def run(args: argparse.Namespace) -> int:
         atomic_write(args.output, text)
     else:
         sys.stdout.write(text)
+    if skipped:
+        print(f"respell: {len(skipped)} of {len(args.documents)} documents skipped", file=sys.stderr)
+        return 2
     return 0
 
 
