@@ -28,6 +28,8 @@ REPAIRS = [
     ("Sola money's car", ["Qassem Soleimani"], "Soleimani's car"),
     ("the fire bugs came out to night", ["firebugs"], "the firebugs came out to night"),
     # espeak-ng reads "Reiner" as ree-ih-ner: alike only at the prefilter's very cutoff
+    # a listed possessive whose s was heard, apostrophe or not
+    ("we ate at Macys today", ["Macy's"], "we ate at Macy's today"),
     ("Thanks, Reiner. Go ahead.", [{"text": "Rainer Blair", "label": "PERSON"}],
      "Thanks, Rainer. Go ahead."),
     # a one-word listed name inside a garble of another, next to that one's surname
@@ -46,6 +48,8 @@ UNCHANGED = [
     ("We met Quinn at the bank with Freeland.", [{"text": "Quinn", "label": "ORG"},
      {"text": "Clint Freeland", "label": "PERSON"}]),
     ("I think that is the right way to go", ["Tora Bora", "Musharraf", "Abbottabad"]),
+    # a listed possessive is not written where no s was said
+    ("and the general said no", ["general's"]),
     # list entries that differ only by punctuation (LibriSpeech's "now'") are no repair
     ("and now he said he didn't", ["now'", "didnt"]),
 ]
