@@ -27,8 +27,9 @@ from ._memo import memo
 from .lexicon import Lexicon, Variant
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
-# What may stand between two words of one span: spaces, hyphens, commas, quotes.
-_GAP_OK = re.compile(r"[\s\-,\"“”]*")
+# What may stand between two words of one span: spaces, hyphens, commas, quotes, &
+# ("SG&A", "Procter & Gamble": the words of a name written with one).
+_GAP_OK = re.compile(r"[\s\-,\"“”&]*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 
 
