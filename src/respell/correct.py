@@ -239,6 +239,12 @@ def _letters(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
+def _number_only(original: str, replacement: str) -> bool:
+    """Whether the two differ only by a final s ("diagnostic", "Diagnostics")."""
+    a, b = _letters(original), _letters(replacement)
+    return a + "s" == b or b + "s" == a
+
+
 def _worth_respelling(original: str, replacement: str, has_case: bool) -> bool:
     """For a change that keeps every letter: is it more than punctuation noise?
 
@@ -284,6 +290,11 @@ def _to_change(text, tokens, index, cand, score, *, has_case) -> Change | None:
         # a listed possessive ("general's") is matched by its sound without the s, which
         # the words here lack: writing it would add an s nobody said ("the general" ->
         # "the general's"; on LibriSpeech such edits were wrong 12 times out of 17)
+        return None
+    if variant.kind in ("surname", "given_name") and _number_only(original, replacement):
+        # one word of a longer name, taken alone, that differs from the words here only by
+        # a plural s is more likely the ordinary word ("diagnostic" -> "Diagnostics" of
+        # Beckman Diagnostics, "upgrades" -> "Upgrade" of Autothrottle Upgrade)
         return None
     if _letters(replacement) == _letters(original) and not _worth_respelling(
         original, replacement, has_case
