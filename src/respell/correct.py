@@ -291,10 +291,14 @@ def _to_change(text, tokens, index, cand, score, *, has_case) -> Change | None:
         # the words here lack: writing it would add an s nobody said ("the general" ->
         # "the general's"; on LibriSpeech such edits were wrong 12 times out of 17)
         return None
-    if variant.kind in ("surname", "given_name") and _number_only(original, replacement):
-        # one word of a longer name, taken alone, that differs from the words here only by
-        # a plural s is more likely the ordinary word ("diagnostic" -> "Diagnostics" of
-        # Beckman Diagnostics, "upgrades" -> "Upgrade" of Autothrottle Upgrade)
+    if _number_only(original, replacement) and (
+        variant.kind in ("surname", "given_name")
+        or (has_case and original[:1].islower() and replacement[:1].isupper())
+    ):
+        # A name that differs from the words here only by a plural s is more likely the
+        # ordinary word when it is one word of a longer name taken alone ("diagnostic" ->
+        # "Diagnostics" of Beckman Diagnostics) or when a cased transcript wrote the word
+        # in lower case ("genomic" -> "Genomics", "radiometers" -> "Radiometer").
         return None
     if _letters(replacement) == _letters(original) and not _worth_respelling(
         original, replacement, has_case
