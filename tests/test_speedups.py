@@ -401,3 +401,10 @@ def test_without_the_c_distance_python_and_numpy_serve(monkeypatch):
     for a, b in pairs[:80]:
         assert phonetics.phoneme_similarity(a, b) == phonetics._py_similarity(a, b)
     phonetics.phoneme_similarity.cache_clear()
+
+
+def test_missing_phoneme_table_means_converting_every_word(monkeypatch, caplog):
+    monkeypatch.setattr(phonetics, "_table", None)
+    monkeypatch.setattr(phonetics, "TABLE_FILE", "no-such-table.txt.gz")
+    assert phonetics._common_ipa() == {}
+    assert "phoneme table unreadable" in caplog.text

@@ -148,8 +148,8 @@ def _common_ipa() -> dict[str, str]:
             table = dict(zip(lines[:n], lines[n:2 * n]))
         except (OSError, ValueError, KeyError):
             logging.getLogger(__name__).warning("phoneme table unreadable; converting every word")
-            table = {}
-        if (header if table else {}).get("espeak") != espeak_version() or header.get("voice") != VOICE:
+            header, table = {}, {}
+        if header.get("espeak") != espeak_version() or header.get("voice") != VOICE:
             table = {}
         _table = table
     return _table
@@ -496,8 +496,6 @@ def _c_similarity(a: str, b: str) -> float | None:
 @memo(1_000_000)
 def phoneme_similarity(a: str, b: str) -> float:
     """1 - weighted distance / the cost of deleting the longer string; in [0, 1]."""
-    if not a and not b:
-        return 1.0
     sim = _c_similarity(a, b)
     if sim is not None:
         return sim
