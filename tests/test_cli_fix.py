@@ -76,8 +76,48 @@ def test_apply_refuses_an_entry_that_does_not_match_the_text(work, capsys):
     (work / "changes.json").write_text(json.dumps(report))
     code, _, err = run(["apply", "changes.json", "ep.txt"], capsys)
     assert code == 2 and "expects 'Sola money'" in err
-    code, _, err = run(["apply", "changes.csv", "ep.txt"], capsys)
-    assert code == 2 and "needs the JSON report" in err
+    code, _, err = run(["apply", "changes.html", "ep.txt"], capsys)
+    assert code == 2 and "reads the JSON or CSV report" in err
+
+
+def test_csv_report_edited_in_a_spreadsheet_then_apply(work, capsys):
+    import csv
+
+    (work / "ep2.txt").write_text("Then Sola money spoke.\n")
+    code, _, _ = run(["fix", "ep.txt", "ep2.txt", "-e", "names.txt", "-o", "out/",
+                      "--report", "changes.csv"], capsys)
+    assert code == 0
+    with open(work / "changes.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["original"] for r in rows] == ["Sola money", "Liz sly", "Sola money"]
+    # the reviewer drops "Liz sly", edits a replacement, and the sheet saves numbers as floats
+    kept = [dict(rows[0], replacement="SOLEIMANI", start=rows[0]["start"] + ".0"), rows[2]]
+    with open(work / "edited.csv", "w", newline="", encoding="utf-8-sig") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(kept)
+    code, _, err = run(["apply", "edited.csv", "ep.txt", "-o", "a.txt"], capsys)
+    assert code == 0 and "applied 1 change" in err
+    assert (work / "a.txt").read_text() == TEXT.replace("Sola money", "SOLEIMANI")
+    code, _, _ = run(["apply", "edited.csv", "ep2.txt", "-o", "b.txt"], capsys)
+    assert code == 0 and (work / "b.txt").read_text() == "Then Soleimani spoke.\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("input,start,end\nep.txt,1,2\n",
+         "not a respell CSV report (no input_sha256, original, replacement columns)"),
+        ("input_sha256,start,end,original,replacement\nab,one,2,a,b\n", "x.csv:2: 'start' must be a whole number"),
+        ("input_sha256,start,end,original,replacement\nab,1.5,2,a,b\n", "'start' must be a whole number"),
+        ("input_sha256,start,end,original,replacement,score\nab,1,2,a,b,high\n", "'score' must be a number"),
+        ("input_sha256,start,end,original,replacement\n,1,2,a,b\n", "x.csv:2: missing input_sha256"),
+    ],
+)
+def test_apply_refuses_a_malformed_csv_report(work, capsys, content, message):
+    (work / "x.csv").write_text(content)
+    code, out, err = run(["apply", "x.csv", "ep.txt"], capsys)
+    assert code == 2 and out == "" and message in err and err.count("\n") == 1
 
 
 def test_stdin_to_stdout(work, capsys, monkeypatch):

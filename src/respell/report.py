@@ -28,7 +28,7 @@ from .textio import atomic_write, read_text
 
 REPORT_VERSION = 1
 CSV_FIELDS = ("input", "start", "end", "original", "replacement", "entity", "label", "score",
-              "runner_up", "runner_up_score", "reason", "acoustic")
+              "runner_up", "runner_up_score", "reason", "acoustic", "input_sha256", "format")
 KINDS = (".json", ".csv", ".html", ".htm")
 
 
@@ -124,14 +124,16 @@ def report_json(entries: Sequence[FileReport]) -> str:
 
 
 def report_csv(entries: Sequence[FileReport]) -> str:
-    """One row per change, for spreadsheets (``respell apply`` needs the JSON report)."""
+    """One row per change, for spreadsheets; ``respell apply`` reads it back once rows are
+    deleted or replacements edited (the last two columns say which file a row is for)."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     for e in entries:
         for c in e.result.changes:
-            row = c.to_dict()
-            writer.writerow({"input": e.input, **{k: row.get(k) for k in CSV_FIELDS[1:]}})
+            row = {**c.to_dict(), "input": e.input, "input_sha256": e.input_sha256,
+                   "format": e.format}
+            writer.writerow({k: row.get(k) for k in CSV_FIELDS})
     return buf.getvalue()
 
 
@@ -171,10 +173,70 @@ def report_html(entries: Sequence[FileReport], *, title: str = "respell report")
 
 
 def load_report(path: str | os.PathLike) -> LoadedReport:
-    """Read a JSON report; a malformed one raises :class:`ReportError` naming what is wrong."""
-    if Path(str(path)).suffix.lower() in (".csv", ".html", ".htm"):
-        raise ReportError(f"{path}: respell apply needs the JSON report (--report changes.json)")
-    return load_report_text(read_text(path, what="report"), str(path))
+    """Read a JSON or CSV report; a malformed one raises :class:`ReportError` naming what
+    is wrong."""
+    suffix = Path(str(path)).suffix.lower()
+    if suffix in (".html", ".htm"):
+        raise ReportError(f"{path}: respell apply reads the JSON or CSV report "
+                          "(--report changes.json or changes.csv), not the HTML page")
+    text = read_text(path, what="report")
+    if suffix == ".csv":
+        return load_report_csv(text, str(path))
+    return load_report_text(text, str(path))
+
+
+def load_report_csv(text: str, name: str) -> LoadedReport:
+    """Parse a CSV report (see :func:`report_csv`), as a spreadsheet may have saved it:
+    rows deleted, replacements edited, numbers written as ``12.0``.
+
+    >>> rows = ["input,start,end,original,replacement,input_sha256,format",
+    ...         "ep.txt,8,18,Sola money,Soleimani,ab,txt"]
+    >>> load_report_csv("\\n".join(rows), "r.csv").files[0].changes[0].replacement
+    'Soleimani'
+    """
+    rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [k for k in ("input_sha256", "start", "end", "original", "replacement")
+               if k not in (rows.fieldnames or ())]
+    if missing:
+        raise ReportError(f"{name}: not a respell CSV report (no {', '.join(missing)} column"
+                          f"{'s' * (len(missing) > 1)}); make one with respell fix FILE -e LIST "
+                          "--report changes.csv")
+    files: dict[str, tuple[str, str, list[Change]]] = {}
+    for n, row in enumerate(rows, 2):
+        where = f"{name}:{n}"
+        data = {k: v for k, v in row.items() if k is not None and v not in (None, "")}
+        for key in ("start", "end"):
+            data[key] = _whole(data.get(key), key, where)
+        for key in ("score", "runner_up_score", "acoustic"):
+            if key in data:
+                data[key] = _number(data[key], key, where)
+        data.setdefault("original", "")
+        data.setdefault("replacement", "")
+        sha = data.pop("input_sha256", None)
+        if not sha:
+            raise ReportError(f"{where}: missing input_sha256")
+        entry = files.setdefault(sha, (data.pop("input", "?"), data.pop("format", "txt"), []))
+        entry[2].append(_change(data, where))
+    return LoadedReport(name, tuple(LoadedEntry(inp, sha, fmt, tuple(changes))
+                                    for sha, (inp, fmt, changes) in files.items()))
+
+
+def _whole(value, key: str, where: str) -> int:
+    """A spreadsheet's cell as a whole number ("12", "12.0")."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ReportError(f"{where}: '{key}' must be a whole number, got {value!r}") from None
+    if not number.is_integer():
+        raise ReportError(f"{where}: '{key}' must be a whole number, got {value!r}")
+    return int(number)
+
+
+def _number(value: str, key: str, where: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise ReportError(f"{where}: '{key}' must be a number, got {value!r}") from None
 
 
 def load_report_text(text: str, name: str) -> LoadedReport:

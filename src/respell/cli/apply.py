@@ -1,4 +1,4 @@
-"""``respell apply``: apply a (possibly edited) JSON change report to the transcript it was made for."""
+"""``respell apply``: apply a (possibly edited) JSON or CSV change report to the transcript it was made for."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ examples:
   respell fix episode.srt -e names.txt --report changes.json --diff
   # edit changes.json: delete entries, change a "replacement"
   respell apply changes.json episode.srt -o fixed.srt
+  respell fix talks/*.srt -e names.txt --report changes.csv --diff
+  # open changes.csv in a spreadsheet: delete rows, edit the replacement column
+  respell apply changes.csv talks/one.srt --in-place
 """
 
 
@@ -21,14 +24,14 @@ def add_parser(subparsers) -> None:
 
     p = subparsers.add_parser(
         "apply",
-        help="apply a JSON change report (as edited by you) to its transcript",
+        help="apply a JSON or CSV change report (as edited by you) to its transcript",
         description="Apply exactly the changes listed in a report from 'respell fix --report "
-        "X.json'. The transcript must be the very file the report was made for (its SHA-256 "
-        "is checked).",
+        "X.json' (or X.csv). The transcript must be the very file the report was made for (its "
+        "SHA-256 is checked).",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("report", metavar="REPORT.json")
+    p.add_argument("report", metavar="REPORT", help="changes.json or changes.csv")
     p.add_argument("file", metavar="FILE", help="the transcript; '-' reads standard input")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
     p.add_argument("--in-place", action="store_true", help="rewrite FILE (atomically)")
