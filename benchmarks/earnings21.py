@@ -237,7 +237,8 @@ def _correct_pooled(data: Path, ids: list[str], *, vendor: str, lists: str, out:
         (out / f"{fid}.txt").write_text(result.text, encoding="utf-8")
     return {
         "system": "respell", "vendor": vendor, "lists": lists, "min_score": min_score,
-        "calls": len(ids), "jobs": jobs, "seconds": round(time.perf_counter() - start, 2), "max_call_seconds": None,
+        "calls": len(ids), "jobs": jobs, "seconds": round(time.perf_counter() - start, 2),
+        "max_call_seconds": None,
     }
 
 

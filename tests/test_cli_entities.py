@@ -43,27 +43,16 @@ def test_render_csv_has_header_and_quotes():
 
 @pytest.fixture
 def fake_extract(monkeypatch):
-    """Stand in for spaCy: the CLI's own logic, fast and without a model."""
+    """Stand in for spaCy (documents are still read by the real code): fast, no model."""
     calls = []
 
-    def extract_entities(paths, *, labels, min_count, on_error=None):
-        from respell.errors import RespellError
-        from respell.extract import document_text
-
-        texts = []
-        for p in paths:
-            try:
-                texts.append(document_text(p))
-            except RespellError as exc:
-                if on_error is None:
-                    raise
-                on_error(str(p), exc)
-        calls.append((list(paths), tuple(labels), min_count))
+    def extract_from_texts(texts, *, labels, min_count):
+        calls.append((list(texts), tuple(labels), min_count))
         found = [Entity("Beirut", "GPE", count=sum(t.count("Beirut") for t in texts))]
         found.append(Entity("Liz Sly", "PERSON", count=sum(t.count("Liz Sly") for t in texts)))
         return [e for e in found if e.label in labels and e.count >= min_count]
 
-    monkeypatch.setattr("respell.extract.extract_entities", extract_entities)
+    monkeypatch.setattr("respell.extract.extract_from_texts", extract_from_texts)
     return calls
 
 

@@ -17,6 +17,12 @@ from ..errors import RespellError
 COMMANDS = ("fix", "apply", "entities", "eval", "transcribe")
 
 
+def skipped_line(path: str, exc: Exception) -> str:
+    """What a batch says of an input it leaves out: one line naming it once."""
+    msg = str(exc) if path in str(exc) else f"{path}: {exc}"
+    return f"respell: skipped {msg}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
 

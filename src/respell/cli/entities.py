@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from ..errors import EntityListError, OptionError
+from . import skipped_line
 
 FORMATS = ("txt", "jsonl", "csv")
 
@@ -78,8 +79,7 @@ def run(args: argparse.Namespace) -> int:
 
     def skip(path: str, exc: Exception) -> None:  # several documents: a bad one is left out
         skipped.append(path)
-        msg = str(exc) if path in str(exc) else f"{path}: {exc}"
-        print(f"respell: skipped {msg}", file=sys.stderr)
+        print(skipped_line(path, exc), file=sys.stderr)
 
     entities = extract_entities(args.documents, labels=labels, min_count=args.min_count,
                                 on_error=skip if len(args.documents) > 1 else None)

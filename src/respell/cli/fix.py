@@ -10,6 +10,7 @@ from collections import deque
 from pathlib import Path
 
 from ..errors import EntityListError, OptionError, RespellError
+from . import skipped_line
 
 log = logging.getLogger(__name__)
 
@@ -306,8 +307,7 @@ def run(args) -> int:
                 batch.finish(path, read, result)
             except RespellError as exc:
                 failures += 1
-                msg = str(exc) if path in str(exc) else f"{path}: {exc}"
-                bar.write(f"respell: skipped {msg}", file=sys.stderr)
+                bar.write(skipped_line(path, exc), file=sys.stderr)
             bar.update()
         bar.close()
     if args.report:
