@@ -4,6 +4,8 @@
     python benchmarks/earnings21.py --data ../shared/bench/earnings21 --vendor google \\
         --lists per-call --out /tmp/e21.google.percall [--system respell|rapidfuzz|spaczz|none] \\
         [--jobs N]
+    python benchmarks/earnings21.py --data ../shared/bench/earnings21 --vendor google \\
+        --conec ../shared/bench/conec --lists participants [--docs] --out /tmp/e21.google.known
 
 DIR has the layout of ../shared/bench/earnings21 (metadata.csv, optional eval10.csv,
 refs/, wer_tags/, asr/<vendor>/, bias_lists/). Lists:
@@ -14,6 +16,16 @@ refs/, wer_tags/, asr/<vendor>/, bias_lists/). Lists:
   OUTDIR/lists/<id>.jsonl so the run can be inspected and repeated.
 * ``distractors``: bias_lists/distractor_list.txt (1,782 phrases, upper-case as
   published) for every call, without labels.
+* ``participants`` (needs ``--conec``): ConEC's ``participants/<id>.txt``, the names
+  and firms known before the call ("Brian Nagel - Oppenheimer"), given to respell as
+  the file itself, as a user would paste it (``respell fix -e participants.txt``);
+  the peers get the names before " - ".
+* ``none``: no list (with ``--docs``: the documents alone).
+
+``--docs`` (needs ``--conec``) adds each call's documents, ``<conec>/pdfs/<id>_N.pdf``
+(or ``--doc-dir``), read by respell itself as ``respell fix --from-doc`` reads them;
+the peers get the same entities. With ``--conec`` the run is scored against ConEC's
+corrected references (``<conec>/refs``, ``<conec>/wer_tags``).
 
 Writes OUTDIR/<id>.txt (so ``e21.py score --hyp-dir OUTDIR`` scores it too) and
 prints WER, named-entity WER, per-class WER, entity-mention recall and time.
@@ -32,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import io
 import json
 import sys
@@ -60,6 +73,8 @@ NAMED = ("PERSON", "ORG", "PRODUCT", "GPE", "NORP", "LOC", "FAC", "EVENT", "WORK
          "LANGUAGE")
 #: classes that go into a per-call entity list (as e21.py export)
 LISTED = NAMED[:-1]
+#: the recognizers of asr/
+VENDORS = ["google", "microsoft", "amazon", "speechmatics", "rev-kaldi", "rev-espnet"]
 #: classes reported one by one
 REPORTED = ("PERSON", "ORG", "PRODUCT", "GPE", "NORP")
 
@@ -159,6 +174,9 @@ def run(
     calls: list[str] | None = None,
     score_it: bool = True,
     jobs: int = 1,
+    conec: str | Path | None = None,
+    docs: bool = False,
+    doc_dir: str | Path | None = None,
 ) -> dict:
     """Correct every call of the split, write OUTDIR/<id>.txt, score; returns a summary.
 
@@ -170,12 +188,23 @@ def run(
     ids = calls or split_ids(data, split)
     if not ids:
         raise SystemExit(f"no calls of split {split!r} in {data}")
+    if (lists in ("participants", "none") or docs) and conec is None:
+        raise SystemExit(f"--lists {lists}{' --docs' if docs else ''} needs --conec DIR")
+    if lists == "none" and not docs:
+        raise SystemExit("--lists none needs --docs")
+    refs = Path(conec) if conec is not None else data  # ConEC runs: its corrected references
+    known = None
+    if conec is not None and (lists in ("participants", "none") or docs):
+        doc_dir = Path(doc_dir) if doc_dir is not None else Path(conec) / "pdfs"
+        known = KnownLists(Path(conec), doc_dir, participants=lists == "participants",
+                           docs=docs, for_respell=system == "respell")
     out.mkdir(parents=True, exist_ok=True)
     if system == "respell" and resolve_jobs(jobs) != 1:
         summary = _correct_pooled(data, ids, vendor=vendor, lists=lists, out=out,
-                                  min_score=min_score, jobs=resolve_jobs(jobs))
+                                  min_score=min_score, jobs=resolve_jobs(jobs), known=known)
+        summary["docs"] = docs
         if score_it:
-            summary.update(score(data, out, ids, vendor=vendor))
+            summary.update(score(refs, out, ids, vendor=vendor, asr=data))
         return summary
     shared = None
     build = 0.0
@@ -188,7 +217,7 @@ def run(
         text = vendor_text(data, fid, vendor)
         start = time.perf_counter()
         if shared is None:
-            ents = call_entities(data, fid)
+            ents = known(fid) if known is not None else call_entities(data, fid)
             _export(out, fid, ents)
             start = time.perf_counter()  # time the correction, not the list export
             fixed = peers.make(system, ents, min_score=min_score)(text)
@@ -197,25 +226,76 @@ def run(
         seconds[fid] = time.perf_counter() - start
         (out / f"{fid}.txt").write_text(fixed, encoding="utf-8")
     summary = {
-        "system": system, "vendor": vendor, "lists": lists, "min_score": min_score,
-        "calls": len(ids), "jobs": 1, "seconds": round(build + sum(seconds.values()), 2),
+        "system": system, "vendor": vendor, "lists": lists, "docs": docs,
+        "min_score": min_score, "calls": len(ids), "jobs": 1,
+        "seconds": round(build + sum(seconds.values()), 2),
         "max_call_seconds": round(max(seconds.values()), 2),
     }
     if score_it:  # references are read only now, after all correction is done
-        summary.update(score(data, out, ids, vendor=vendor))
+        summary.update(score(refs, out, ids, vendor=vendor, asr=data))
     return summary
+
+
+class KnownLists:
+    """Each call's list as a user who knows the call would give it: ConEC's participants
+    file and/or the entities respell finds in the call's documents.
+
+    For respell the participants file is read by respell itself (``respell fix -e``),
+    and the documents as ``--from-doc`` reads them; the peers get the names before
+    " - " and the same document entities. Neither sees a reference.
+    """
+
+    def __init__(self, conec: Path, doc_dir: Path, *, participants: bool, docs: bool,
+                 for_respell: bool):
+        self.conec, self.doc_dir = conec, doc_dir
+        self.participants, self.docs, self.for_respell = participants, docs, for_respell
+
+    def documents(self, fid: str) -> list[Path]:
+        return sorted(p for p in self.doc_dir.glob(f"{fid}_*")
+                      if p.suffix.lower() in (".pdf", ".txt", ".md", ".html"))
+
+    def __call__(self, fid: str) -> list[Entity]:
+        from respell.lexicon import Lexicon
+
+        ents: list[Entity] = []
+        path = self.conec / "participants" / f"{fid}.txt"
+        if self.participants:
+            if self.for_respell:
+                ents.extend(Lexicon.load(path).entities)
+            else:
+                for line in path.read_text("utf-8").splitlines():
+                    name = line.split(" - ", 1)[0].strip()
+                    if name:
+                        ents.append(Entity(name))
+        if self.docs:
+            found = self.documents(fid)
+            if found:
+                ents.extend(_document_entities(found))
+        return ents
+
+
+def _document_entities(paths: list[Path]) -> list[Entity]:
+    """The entities respell takes from documents, as ``respell fix --from-doc`` does (a
+    document without text or entities is left out, as the CLI warns and goes on)."""
+    from respell.lexicon import Lexicon
+
+    try:
+        return list(Lexicon.from_documents(*paths, on_error=lambda *_: None).entities)
+    except TypeError:  # a respell whose from_documents has no on_error yet
+        return list(Lexicon.from_documents(*paths).entities)
 
 
 def _export(out: Path, fid: str, ents: list[Entity]) -> None:
     (out / "lists").mkdir(exist_ok=True)
     (out / "lists" / f"{fid}.jsonl").write_text(
-        "".join(json.dumps({"text": e.text, "label": e.label}) + "\n" for e in ents),
+        "".join(json.dumps({k: v for k, v in dataclasses.asdict(e).items() if v not in ((), None)
+                            and k != "count"}) + "\n" for e in ents),
         encoding="utf-8",
     )
 
 
 def _correct_pooled(data: Path, ids: list[str], *, vendor: str, lists: str, out: Path,
-                    min_score: float | None, jobs: int) -> dict:
+                    min_score: float | None, jobs: int, known: KnownLists | None = None) -> dict:
     """respell over every call on ``jobs`` processes: the same files as one by one."""
     from respell.batch import fix_many
 
@@ -227,7 +307,7 @@ def _correct_pooled(data: Path, ids: list[str], *, vendor: str, lists: str, out:
             if shared is not None:
                 yield text
             else:
-                ents = call_entities(data, fid)
+                ents = known(fid) if known is not None else call_entities(data, fid)
                 _export(out, fid, ents)
                 yield text, ents
 
@@ -242,11 +322,15 @@ def _correct_pooled(data: Path, ids: list[str], *, vendor: str, lists: str, out:
     }
 
 
-def score(data: Path, hyp_dir: Path, ids: list[str], *, vendor: str | None = None) -> dict:
+def score(data: Path, hyp_dir: Path, ids: list[str], *, vendor: str | None = None,
+          asr: Path | None = None) -> dict:
     """WER, NE-WER, per-class WER and mention recall of HYP_DIR/<id>.txt, as e21.py scores.
 
-    With ``vendor``, also how many word edits from the vendor's text were right.
+    References come from DATA/refs and DATA/wer_tags. With ``vendor``, also how many
+    word edits from the vendor's text (in ASR/asr/<vendor>, ASR defaulting to DATA)
+    were right.
     """
+    asr = data if asr is None else asr
     total = None
     right = wrong = 0
     for fid in ids:
@@ -255,7 +339,7 @@ def score(data: Path, hyp_dir: Path, ids: list[str], *, vendor: str | None = Non
         s = score_mentions(ref, hyp, mentions)
         total = s if total is None else total + s
         if vendor:
-            src = normalize(vendor_text(data, fid, vendor))
+            src = normalize(vendor_text(asr, fid, vendor))
             if src != hyp:
                 edits = edits_between(src, hyp)
                 labels = edit_labels(src, ref, edits)
@@ -280,8 +364,18 @@ def figures(s: EntityScores) -> dict:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--data", required=True, help="folder with the earnings21 layout")
-    p.add_argument("--vendor", default="google", choices=["google", "microsoft"])
-    p.add_argument("--lists", default="per-call", choices=["per-call", "distractors"])
+    p.add_argument("--vendor", default="google", choices=VENDORS)
+    p.add_argument("--lists", default="per-call",
+                   choices=["per-call", "distractors", "participants", "none"])
+    p.add_argument("--conec", default=None, metavar="DIR",
+                   help="ConEC's folder (participants/, pdfs/, refs/, wer_tags/): needed by "
+                   "--lists participants|none and --docs; the run is then scored against "
+                   "its corrected references")
+    p.add_argument("--docs", action="store_true",
+                   help="add the entities respell reads from each call's documents "
+                   "(CONEC/pdfs/<id>_N.pdf, as --from-doc)")
+    p.add_argument("--doc-dir", default=None, metavar="DIR",
+                   help="take the documents <id>_N.{pdf,txt,md,html} from DIR instead")
     p.add_argument("--out", required=True, help="write OUTDIR/<id>.txt here")
     p.add_argument("--system", default="respell", choices=sorted(peers.SYSTEMS))
     p.add_argument("--min-score", type=float, default=None, help="decision threshold (0-1)")
@@ -299,11 +393,12 @@ def main(argv: list[str] | None = None) -> int:
         p.error(str(exc))
     s = run(a.data, vendor=a.vendor, lists=a.lists, out=a.out, system=a.system,
             min_score=a.min_score, split=a.split, calls=a.calls.split(",") if a.calls else None,
-            jobs=a.jobs)
+            jobs=a.jobs, conec=a.conec, docs=a.docs, doc_dir=a.doc_dir)
     if a.json:
         print(json.dumps(s))
         return 0
-    print(f"system {s['system']}  vendor {s['vendor']}  lists {s['lists']}  "
+    print(f"system {s['system']}  vendor {s['vendor']}  lists {s['lists']}"
+          f"{' + docs' if s['docs'] else ''}  "
           f"min_score {s['min_score']}  calls {s['calls']}")
     if s["max_call_seconds"] is None:
         print(f"time {s['seconds']:.2f} s  (wall, {s['jobs']} processes)")

@@ -307,7 +307,9 @@ def _to_change(text, tokens, index, cand, score, *, has_case) -> Change | None:
     f = cand.features
     ent = index.entities[variant.entity]
     how = {"canonical": "", "alias": " (alias)", "surname": " (surname)", "given_name": " (given name)",
-           "sounds_like": f" (listed as sounding like {variant.heard!r})"}[variant.kind]
+           "sounds_like": f" (listed as sounding like {variant.heard!r})",
+           "part": f" (part of {index.entities[variant.entity].text!r})",
+           "number": f" (plural or singular of {index.entities[variant.entity].text!r})"}[variant.kind]
     reason = (
         f"sounds like {variant.text!r}{how}: phonetic {f['psim']:.2f}, spelling {f['csim']:.2f}, "
         f"margin {f['margin']:.2f}, word frequency {f['span_zipf_max']:.1f}"

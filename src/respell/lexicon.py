@@ -39,6 +39,10 @@ _NOT_PERSON_WORDS = frozenset(
     festival museum church mosque temple airport station""".split()  # noqa: SIM905
 )
 _HAS_ALNUM = re.compile(r"[^\W_]")
+#: the kinds of list (see :attr:`Lexicon.kind`)
+LIST_KINDS = ("auto", "known", "catalog")
+#: an ``auto`` list of at most this many entities is taken as known names
+KNOWN_MAX = 50
 _NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*$")
 
 
@@ -63,7 +67,9 @@ class Entity:
 class Variant(NamedTuple):
     """A form an entity may be heard as, and what to write when it is.
 
-    ``kind`` is one of ``canonical``, ``alias``, ``surname``, ``given_name``, ``sounds_like``.
+    ``kind`` is one of ``canonical``, ``alias``, ``surname``, ``given_name``, ``sounds_like``,
+    or ``spelled``: a right spelling only (a short form that is an ordinary word too, "Will"),
+    recognised where it stands and never written over other words.
     """
 
     text: str  # written in the output
@@ -82,16 +88,34 @@ class Lexicon:
 
     entities: tuple[Entity, ...]
     variants: tuple[Variant, ...] = field(repr=False, compare=False, default=())
+    #: ``known``: names the user knows are in the transcript (a short, typed list);
+    #: ``catalog``: names that may be (a biasing list, mostly absent); ``auto``: known
+    #: when the list has at most :data:`KNOWN_MAX` entities.
+    kind: str = "auto"
 
     def __post_init__(self) -> None:
+        if self.kind not in LIST_KINDS:
+            raise EntityListError(f"list kind must be one of {', '.join(LIST_KINDS)}, got {self.kind!r}")
         if not self.variants:
             ents = self.entities
-            if all(not (e.aliases or e.sounds_like) and " " not in e.text for e in ents):
+            if all(not (e.aliases or e.sounds_like) and " " not in e.text and e.label != "NORP"
+                   for e in ents):
                 # one-word names only (texts are unique after _merge): one variant each
                 variants = _Canonical([e.text for e in ents])
             else:
-                variants = tuple(_derive_variants(ents))
+                variants = tuple(_derive_variants(ents, known=self.known))
             object.__setattr__(self, "variants", variants)
+
+    @property
+    def known(self) -> bool:
+        """Whether the list is taken as names known to be in the transcript."""
+        if self.kind == "auto":
+            return len(self.entities) <= KNOWN_MAX
+        return self.kind == "known"
+
+    def with_kind(self, kind: str) -> Lexicon:
+        """The same entities taken as another kind of list."""
+        return self if kind == self.kind else Lexicon(self.entities, kind=kind)
 
     # -- construction -------------------------------------------------------------------
 
@@ -126,7 +150,8 @@ class Lexicon:
         return cls(tuple(_merge(extract_entities(paths, labels=labels))))
 
     def __add__(self, other: Lexicon) -> Lexicon:
-        return Lexicon(tuple(_merge([*self.entities, *other.entities])))
+        kind = self.kind if self.kind == other.kind else "auto"
+        return Lexicon(tuple(_merge([*self.entities, *other.entities])), kind=kind)
 
     def __getstate__(self) -> dict:
         # The matching index that correct.lexicon_index caches on a lexicon refers to this
@@ -252,18 +277,24 @@ def looks_like_person(ent: Entity) -> bool:
     return all(_NAME_TOKEN.match(w) or re.fullmatch(r"[A-Z]\.", w) for w in words)
 
 
-def _derive_variants(entities: Iterable[Entity]) -> Iterator[Variant]:
+def _derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Iterator[Variant]:
     seen: set[tuple[str, str]] = set()
     for i, ent in enumerate(entities):
-        if not (ent.aliases or ent.sounds_like or " " in ent.text):  # the common case, fast
-            key = (ent.text, ent.text.lower())
+        if not (ent.aliases or ent.sounds_like or " " in ent.text or ent.label == "NORP"):
+            key = (ent.text, ent.text.lower())  # the common case, fast
             if key not in seen:
                 seen.add(key)
                 yield Variant(ent.text, ent.text, i, "canonical")
             continue
-        forms = [(ent.text, ent.text, "canonical")]
+        text = _without_article(ent.text)
+        forms = [(text, text, "canonical")]
         forms.extend((alias, alias, "alias") for alias in ent.aliases)
-        if " " in ent.text and looks_like_person(ent):
+        if ent.label == "NORP" and " " not in text:
+            forms.extend((other, other, "number") for other in _other_number(text))
+        person = " " in ent.text and looks_like_person(ent)
+        if known and not person and " " in text:
+            forms.extend((part, part, "part") for part in name_parts(text))
+        if person:
             words = ent.text.split()
             surname = words[-1]
             if surname.rstrip(".").lower() in ("jr", "sr", "ii", "iii", "iv"):
@@ -273,6 +304,15 @@ def _derive_variants(entities: Iterable[Entity]) -> Iterator[Variant]:
             # "Thanks, Rainer.": only for names the user (or NER) labelled PERSON
             if ent.label == "PERSON" and len(given) >= 3 and given.isalpha():
                 forms.append((given, given, "given_name"))
+                # "Ken" and "Ken Bowling" for Kenneth Bowling: right where said, and written
+                # over garbles of themselves unless they are ordinary words too ("Will")
+                from .diminutives import short_forms
+
+                rest = " ".join(words[1:])
+                for short, writable in short_forms(given):
+                    forms.append((short, short, "given_name" if writable else "spelled"))
+                    forms.append((f"{short} {rest}", f"{short} {rest}",
+                                  "alias" if writable else "spelled"))
         forms.extend((ent.text, heard, "sounds_like") for heard in ent.sounds_like)
         for text, heard, kind in forms:
             key = (text, heard.lower())
@@ -282,6 +322,79 @@ def _derive_variants(entities: Iterable[Entity]) -> Iterator[Variant]:
 
 
 # -- files ----------------------------------------------------------------------------------
+
+
+# Words that make a part of a longer name generic rather than a name of its own: "Air
+# Base", "Capital Markets", "Company". A part is never only these, nor begins or ends
+# with a function word.
+_GENERIC = _NOT_PERSON_WORDS | frozenset("""
+air base research markets market securities associates bank banks holdings services
+solutions technology technologies industries international corporation incorporated
+inc corp ltd llc plc sa ag nv lp co company companies group partners capital management
+investments investment financial global worldwide america americas american usa us
+national federal general first united royal central
+""".split())
+_FUNCTION = frozenset("of the and & for de la le el al del da di du van von der den y e a an in on at to".split())
+# Names whose leading "The" is written capitalised in running text too.
+_CAPITAL_THE = frozenset({"the hague", "the gambia"})
+_MAX_PART_WORDS = 6
+_COMMONEST = 6.0  # "new", "one": never a name said alone
+
+
+def _zipf(word: str) -> float:
+    from .match import zipf
+
+    return zipf(word)
+
+
+def _without_article(text: str) -> str:
+    """A name without its leading article, which running text writes in lower case ("for
+    the New York Times"); kept for the few names that capitalise it everywhere."""
+    words = text.split()
+    if len(words) >= 2 and words[0].lower() == "the" and text.lower() not in _CAPITAL_THE:
+        return " ".join(words[1:])
+    return text
+
+
+def name_parts(text: str) -> list[str]:
+    """The parts of a longer name that speakers say alone: any run of its words that is
+    itself name-like (not only generic words, no function word at either end).
+
+    >>> name_parts("New York Times")
+    ['New York', 'York Times', 'York', 'Times']
+    >>> name_parts("Bagram Air Base")
+    ['Bagram Air', 'Bagram']
+    >>> name_parts("Bank of America")
+    []
+    """
+    words = text.split()
+    if len(words) < 2 or len(words) > _MAX_PART_WORDS:
+        return []
+    out = []
+    for size in range(len(words) - 1, 0, -1):
+        for a in range(len(words) - size + 1):
+            part = words[a:a + size]
+            low = [w.lower().strip(".,") for w in part]
+            if low[0] in _FUNCTION or low[-1] in _FUNCTION:
+                continue
+            if all(w in _GENERIC or w in _FUNCTION for w in low):
+                continue
+            if not any(w[:1].isupper() or w[:1].isdigit() for w in part):
+                continue
+            if size == 1 and _zipf(low[0]) >= _COMMONEST:  # "New" of New York
+                continue
+            out.append(" ".join(part))
+    return out
+
+
+def _other_number(word: str) -> list[str]:
+    """The plural of a singular demonym and the singular of a plural one ("Kenyan" <->
+    "Kenyans", "Pakistani" <-> "Pakistanis"); nothing for other words."""
+    if word.endswith(("ans", "is", "ers")) and len(word) > 4:
+        return [word[:-1]]
+    if word.endswith(("an", "i", "er")) and len(word) > 3:
+        return [word + "s"]
+    return []
 
 
 def read_entity_file(path: str | os.PathLike) -> list[Entity]:
@@ -312,11 +425,20 @@ def read_entity_file(path: str | os.PathLike) -> list[Entity]:
 
 
 def _read_lines(text: str) -> list[Entity]:
+    """One name a line; "Name - role or firm" and "Name (firm)" as people paste them
+    (see :mod:`respell.typed`): the firm is an entity too, the role is dropped."""
+    from .typed import split_line
+
     out = []
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
-        if line:
-            out.append(Entity(line))
+        if not line:
+            continue
+        name, org, noted = split_line(line)
+        person = noted and looks_like_person(Entity(name))
+        out.append(Entity(name, "PERSON" if person else None))
+        if org:
+            out.append(Entity(org, "ORG"))
     return out
 
 

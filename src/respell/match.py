@@ -499,6 +499,8 @@ def find_candidates(
         scored = []
         for e, rsim in best:
             entry = index.entries[e]
+            if entry.variant.kind == "spelled":
+                continue  # recognised where it stands only
             if not _respects_protected(i, j, entry, covering, lower, span_letters):
                 continue
             if span_text == entry.variant.text or (
@@ -556,7 +558,7 @@ def find_candidates(
                 "span_phones": len(codes),
                 "same_letters": float(span_letters == entry.letters),
                 "sounds_like": float(entry.variant.kind == "sounds_like"),
-                "surname": float(entry.variant.kind in ("surname", "given_name")),
+                "surname": float(entry.variant.kind in ("surname", "given_name", "part")),
                 "has_case": float(has_case),
                 "lexicon_size": len(index.entries),
                 "span_capital": float(tokens[i].text[:1].isupper()),
