@@ -43,10 +43,11 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from respell.correct import lexicon_index
 from respell.decide import _linear, transform
+from respell.index import LexiconIndex
 from respell.lexicon import Entity, Lexicon
-from respell.match import find_candidates, tokenize
+from respell.match import find_candidates
+from respell.words import tokenize
 
 NAMED = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW")
 
@@ -141,7 +142,7 @@ def earnings(bench: Path, vendor: str, lists: str):
 def collect(docs):
     X, y, groups = [], [], []
     for name, text, lex, ref in docs:
-        index = lexicon_index(lex)
+        index = LexiconIndex.of(lex)
         tokens = tokenize(text)
         cands = find_candidates(text, tokens, index)
         labels = label_candidates(text, tokens, cands, index, ref)

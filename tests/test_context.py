@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from respell.context import anchored, cue_after, name_cues
-from respell.correct import lexicon_index
+from respell.index import LexiconIndex
 from respell.lexicon import Lexicon
-from respell.match import find_candidates, tokenize
+from respell.match import find_candidates
+from respell.words import tokenize
 
 # (text, the words that stand right after an address or introduction cue)
 CUED = [
@@ -67,7 +68,7 @@ def test_anchored(text, i, j, variant, full, kind, expected):
 
 def _features(text, names):
     """(first token, span words, variant) -> features of each candidate."""
-    index = lexicon_index(Lexicon.from_entries(names))
+    index = LexiconIndex.of(Lexicon.from_entries(names))
     tokens = tokenize(text)
     return {
         (c.i, " ".join(t.text for t in tokens[c.i:c.j]), index.entries[c.entry].variant.text):

@@ -16,8 +16,10 @@ import pytest
 
 from respell import phonetics
 from respell._memo import memo
+from respell.index import LexiconIndex
 from respell.lexicon import Entity, Lexicon, Variant
-from respell.match import LexiconIndex, _prefilter, _zipf_table, find_candidates, tokenize
+from respell.match import _prefilter, find_candidates
+from respell.words import tokenize, zipf_table
 
 WORDS = [
     "soleimani", "beirut", "musharraf", "leocadia", "xavier", "tora", "bora", "commentators",
@@ -97,11 +99,11 @@ def _every_pair(index, reduced, skeletons, cutoff):
     """The prefilter's pairs found the obvious way: each span against each entry."""
     from rapidfuzz.distance import Levenshtein
 
-    from respell.match import _key_mask, _keys
+    from respell.index import blocking_keys, key_mask
 
     out = []
     for q, (text, skeleton) in enumerate(zip(reduced, skeletons)):
-        mask = _key_mask(_keys(skeleton))
+        mask = key_mask(blocking_keys(skeleton))
         for e, other in enumerate(index.reduced):
             sim = Levenshtein.normalized_similarity(text, other, score_cutoff=cutoff)
             if sim and mask & int(index.masks[e]):
@@ -206,10 +208,10 @@ def test_plain_name_lexicon_behaves_like_the_general_one():
 
 
 def test_bulk_forms_equal_forms_added_one_by_one():
-    from respell.match import _Forms
+    from respell.index import Forms
 
     heard = ["Beirut", "Bick's", "Soleimani's", "Musharraf", "d'Houdetot", "Tora Bora", "?!"]
-    bulk, single = _Forms(), _Forms()
+    bulk, single = Forms(), Forms()
     bulk.ids_of(heard)
     for h in heard:
         single.id_of[h] = single._add(h)
@@ -228,16 +230,16 @@ def test_plain_name_lexicon_counts_duplicates_like_the_general_one():
 def test_zipf_table_matches_wordfreq():
     from wordfreq import zipf_frequency
 
-    table = _zipf_table()
+    table = zipf_table()
     for word in ["the", "money", "beirut", "soleimani", "commentators", "zavier"]:
         assert table.get(word, 0.0) == pytest.approx(zipf_frequency(word, "en"), abs=0.011)
     assert math.isclose(table["the"], zipf_frequency("the", "en"), abs_tol=0.011)
 
 
 def test_zipf_of_cases_numbers_and_compounds():
-    from respell.match import zipf
+    from respell.words import zipf
 
-    table = _zipf_table()
+    table = zipf_table()
     assert zipf("NASA") == table["nasa"]
     assert zipf("q3") == table["q3"]  # kept as written when the list has it
     assert zipf("2021") == zipf("1999") == table["0000"]  # else by shape
@@ -296,17 +298,17 @@ def test_threads_sharing_the_forms_table_get_what_one_thread_gets():
     from concurrent.futures import ThreadPoolExecutor
 
     import respell
-    from respell.match import _Forms
+    from respell.index import Forms
 
     lists = [[f"{w}{k}ton" for w in WORDS] + ["Beirut", "Qassem Soleimani"] for k in range(8)]
     text = "sola money flew to the bay loop and met " + " ".join(WORDS[:6])
-    _Forms._current = None  # a fresh table, filled by the threads at once
+    Forms._current = None  # a fresh table, filled by the threads at once
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(lambda names: respell.fix(text, names).text, lists))
-    _Forms._current = None
+    Forms._current = None
     alone = [respell.fix(text, names).text for names in lists]
     assert together == alone
-    forms = _Forms.current()
+    forms = Forms.current()
     assert len(forms.words) == len(forms.codes) == len(forms.reduced) == len(forms.zipf)
 
 

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from .errors import OptionError
 from .lexicon import Entity, Lexicon
+from .words import letters, tokenize
 
 #: Default decision threshold on the calibrated score, chosen on ../shared/bench dev data
 #: (see benchmarks/README.md).
@@ -178,9 +179,10 @@ def _fix(text: str, entities, options: FixOptions, barriers: Sequence[int]) -> R
         return Result(text, text, (), options)
 
     from .decide import score_candidates
-    from .match import find_candidates, tokenize
+    from .index import LexiconIndex
+    from .match import find_candidates
 
-    index = lexicon_index(lexicon)
+    index = LexiconIndex.of(lexicon)
     tokens = tokenize(text)
     cands = find_candidates(
         text, tokens, index, max_span_words=options.max_span_words, barriers=barriers
@@ -221,27 +223,19 @@ def as_lexicon(entities) -> Lexicon:
 
 
 def lexicon_index(lexicon: Lexicon):
-    """The matching index of a lexicon, built on first use and kept on the lexicon."""
-    index = lexicon.__dict__.get("_index")
-    if index is None:
-        from .match import LexiconIndex
+    """The matching index of a lexicon: :meth:`respell.index.LexiconIndex.of`."""
+    from .index import LexiconIndex
 
-        index = LexiconIndex(lexicon)
-        object.__setattr__(lexicon, "_index", index)
-    return index
+    return LexiconIndex.of(lexicon)
 
 
 _RUNNER_UP_FLOOR = 0.01
 _MAX_SPAN_CHARS = 400  # no candidate span is longer: bounds the runner-up search
 
 
-def _letters(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
 def _number_only(original: str, replacement: str) -> bool:
     """Whether the two differ only by a final s ("diagnostic", "Diagnostics")."""
-    a, b = _letters(original), _letters(replacement)
+    a, b = letters(original), letters(replacement)
     return a + "s" == b or b + "s" == a
 
 
@@ -281,7 +275,7 @@ def _to_change(text, tokens, index, cand, score, *, has_case) -> Change | None:
     last = tokens[cand.j - 1].text
     suffix = re.search(r"['’]s$", last)
     if suffix and not re.search(r"['’]s$", replacement) and not (
-        _letters(variant.text).endswith(_letters(last))  # "Albans" already holds the s
+        letters(variant.text).endswith(letters(last))  # "Albans" already holds the s
     ):
         replacement += suffix.group()
     if replacement == original:
@@ -300,7 +294,7 @@ def _to_change(text, tokens, index, cand, score, *, has_case) -> Change | None:
         # "Diagnostics" of Beckman Diagnostics) or when a cased transcript wrote the word
         # in lower case ("genomic" -> "Genomics", "radiometers" -> "Radiometer").
         return None
-    if _letters(replacement) == _letters(original) and not _worth_respelling(
+    if letters(replacement) == letters(original) and not _worth_respelling(
         original, replacement, has_case
     ):
         return None
