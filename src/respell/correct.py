@@ -178,24 +178,27 @@ def _fix(text: str, entities, options: FixOptions, barriers: Sequence[int]) -> R
     if not lexicon or not text.strip():
         return Result(text, text, (), options)
 
-    from .decide import score_candidates
+    from .decide import score_matches
     from .index import LexiconIndex
-    from .match import find_candidates
+    from .match import find_matches
 
     index = LexiconIndex.of(lexicon)
     tokens = tokenize(text)
-    cands = find_candidates(
+    # matching: spans, the transcript's facts, shortlist, checks, features
+    found = find_matches(
         text, tokens, index, max_span_words=options.max_span_words, barriers=barriers
     )
-    scores = score_candidates([c.features for c in cands])
+    # judging: each match on its own evidence and the transcript's facts
+    scores = score_matches([m.features for m in found.matches], found.facts)
     floor = min(options.min_score, 0.1)
     keep = []
-    for c, s in zip(cands, scores):
+    for m, s in zip(found.matches, scores):
         if s >= _RUNNER_UP_FLOOR:  # weaker ones can be neither changes nor runners-up
-            p = _to_change(text, tokens, index, c, s, has_case=c.features["has_case"] > 0)
+            p = _to_change(text, tokens, index, m, s, has_case=found.facts.cased)
             if p is not None:
-                keep.append((c, p))
-    keep.sort(key=lambda cp: cp[1].start)
+                keep.append((m, p))
+    keep.sort(key=lambda mp: mp[1].start)
+    # choosing: the best set of changes that do not overlap
     chosen = _select(keep, options.min_score)
     starts = [p.start for _, p in keep]
     changes = tuple(
@@ -266,13 +269,14 @@ def _display(variant_text: str, span_text: str, has_case: bool) -> str:
     return out
 
 
-def _to_change(text, tokens, index, cand, score, *, has_case) -> Change | None:
-    entry = index.entries[cand.entry]
+def _to_change(text, tokens, index, match, score, *, has_case) -> Change | None:
+    """The change a match proposes, as it would be written; None when it is no change."""
+    entry = index.entries[match.entry]
     variant = entry.variant
-    start, end = tokens[cand.i].start, tokens[cand.j - 1].end
+    start, end = tokens[match.i].start, tokens[match.j - 1].end
     original = text[start:end]
     replacement = _display(variant.text, original, has_case)
-    last = tokens[cand.j - 1].text
+    last = tokens[match.j - 1].text
     suffix = re.search(r"['’]s$", last)
     if suffix and not re.search(r"['’]s$", replacement) and not (
         letters(variant.text).endswith(letters(last))  # "Albans" already holds the s
@@ -298,13 +302,13 @@ def _to_change(text, tokens, index, cand, score, *, has_case) -> Change | None:
         original, replacement, has_case
     ):
         return None
-    f = cand.features
+    f = match.features
     ent = index.entities[variant.entity]
     how = {"canonical": "", "alias": " (alias)", "surname": " (surname)", "given_name": " (given name)",
            "sounds_like": f" (listed as sounding like {variant.heard!r})"}[variant.kind]
     reason = (
-        f"sounds like {variant.text!r}{how}: phonetic {f['psim']:.2f}, spelling {f['csim']:.2f}, "
-        f"margin {f['margin']:.2f}, word frequency {f['span_zipf_max']:.1f}"
+        f"sounds like {variant.text!r}{how}: phonetic {f.psim:.2f}, spelling {f.csim:.2f}, "
+        f"margin {f.margin:.2f}, word frequency {f.span_zipf_max:.1f}"
     )
     return Change(start, end, original, replacement, ent.text, ent.label, round(float(score), 4),
                   reason=reason)
@@ -321,10 +325,10 @@ def _select(keep, min_score: float) -> list[Change]:
     passing = [(c, p) for c, p in keep if p.score >= min_score]
     # A case-only fix of part of a name ("sly" -> "Sly") gives way to the full name over
     # the same words ("loop sly" -> "Liz Sly"), as it would on a second pass.
-    full = [(c.i, c.j, p.entity) for c, p in passing if not c.features["surname"]]
+    full = [(c.i, c.j, p.entity) for c, p in passing if not c.features.surname]
     passing = [
         (c, p) for c, p in passing
-        if not (c.features["surname"] and c.features["same_letters"]) or not any(
+        if not (c.features.surname and c.features.same_letters) or not any(
             e == p.entity and i <= c.i and c.j <= j and (i, j) != (c.i, c.j) for i, j, e in full
         )
     ]
@@ -337,7 +341,7 @@ def _select(keep, min_score: float) -> list[Change]:
         (c, p) for c, p in passing
         if not any(
             c2.i <= c.i and c.j <= c2.j and (c2.i, c2.j) != (c.i, c.j)
-            and c2.features["psim"] > c.features["psim"] + 0.05
+            and c2.features.psim > c.features.psim + 0.05
             for c2 in by_entity[p.entity]
         )
     ]

@@ -1,27 +1,49 @@
-"""Candidate spans: which words of a transcript may be a garbled entity, and how alike they are.
+"""Span search: which words of a transcript may be a garbled entity, and how alike they are.
 
-The lexicon is indexed by consonant-class pairs (a deletion neighbourhood of
-the first three consonant classes), so a span is compared only with the
-entities that share its sound skeleton, not with the whole list. Survivors
-are ranked by rapidfuzz on broad sound classes, then scored with a weighted
-phoneme edit distance.
+A search runs in phases, one function each:
+
+1. spans (:func:`find_spans`): every run of one to ``max_span_words`` words that
+   one name could cover, with its phonemes, broad sound classes and consonant
+   skeleton; and the listed names already present, which are protected;
+2. the transcript's facts (:mod:`respell.transcript`), measured once;
+3. shortlist (:mod:`respell.shortlist`): the entries that share a blocking key
+   with a span and whose sound classes are alike, the best few per span;
+4. per-span checks: protected names respected, spans already right dropped, the
+   phoneme similarity computed, the best ``per_span`` entries kept;
+5. features (:class:`~respell.features.Features`) for each pair kept.
+
+No decision is taken here: :mod:`respell.decide` scores the matches and
+:mod:`respell.correct` chooses among them.
+
+>>> from respell.index import LexiconIndex
+>>> from respell.lexicon import Lexicon
+>>> from respell.words import tokenize
+>>> text = "General Sola money was killed."
+>>> index = LexiconIndex.of(Lexicon.from_entries(["Qassem Soleimani"]))
+>>> found = find_matches(text, tokenize(text), index)
+>>> best = max(found.matches, key=lambda m: m.features.psim)
+>>> text[found.spans.tokens[best.i].start:found.spans.tokens[best.j - 1].end]
+'Sola money'
+>>> index.entries[best.entry].variant.text, best.features.psim > 0.8, found.facts.cased
+('Soleimani', True, True)
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-import numpy as np
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz import fuzz
 
 from . import context, phonetics
-from .index import Block, LexiconIndex, blocking_keys, key_mask
-from .words import COMMON_ZIPF, Token, letters, stem, zipf
+from .features import Features, TranscriptFacts
+from .index import Entry, LexiconIndex
+from .shortlist import best_of, prefilter
+from .transcript import transcript_facts
+from .words import Token, letters, stem, zipf
 
 # What may stand between two words of one span: spaces, hyphens, commas, quotes, &
 # ("SG&A", "Procter & Gamble": the words of a name written with one).
@@ -29,13 +51,41 @@ _GAP_OK = re.compile(r"[\s\-,\"“”&]*")
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """A span of transcript tokens [i, j) that may be the entity variant ``entry``."""
+class Match:
+    """Transcript tokens [i, j) that may be the entity variant ``entry`` (an index into
+    :attr:`LexiconIndex.entries <respell.index.LexiconIndex>`), and the evidence."""
 
     i: int
     j: int
     entry: int
-    features: dict
+    features: Features
+
+
+@dataclass(frozen=True)
+class SpanTable:
+    """Phase 1 of a search: the spans worth comparing, as columns indexed by span number.
+
+    ``spans[q]`` is ``(i, j, phonemes)`` for tokens [i, j); ``reduced[q]`` and
+    ``skeletons[q]`` are its broad sound classes and its first three consonant classes.
+    """
+
+    text: str
+    tokens: Sequence[Token]
+    lower: list[str]  # each token, lower-case
+    word_codes: list[str]  # each token's phonemes (a possessive 's left out)
+    spans: list[tuple[int, int, str]]
+    reduced: list[str]
+    skeletons: list[str]
+    covering: list[list[tuple[int, int]]]  # per token: the listed names present covering it
+    written_right: set[int]  # tokens of listed names written exactly as listed
+
+
+class Found(NamedTuple):
+    """What a search found: its matches, its spans and the transcript's facts."""
+
+    matches: list[Match]
+    spans: SpanTable | None  # None when there was nothing to search
+    facts: TranscriptFacts
 
 
 def joinable_gaps(text: str, tokens: Sequence[Token], barriers: Sequence[int]) -> list[bool]:
@@ -56,30 +106,45 @@ def joinable_gaps(text: str, tokens: Sequence[Token], barriers: Sequence[int]) -
     return out
 
 
-def find_candidates(
+def find_matches(
     text: str,
     tokens: Sequence[Token],
     index: LexiconIndex,
     *,
     max_span_words: int = 4,
     barriers: Sequence[int] = (),
-    prefilter: float = 0.599,  # rapidfuzz drops pairs at exactly 0.6 (3 of 5 classes) otherwise
+    prefilter_cutoff: float = 0.599,  # rapidfuzz drops pairs at exactly 0.6 (3 of 5 classes) otherwise
     min_psim: float = 0.5,
     per_span: int = 4,
-) -> list[Candidate]:
-    """Every plausible (span, entity) pair with its features; no decision is taken here."""
+) -> Found:
+    """Every plausible (span, entity variant) pair with its features; no decision is taken here.
+
+    ``barriers`` are character offsets no span may cross (cue boundaries in subtitles).
+    """
     if not index.entries or not tokens:
-        return []
+        return Found([], None, transcript_facts(tokens, (), len(index.entries)))
+    max_len = min(max_span_words, index.max_words + 2)
+    table = find_spans(text, tokens, index, max_len, barriers)
+    facts = transcript_facts(tokens, table.written_right, len(index.entries))
+    shortlist = _shortlist(index, table, prefilter_cutoff, per_span)
+    kept = _check_spans(index, table, shortlist, min_psim, per_span)
+    return Found(_measure(index, table, facts, kept), table, facts)
+
+
+def find_spans(
+    text: str, tokens: Sequence[Token], index: LexiconIndex, max_len: int, barriers: Sequence[int]
+) -> SpanTable:
+    """Phase 1: the spans of up to ``max_len`` words one name could cover, and the listed
+    names already present (any case), which are protected."""
     stems = [stem(t.text) for t in tokens]
     phonetics.word_phonemes([w.lower() for w in dict.fromkeys(stems) if phonetics.is_plain_word(w)])
     word_codes = phonetics.phonemes.each(stems)
     lower = [t.text.lower() for t in tokens]
-    max_len = min(max_span_words, index.max_words + 2)
 
     # Words inside a listed name already present (any case) are never respelled, nor
     # absorbed into a longer correction ("the European Parliament", "Energy" + "Agency").
     protected: set[tuple[int, int]] = set()
-    spelled_right: set[int] = set()  # tokens of names already written exactly as listed
+    written_right: set[int] = set()  # tokens of names already written exactly as listed
     # Sound classes map phoneme by phoneme, so a span's are its words' joined.
     word_reduced = [phonetics.reduce(c) for c in word_codes]
     word_skeleton = [phonetics.consonant_skeleton(c) for c in word_codes]
@@ -96,7 +161,7 @@ def find_candidates(
                 protected.add((i, j))
                 span_text = text[tokens[i].start:tokens[j - 1].end]
                 if any(index.entries[e].variant.text == span_text for e in same):
-                    spelled_right.update(range(i, j))
+                    written_right.update(range(i, j))
             codes = "".join(word_codes[i:j])
             if codes:
                 spans.append((i, j, codes))
@@ -107,39 +172,45 @@ def find_candidates(
     for span in protected:
         for k in range(*span):
             covering[k].append(span)
+    return SpanTable(text, tokens, lower, word_codes, spans, reduced, skeletons, covering,
+                     written_right)
 
-    # Whether the transcript is cased at all, judged by ordinary words only ("The", "I"):
-    # a correction writes a name, or replaces a rare garble ("Abidabad"), so either way
-    # the next pass judges the case as this one did.
-    has_case = any(
-        k not in spelled_right and any(ch.isupper() for ch in tok.text)
-        and zipf(lower[k]) >= COMMON_ZIPF
-        for k, tok in enumerate(tokens)
-    )
 
-    cues = context.name_cues(tokens)  # "thanks, X", "over to X", ...
-
-    found_q, found_e, found_s = _prefilter(index, reduced, skeletons, prefilter)
+def _shortlist(
+    index: LexiconIndex, table: SpanTable, cutoff: float, per_span: int
+) -> dict[int, list[tuple[int, float]]]:
+    """Phase 3: span -> its best few (entry, sound-class similarity) pairs."""
+    found_q, found_e, found_s = prefilter(index, table.reduced, table.skeletons, cutoff)
     if not len(found_q):
-        return []
-    best_of = _best_of(found_q, found_e, found_s, per_span * 3)
+        return {}
+    best = best_of(found_q, found_e, found_s, per_span * 3)
     if len(found_q) >= 256:  # many pairs: their phonetic similarities in one vectorised pass
         form_codes, form_of = index.forms.codes, index.ids
         phonetics.warm_similarities(
-            (spans[q][2], form_codes[form_of[e]]) for q, best in best_of.items() for e, _ in best
+            (table.spans[q][2], form_codes[form_of[e]]) for q, pairs in best.items() for e, _ in pairs
         )
+    return best
 
-    # First the best few entries of each span, then (in bulk, when there are many)
-    # how well the span does without its first or last word, then the features.
+
+def _check_spans(
+    index: LexiconIndex,
+    table: SpanTable,
+    shortlist: dict[int, list[tuple[int, float]]],
+    min_psim: float,
+    per_span: int,
+) -> list[tuple[int, str, str, list[tuple[float, int, float]]]]:
+    """Phase 4: per span, its best ``per_span`` (phoneme similarity, entry, sound-class
+    similarity), best first, of the entries it may become; with the span's text and letters."""
+    text, tokens = table.text, table.tokens
     kept: list[tuple[int, str, str, list[tuple[float, int, float]]]] = []
-    for q, best in best_of.items():
-        i, j, codes = spans[q]
+    for q, best in shortlist.items():
+        i, j, codes = table.spans[q]
         span_text = text[tokens[i].start:tokens[j - 1].end]
         span_letters = letters(span_text)
         scored = []
         for e, rsim in best:
             entry = index.entries[e]
-            if not _respects_protected(i, j, entry, covering, lower, span_letters):
+            if not _respects_protected(i, j, entry, table.covering, table.lower, span_letters):
                 continue
             if span_text == entry.variant.text or (
                 span_text == entry.variant.heard and entry.variant.kind != "sounds_like"
@@ -151,26 +222,34 @@ def find_candidates(
         scored.sort(reverse=True)
         if scored:
             kept.append((q, span_text, span_letters, scored[:per_span]))
-    if len(kept) >= 64:
+    return kept
+
+
+def _measure(
+    index: LexiconIndex,
+    table: SpanTable,
+    facts: TranscriptFacts,
+    kept: list[tuple[int, str, str, list[tuple[float, int, float]]]],
+) -> list[Match]:
+    """Phase 5: the features of every pair kept."""
+    text, tokens, lower, word_codes = table.text, table.tokens, table.lower, table.word_codes
+    if len(kept) >= 64:  # the trimmed spans' similarities (below) in one pass
         form_codes, form_of = index.forms.codes, index.ids
         phonetics.warm_similarities(
             (part, form_codes[form_of[e]])
-            for q, _, _, scored in kept if spans[q][1] - spans[q][0] >= 2
-            for part in ("".join(word_codes[spans[q][0] + 1:spans[q][1]]),
-                         "".join(word_codes[spans[q][0]:spans[q][1] - 1]))
+            for q, _, _, scored in kept if table.spans[q][1] - table.spans[q][0] >= 2
+            for part in ("".join(word_codes[table.spans[q][0] + 1:table.spans[q][1]]),
+                         "".join(word_codes[table.spans[q][0]:table.spans[q][1] - 1]))
             for _, e, _ in scored
         )
-
-    out: list[Candidate] = []
+    out: list[Match] = []
     for q, span_text, span_letters, scored in kept:
-        i, j, codes = spans[q]
+        i, j, codes = table.spans[q]
         for rank, (psim, e, rsim) in enumerate(scored):
             entry = index.entries[e]
             others = [s for s, e2, _ in scored if index.entries[e2].variant.entity != entry.variant.entity]
             runner = max(others) if others else 0.0
-            span_words = lower[i:j]
-            zipfs = [zipf(w) for w in span_words]
-            csim = fuzz.ratio(span_letters, entry.letters) / 100.0
+            zipfs = [zipf(w) for w in lower[i:j]]
             trim = 0.0
             if j - i >= 2:  # would the span do as well without its first or last word?
                 trim = max(
@@ -178,148 +257,36 @@ def find_candidates(
                     phonetics.phoneme_similarity("".join(word_codes[i:j - 1]), entry.codes),
                 ) - psim
             ent = index.entities[entry.variant.entity]
-            out.append(Candidate(i, j, e, {
-                "psim": psim,
-                "rsim": rsim,
-                "csim": csim,
-                "margin": psim - runner,
-                "rank": rank,
-                "trim_gain": trim,
-                "span_zipf_max": max(zipfs),
-                "span_zipf_mean": sum(zipfs) / len(zipfs),
-                "span_zipf_min": min(zipfs),
-                "edge_zipf": max(zipfs[0], zipfs[-1]) if j - i >= 2 else 0.0,
-                "ent_zipf": entry.zipf,
-                "n_span": j - i,
-                "n_ent": len(entry.words),
-                "ent_phones": len(entry.codes),
-                "span_phones": len(codes),
-                "same_letters": float(span_letters == entry.letters),
-                "sounds_like": float(entry.variant.kind == "sounds_like"),
-                "surname": float(entry.variant.kind in ("surname", "given_name")),
-                "has_case": float(has_case),
-                "lexicon_size": len(index.entries),
-                "span_capital": float(tokens[i].text[:1].isupper()),
-                "span_all_capital": float(all(t.text[:1].isupper() for t in tokens[i:j])),
-                "sentence_start": float(_sentence_start(text, tokens, i)),
-                "given_name": float(entry.variant.kind == "given_name"),
-                "ent_capital": float(entry.variant.text[:1].isupper()),
-                "name_cue": float(cues[i] or context.cue_after(tokens, j)),
-                "anchor": context.anchored(tokens, i, j, entry.words, ent.text.split(), entry.variant.kind),
-                "ent_person": float(ent.label == "PERSON"),
-            }))
+            kind = entry.variant.kind
+            out.append(Match(i, j, e, Features(
+                psim=psim,
+                rsim=rsim,
+                csim=fuzz.ratio(span_letters, entry.letters) / 100.0,
+                margin=psim - runner,
+                rank=rank,
+                trim_gain=trim,
+                span_zipf_max=max(zipfs),
+                span_zipf_mean=sum(zipfs) / len(zipfs),
+                span_zipf_min=min(zipfs),
+                edge_zipf=max(zipfs[0], zipfs[-1]) if j - i >= 2 else 0.0,
+                ent_zipf=entry.zipf,
+                n_span=j - i,
+                n_ent=len(entry.words),
+                ent_phones=len(entry.codes),
+                span_phones=len(codes),
+                same_letters=span_letters == entry.letters,
+                sounds_like=kind == "sounds_like",
+                surname=kind in ("surname", "given_name"),
+                span_capital=tokens[i].text[:1].isupper(),
+                span_all_capital=all(t.text[:1].isupper() for t in tokens[i:j]),
+                sentence_start=_sentence_start(text, tokens, i),
+                given_name=kind == "given_name",
+                ent_capital=entry.variant.text[:1].isupper(),
+                name_cue=facts.cue_before[i] or facts.cue_after[j],
+                anchor=context.anchored(tokens, i, j, entry.words, ent.text.split(), kind),
+                ent_person=ent.label == "PERSON",
+            )))
     return out
-
-
-_ONE_KEY_PAIRS = 50_000  # from this many pairs on, sorting one key pays for making it
-
-
-def _best_of(qs: np.ndarray, es: np.ndarray, ss: np.ndarray, k: int) -> dict[int, list[tuple[int, float]]]:
-    """span -> its ``k`` best (entry, similarity) pairs, best first (ties: lower entry first),
-    spans in order; a pair given twice counts once."""
-    if not len(qs):
-        return {}
-    order = None
-    if len(qs) >= _ONE_KEY_PAIRS:  # many pairs: one int64 key per pair when it fits, sorted faster
-        # span, then similarity falling (a positive float32's bits grow with it), then entry
-        bits = ss.astype(np.float32).view(np.int32).astype(np.int64)
-        worse = bits.max() - bits
-        e_bits, s_bits = int(es.max()).bit_length(), int(worse.max()).bit_length()
-        if e_bits + s_bits + int(qs.max()).bit_length() <= 62 and (ss > 0).all():
-            key = (qs.astype(np.int64) << (s_bits + e_bits)) | (worse << e_bits) | es
-            order = np.argsort(key)
-            key = key[order]
-            keep = np.ones(len(qs), dtype=bool)
-            keep[1:] = key[1:] != key[:-1]
-    if order is None:
-        order = np.lexsort((es, -ss, qs))
-        q_sorted, e_sorted = qs[order], es[order]
-        keep = np.ones(len(qs), dtype=bool)
-        keep[1:] = (q_sorted[1:] != q_sorted[:-1]) | (e_sorted[1:] != e_sorted[:-1])
-    order = order[keep]
-    qs, es, ss = qs[order], es[order], ss[order]
-    rank = np.arange(len(qs)) - np.searchsorted(qs, qs)
-    keep = rank < k
-    best: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for q, e, s in zip(qs[keep].tolist(), es[keep].tolist(), ss[keep].tolist()):
-        best[q].append((e, s))
-    return best
-
-
-# Below this many (span, entry) pairs one cdist over everything beats the blocks.
-_BRUTE_FORCE_PAIRS = 400_000
-
-
-def _prefilter(index: LexiconIndex, reduced: list[str], skeletons: list[str], cutoff: float):
-    """(span, entry, similarity) of every pair sharing a blocking key whose sound classes
-    are alike (rapidfuzz normalised Levenshtein >= cutoff), as three numpy arrays.
-
-    Small searches compare everything in one cdist call and keep the pairs that
-    share a key; big ones compare each block of the index with its spans only,
-    each distinct string once and only with strings of near length. Both give
-    the same pairs, in any order; the blocks give a pair once per key it shares.
-    """
-    n_entries = len(index.reduced)
-    if len(reduced) * n_entries <= _BRUTE_FORCE_PAIRS:
-        scores = process.cdist(
-            reduced, index.reduced, scorer=Levenshtein.normalized_similarity,
-            score_cutoff=cutoff, dtype=np.float32,
-        )
-        qs, es, ss = _kept(scores)
-        span_masks = np.array([key_mask(blocking_keys(k)) for k in skeletons], dtype=np.uint64)
-        shared = (span_masks[qs] & index.masks[es]) != 0
-        return qs[shared], es[shared], ss[shared]
-
-    by_key: dict[str, list[int]] = defaultdict(list)
-    blocks = index.blocks
-    for q, skeleton in enumerate(skeletons):
-        for key in blocking_keys(skeleton):
-            if key in blocks:
-                by_key[key].append(q)
-    found_q, found_e, found_s = [], [], []
-    for key, queries in by_key.items():
-        entries, spans = blocks[key], Block.of(reduced, queries)
-        # Only strings of near lengths can be alike enough: 1 - |a - b| / max(a, b) >= cutoff
-        # (a little slack, so that no pair rapidfuzz would keep is left out).
-        lo = np.searchsorted(entries.lengths, np.ceil(spans.lengths * cutoff - 1e-6), "left")
-        hi = np.searchsorted(entries.lengths, np.floor(spans.lengths / cutoff + 1e-6), "right")
-        hit_q, hit_e, hit_s = [], [], []
-        for length in np.unique(spans.lengths):
-            q0, q1 = np.searchsorted(spans.lengths, [length, length + 1])
-            e0, e1 = lo[q0], hi[q0]
-            if e0 >= e1:
-                continue
-            scores = process.cdist(
-                spans.strings[q0:q1], entries.strings[e0:e1],
-                scorer=Levenshtein.normalized_similarity, score_cutoff=cutoff,
-                workers=-1 if (q1 - q0) * (e1 - e0) > 1_000_000 else 1, dtype=np.float32,
-            )
-            qs, es, ss = _kept(scores)
-            hit_q.append(qs + q0)
-            hit_e.append(es + e0)
-            hit_s.append(ss)
-        if not hit_q:
-            continue
-        gq, ge, gs = np.concatenate(hit_q), np.concatenate(hit_e), np.concatenate(hit_s)
-        at, e = entries.expand(ge)  # each pair of strings to the pairs of items holding them
-        at2, q = spans.expand(gq[at])
-        found_q.append(q)
-        found_e.append(e[at2])
-        found_s.append(gs[at][at2])
-    if not found_q:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
-    return np.concatenate(found_q), np.concatenate(found_e), np.concatenate(found_s)
-
-
-def _kept(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Row, column and similarity of the pairs a cdist kept, row by row.
-
-    A pair below the cutoff is written as 0.0, whose bits are all zero: looking for
-    non-zero bits in one pass is twice as fast as np.nonzero on the floats.
-    """
-    flat = np.flatnonzero(scores.view(np.int32))
-    rows, cols = np.divmod(flat, scores.shape[1])
-    return rows, cols, scores.ravel()[flat]
 
 
 def _sentence_start(text: str, tokens: Sequence[Token], i: int) -> bool:
@@ -328,7 +295,10 @@ def _sentence_start(text: str, tokens: Sequence[Token], i: int) -> bool:
     return i == 0 or any(ch in ".?!:\n" for ch in before)
 
 
-def _respects_protected(i, j, entry, covering, lower, span_letters) -> bool:
+def _respects_protected(
+    i: int, j: int, entry: Entry, covering: list[list[tuple[int, int]]], lower: list[str],
+    span_letters: str,
+) -> bool:
     """A candidate may touch a listed name already present only to extend it.
 
     "Cassim Soleimani" -> "Qassem Soleimani" may cover the surname "Soleimani";
