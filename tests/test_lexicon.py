@@ -235,14 +235,28 @@ def test_empty_lexicon_is_falsy():
 
 @pytest.mark.parametrize("names", [["Beirut", "Kyiv"], ["Liz Sly", "Beirut"]])
 def test_a_pickled_lexicon_leaves_its_index_behind(names):
-    from respell.correct import fix, lexicon_index
+    from respell.correct import fix
+    from respell.index import LexiconIndex
 
     lex = Lexicon.from_entries(names)
-    lexicon_index(lex)  # refers to every form compiled in this process
+    index = LexiconIndex.of(lex)  # refers to every form compiled in this process
     copy = pickle.loads(pickle.dumps(lex))
-    assert "_index" in lex.__dict__ and "_index" not in copy.__dict__
+    assert len(pickle.dumps(lex)) < 1000  # the index and its tables are not in it
     assert copy == lex and list(copy.variants) == list(lex.variants)
+    assert LexiconIndex.of(copy) is not index and LexiconIndex.of(lex) is index
     assert fix("we met liz sly in bay root", copy) == fix("we met liz sly in bay root", lex)
+
+
+def test_an_index_goes_with_its_lexicon():
+    import weakref
+
+    from respell.index import LexiconIndex
+
+    lex = Lexicon.from_entries(["Liz Sly", "Beirut"])
+    index = weakref.ref(LexiconIndex.of(lex))
+    assert index() is LexiconIndex.of(lex)
+    del lex  # no cycle holds either: reference counting frees both at once
+    assert index() is None
 
 
 def test_add_merges_and_keeps_first_label():

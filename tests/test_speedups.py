@@ -14,10 +14,13 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from respell import phonetics
+from respell import phonetics, shortlist
 from respell._memo import memo
+from respell.index import LexiconIndex
 from respell.lexicon import Entity, Lexicon, Variant
-from respell.match import LexiconIndex, _prefilter, _zipf_table, find_candidates, tokenize
+from respell.match import find_matches
+from respell.shortlist import prefilter
+from respell.words import tokenize, zipf_table
 
 WORDS = [
     "soleimani", "beirut", "musharraf", "leocadia", "xavier", "tora", "bora", "commentators",
@@ -97,11 +100,11 @@ def _every_pair(index, reduced, skeletons, cutoff):
     """The prefilter's pairs found the obvious way: each span against each entry."""
     from rapidfuzz.distance import Levenshtein
 
-    from respell.match import _key_mask, _keys
+    from respell.index import blocking_keys, key_mask
 
     out = []
     for q, (text, skeleton) in enumerate(zip(reduced, skeletons)):
-        mask = _key_mask(_keys(skeleton))
+        mask = key_mask(blocking_keys(skeleton))
         for e, other in enumerate(index.reduced):
             sim = Levenshtein.normalized_similarity(text, other, score_cutoff=cutoff)
             if sim and mask & int(index.masks[e]):
@@ -121,23 +124,19 @@ def _spans(text, longest=3):
 
 
 def test_brute_force_prefilter_finds_the_blocked_pairs(monkeypatch):
-    from respell import match
-
     text = "we met liz sly on the bay loop with sola money and the torah for a caves"
     lex = Lexicon.from_entries(["Liz Sly", "Beirut", "Qassem Soleimani", "Tora Bora", *WORDS])
     index = LexiconIndex(lex)
     reduced, skeletons = _spans(text)
-    brute = _prefilter(index, reduced, skeletons, 0.6)
-    monkeypatch.setattr(match, "_BRUTE_FORCE_PAIRS", 0)
-    blocked = _prefilter(index, reduced, skeletons, 0.6)
+    brute = prefilter(index, reduced, skeletons, 0.6)
+    monkeypatch.setattr(shortlist, "_BRUTE_FORCE_PAIRS", 0)
+    blocked = prefilter(index, reduced, skeletons, 0.6)
     assert len(brute[0]) > 5
     assert _pairs(*brute) == _pairs(*blocked)
 
 
 @pytest.mark.parametrize("cutoff", [0.599, 0.6, 0.75])
 def test_both_prefilters_find_what_comparing_every_pair_finds(monkeypatch, cutoff):
-    from respell import match
-
     # names and garbles of many lengths, several entries sounding alike (one string, many entries)
     names = ["Liz Sly", "Beirut", "Qassem Soleimani", "Tora Bora", "Tora", "Torah", "Bora",
              "Sola Money", *WORDS, *(w.capitalize() + "s" for w in WORDS)]
@@ -147,9 +146,9 @@ def test_both_prefilters_find_what_comparing_every_pair_finds(monkeypatch, cutof
     reduced, skeletons = _spans(text, longest=4)
     expected = _every_pair(index, reduced, skeletons, cutoff)
     assert len(expected) > 20
-    assert _pairs(*_prefilter(index, reduced, skeletons, cutoff)) == expected
-    monkeypatch.setattr(match, "_BRUTE_FORCE_PAIRS", 0)
-    assert _pairs(*_prefilter(index, reduced, skeletons, cutoff)) == expected
+    assert _pairs(*prefilter(index, reduced, skeletons, cutoff)) == expected
+    monkeypatch.setattr(shortlist, "_BRUTE_FORCE_PAIRS", 0)
+    assert _pairs(*prefilter(index, reduced, skeletons, cutoff)) == expected
 
 
 @pytest.mark.parametrize(("first_entry", "one_key_from"), [
@@ -158,10 +157,7 @@ def test_both_prefilters_find_what_comparing_every_pair_finds(monkeypatch, cutof
     (0, 10**9),  # few pairs: three
 ])
 def test_best_of_keeps_the_best_pairs_of_each_span_once(monkeypatch, first_entry, one_key_from):
-    from respell import match
-    from respell.match import _best_of
-
-    monkeypatch.setattr(match, "_ONE_KEY_PAIRS", one_key_from)
+    monkeypatch.setattr(shortlist, "_ONE_KEY_PAIRS", one_key_from)
 
     rng = random.Random(3)
     sims = {}  # one similarity per (span, entry), ties common
@@ -170,7 +166,7 @@ def test_best_of_keeps_the_best_pairs_of_each_span_once(monkeypatch, first_entry
                           for _ in range(400))]
     pairs += pairs[:100]  # some given twice
     qs, es, ss = (np.array(col) for col in zip(*pairs))
-    got = _best_of(qs, es, ss.astype(np.float32), 5)
+    got = shortlist.best_of(qs, es, ss.astype(np.float32), 5)
     expected = {}
     for q, e, s in sorted(set(pairs), key=lambda p: (p[0], -p[2], p[1])):
         expected.setdefault(q, []).append((e, float(np.float32(s))))
@@ -179,14 +175,12 @@ def test_best_of_keeps_the_best_pairs_of_each_span_once(monkeypatch, first_entry
 
 
 def test_candidates_do_not_depend_on_the_search_strategy(monkeypatch):
-    from respell import match
-
     text = "Liz sly flew to big dad, then sola money spoke in the bay loop."
     lex = Lexicon.from_entries(["Liz Sly", "Baghdad", "Qassem Soleimani", "Beirut", *WORDS])
     tokens = tokenize(text)
-    small = find_candidates(text, tokens, LexiconIndex(lex))
-    monkeypatch.setattr(match, "_BRUTE_FORCE_PAIRS", 0)
-    big = find_candidates(text, tokens, LexiconIndex(lex))
+    small = find_matches(text, tokens, LexiconIndex(lex)).matches
+    monkeypatch.setattr(shortlist, "_BRUTE_FORCE_PAIRS", 0)
+    big = find_matches(text, tokens, LexiconIndex(lex)).matches
     def key(c):
         return c.i, c.j, c.entry
 
@@ -206,10 +200,10 @@ def test_plain_name_lexicon_behaves_like_the_general_one():
 
 
 def test_bulk_forms_equal_forms_added_one_by_one():
-    from respell.match import _Forms
+    from respell.index import Forms
 
     heard = ["Beirut", "Bick's", "Soleimani's", "Musharraf", "d'Houdetot", "Tora Bora", "?!"]
-    bulk, single = _Forms(), _Forms()
+    bulk, single = Forms(), Forms()
     bulk.ids_of(heard)
     for h in heard:
         single.id_of[h] = single._add(h)
@@ -228,16 +222,16 @@ def test_plain_name_lexicon_counts_duplicates_like_the_general_one():
 def test_zipf_table_matches_wordfreq():
     from wordfreq import zipf_frequency
 
-    table = _zipf_table()
+    table = zipf_table()
     for word in ["the", "money", "beirut", "soleimani", "commentators", "zavier"]:
         assert table.get(word, 0.0) == pytest.approx(zipf_frequency(word, "en"), abs=0.011)
     assert math.isclose(table["the"], zipf_frequency("the", "en"), abs_tol=0.011)
 
 
 def test_zipf_of_cases_numbers_and_compounds():
-    from respell.match import zipf
+    from respell.words import zipf
 
-    table = _zipf_table()
+    table = zipf_table()
     assert zipf("NASA") == table["nasa"]
     assert zipf("q3") == table["q3"]  # kept as written when the list has it
     assert zipf("2021") == zipf("1999") == table["0000"]  # else by shape
@@ -288,25 +282,25 @@ def test_prefilter_keeps_pairs_at_exactly_the_cutoff():
     # "Rena" (RINA) and "Rainer" (RENAR) are 0.6 alike in sound classes: 3 of 5
     lex = Lexicon.from_entries([{"text": "Rainer Blair", "label": "PERSON"}])
     text = "Thanks, Rena. Go ahead."
-    found = find_candidates(text, tokenize(text), LexiconIndex(lex))
-    assert any(c.features["rsim"] == pytest.approx(0.6) for c in found)
+    found = find_matches(text, tokenize(text), LexiconIndex(lex)).matches
+    assert any(m.features.rsim == pytest.approx(0.6) for m in found)
 
 
 def test_threads_sharing_the_forms_table_get_what_one_thread_gets():
     from concurrent.futures import ThreadPoolExecutor
 
     import respell
-    from respell.match import _Forms
+    from respell.index import Forms
 
     lists = [[f"{w}{k}ton" for w in WORDS] + ["Beirut", "Qassem Soleimani"] for k in range(8)]
     text = "sola money flew to the bay loop and met " + " ".join(WORDS[:6])
-    _Forms._current = None  # a fresh table, filled by the threads at once
+    Forms._current = None  # a fresh table, filled by the threads at once
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(lambda names: respell.fix(text, names).text, lists))
-    _Forms._current = None
+    Forms._current = None
     alone = [respell.fix(text, names).text for names in lists]
     assert together == alone
-    forms = _Forms.current()
+    forms = Forms.current()
     assert len(forms.words) == len(forms.codes) == len(forms.reduced) == len(forms.zipf)
 
 
@@ -353,12 +347,10 @@ def test_c_similarity_gives_the_python_floats():
 
 
 def test_kept_pairs_are_what_nonzero_finds():
-    from respell.match import _kept
-
     rng = np.random.default_rng(5)
     for shape in [(7, 13), (1, 5), (0, 4), (30, 1)]:
         scores = np.where(rng.random(shape) < 0.2, rng.random(shape), 0.0).astype(np.float32)
-        rows, cols, sims = _kept(scores)
+        rows, cols, sims = shortlist.kept_pairs(scores)
         expected = np.nonzero(scores)
         assert rows.tolist() == expected[0].tolist() and cols.tolist() == expected[1].tolist()
         assert sims.tolist() == scores[expected].tolist()

@@ -29,14 +29,14 @@ import time
 from pathlib import Path
 
 from respell import phonetics
-from respell.match import _zipf_table
+from respell.words import zipf_table
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src/respell/data" / phonetics.TABLE_FILE
 
 
 def words() -> list[str]:
     """wordfreq's lower-case ASCII English words, most common first."""
-    table = _zipf_table()
+    table = zipf_table()
     return [w for w in sorted(table, key=lambda w: (-table[w], w))
             if w.isascii() and w.isalpha() and w == w.lower() and w not in phonetics._WEAK_FORMS]
 

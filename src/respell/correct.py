@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from .errors import OptionError
 from .lexicon import Entity, Lexicon
+from .words import letters, tokenize
 
 #: Default decision threshold on the calibrated score, chosen on ../shared/bench dev data
 #: (see benchmarks/README.md).
@@ -177,23 +178,27 @@ def _fix(text: str, entities, options: FixOptions, barriers: Sequence[int]) -> R
     if not lexicon or not text.strip():
         return Result(text, text, (), options)
 
-    from .decide import score_candidates
-    from .match import find_candidates, tokenize
+    from .decide import score_matches
+    from .index import LexiconIndex
+    from .match import find_matches
 
-    index = lexicon_index(lexicon)
+    index = LexiconIndex.of(lexicon)
     tokens = tokenize(text)
-    cands = find_candidates(
+    # matching: spans, the transcript's facts, shortlist, checks, features
+    found = find_matches(
         text, tokens, index, max_span_words=options.max_span_words, barriers=barriers
     )
-    scores = score_candidates([c.features for c in cands])
+    # judging: each match on its own evidence and the transcript's facts
+    scores = score_matches([m.features for m in found.matches], found.facts)
     floor = min(options.min_score, 0.1)
     keep = []
-    for c, s in zip(cands, scores):
+    for m, s in zip(found.matches, scores):
         if s >= _RUNNER_UP_FLOOR:  # weaker ones can be neither changes nor runners-up
-            p = _to_change(text, tokens, index, c, s, has_case=c.features["has_case"] > 0)
+            p = _to_change(text, tokens, index, m, s, has_case=found.facts.cased)
             if p is not None:
-                keep.append((c, p))
-    keep.sort(key=lambda cp: cp[1].start)
+                keep.append((m, p))
+    keep.sort(key=lambda mp: mp[1].start)
+    # choosing: the best set of changes that do not overlap
     chosen = _select(keep, options.min_score)
     starts = [p.start for _, p in keep]
     changes = tuple(
@@ -221,27 +226,19 @@ def as_lexicon(entities) -> Lexicon:
 
 
 def lexicon_index(lexicon: Lexicon):
-    """The matching index of a lexicon, built on first use and kept on the lexicon."""
-    index = lexicon.__dict__.get("_index")
-    if index is None:
-        from .match import LexiconIndex
+    """The matching index of a lexicon: :meth:`respell.index.LexiconIndex.of`."""
+    from .index import LexiconIndex
 
-        index = LexiconIndex(lexicon)
-        object.__setattr__(lexicon, "_index", index)
-    return index
+    return LexiconIndex.of(lexicon)
 
 
 _RUNNER_UP_FLOOR = 0.01
 _MAX_SPAN_CHARS = 400  # no candidate span is longer: bounds the runner-up search
 
 
-def _letters(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
 def _number_only(original: str, replacement: str) -> bool:
     """Whether the two differ only by a final s ("diagnostic", "Diagnostics")."""
-    a, b = _letters(original), _letters(replacement)
+    a, b = letters(original), letters(replacement)
     return a + "s" == b or b + "s" == a
 
 
@@ -272,16 +269,17 @@ def _display(variant_text: str, span_text: str, has_case: bool) -> str:
     return out
 
 
-def _to_change(text, tokens, index, cand, score, *, has_case) -> Change | None:
-    entry = index.entries[cand.entry]
+def _to_change(text, tokens, index, match, score, *, has_case) -> Change | None:
+    """The change a match proposes, as it would be written; None when it is no change."""
+    entry = index.entries[match.entry]
     variant = entry.variant
-    start, end = tokens[cand.i].start, tokens[cand.j - 1].end
+    start, end = tokens[match.i].start, tokens[match.j - 1].end
     original = text[start:end]
     replacement = _display(variant.text, original, has_case)
-    last = tokens[cand.j - 1].text
+    last = tokens[match.j - 1].text
     suffix = re.search(r"['’]s$", last)
     if suffix and not re.search(r"['’]s$", replacement) and not (
-        _letters(variant.text).endswith(_letters(last))  # "Albans" already holds the s
+        letters(variant.text).endswith(letters(last))  # "Albans" already holds the s
     ):
         replacement += suffix.group()
     if replacement == original:
@@ -300,19 +298,19 @@ def _to_change(text, tokens, index, cand, score, *, has_case) -> Change | None:
         # "Diagnostics" of Beckman Diagnostics) or when a cased transcript wrote the word
         # in lower case ("genomic" -> "Genomics", "radiometers" -> "Radiometer").
         return None
-    if _letters(replacement) == _letters(original) and not _worth_respelling(
+    if letters(replacement) == letters(original) and not _worth_respelling(
         original, replacement, has_case
     ):
         return None
-    f = cand.features
+    f = match.features
     ent = index.entities[variant.entity]
     how = {"canonical": "", "alias": " (alias)", "surname": " (surname)", "given_name": " (given name)",
            "sounds_like": f" (listed as sounding like {variant.heard!r})",
            "part": f" (part of {index.entities[variant.entity].text!r})",
            "number": f" (plural or singular of {index.entities[variant.entity].text!r})"}[variant.kind]
     reason = (
-        f"sounds like {variant.text!r}{how}: phonetic {f['psim']:.2f}, spelling {f['csim']:.2f}, "
-        f"margin {f['margin']:.2f}, word frequency {f['span_zipf_max']:.1f}"
+        f"sounds like {variant.text!r}{how}: phonetic {f.psim:.2f}, spelling {f.csim:.2f}, "
+        f"margin {f.margin:.2f}, word frequency {f.span_zipf_max:.1f}"
     )
     return Change(start, end, original, replacement, ent.text, ent.label, round(float(score), 4),
                   reason=reason)
@@ -329,10 +327,10 @@ def _select(keep, min_score: float) -> list[Change]:
     passing = [(c, p) for c, p in keep if p.score >= min_score]
     # A case-only fix of part of a name ("sly" -> "Sly") gives way to the full name over
     # the same words ("loop sly" -> "Liz Sly"), as it would on a second pass.
-    full = [(c.i, c.j, p.entity) for c, p in passing if not c.features["surname"]]
+    full = [(c.i, c.j, p.entity) for c, p in passing if not c.features.surname]
     passing = [
         (c, p) for c, p in passing
-        if not (c.features["surname"] and c.features["same_letters"]) or not any(
+        if not (c.features.surname and c.features.same_letters) or not any(
             e == p.entity and i <= c.i and c.j <= j and (i, j) != (c.i, c.j) for i, j, e in full
         )
     ]
@@ -345,7 +343,7 @@ def _select(keep, min_score: float) -> list[Change]:
         (c, p) for c, p in passing
         if not any(
             c2.i <= c.i and c.j <= c2.j and (c2.i, c2.j) != (c.i, c.j)
-            and c2.features["psim"] > c.features["psim"] + 0.05
+            and c2.features.psim > c.features.psim + 0.05
             for c2 in by_entity[p.entity]
         )
     ]

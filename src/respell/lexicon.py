@@ -153,12 +153,6 @@ class Lexicon:
         kind = self.kind if self.kind == other.kind else "auto"
         return Lexicon(tuple(_merge([*self.entities, *other.entities])), kind=kind)
 
-    def __getstate__(self) -> dict:
-        # The matching index that correct.lexicon_index caches on a lexicon refers to this
-        # process's table of every form compiled so far: a copy sent to another process
-        # (a worker of respell.batch) builds its own instead of carrying that table.
-        return {k: v for k, v in self.__dict__.items() if k != "_index"}
-
     def __len__(self) -> int:
         return len(self.entities)
 
