@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 
 from .errors import OptionError
-from .lexicon import Entity, Lexicon
-from .words import letters, tokenize
+from .lexicon import ONE_PART_KINDS, Entity, Lexicon
+from .words import WORD, letters, tokenize, zipf
 
 #: Default decision threshold on the calibrated score, chosen on ../shared/bench dev data
 #: (see benchmarks/README.md).
@@ -189,12 +189,25 @@ def _fix(text: str, entities, options: FixOptions, barriers: Sequence[int]) -> R
         text, tokens, index, max_span_words=options.max_span_words, barriers=barriers
     )
     # judging: each match on its own evidence and the transcript's facts
-    scores = score_matches([m.features for m in found.matches], found.facts)
+    features = [m.features for m in found.matches]
+    scores = score_matches(features, found.facts)
+    evidence = None
+    if found.facts.known and found.matches:
+        # a list of names known to be here: what the rest of the transcript says about
+        # each match's entity (one spelling per transcript), then a second judgement
+        from .evidence import measure_evidence
+
+        evidence = measure_evidence(
+            [(m.i, m.j, index.entries[m.entry].variant.entity) for m in found.matches],
+            scores, found.spans.present,
+        )
+        scores = score_matches(features, found.facts, evidence)
     floor = min(options.min_score, 0.1)
     keep = []
-    for m, s in zip(found.matches, scores):
+    for k, (m, s) in enumerate(zip(found.matches, scores)):
         if s >= _RUNNER_UP_FLOOR:  # weaker ones can be neither changes nor runners-up
-            p = _to_change(text, tokens, index, m, s, has_case=found.facts.cased)
+            p = _to_change(text, tokens, index, m, s, has_case=found.facts.cased,
+                           evidence=evidence[k] if evidence else None)
             if p is not None:
                 keep.append((m, p))
     keep.sort(key=lambda mp: mp[1].start)
@@ -233,6 +246,8 @@ def lexicon_index(lexicon: Lexicon):
 
 
 _RUNNER_UP_FLOOR = 0.01
+_FULL_NAME_SLACK = 0.1
+_KNOWN_WORD_ZIPF = 2.5  # a word at least this common is one the recognizer knows  # a full name may sound this much less alike than its part alone
 _MAX_SPAN_CHARS = 400  # no candidate span is longer: bounds the runner-up search
 
 
@@ -240,6 +255,66 @@ def _number_only(original: str, replacement: str) -> bool:
     """Whether the two differ only by a final s ("diagnostic", "Diagnostics")."""
     a, b = letters(original), letters(replacement)
     return a + "s" == b or b + "s" == a
+
+
+# A case-only change of a word this common is never made ("us" -> "US", "who" -> "WHO");
+# of one this common, only to a name the user listed whole ("apple" -> "Apple" only when
+# the user typed Apple, never for a document's entry or a part of a longer name).
+_NEVER_RECASE_ZIPF = 5.0
+_RECASE_LISTED_ZIPF = 4.0
+_RECASE_DOCUMENT_ZIPF = 3.0
+# Word endings that make another form of one word: "revenue(s)", "acquire(d)",
+# "protect(ive|ing)", "sequential(ly)".
+_FORM_ENDINGS = frozenset(
+    "s es 's ’s ed d ing ly al ally er ers ion ions ive ives ity ies y ation ations ment ments".split()
+    + [""]
+)
+
+
+def _may_recase(original: str, kind: str, origin: str) -> bool:
+    """Whether a change of case only (the same letters) may be made over ``original``.
+
+    A document's entry or a part of a name written over a common word only because the
+    document capitalised it ("sanctions" -> "Sanctions", a sentence-initial word spaCy
+    took for an organisation) is never right; a very common word is not a name at all.
+    """
+    words = original.split()
+    zipfs = [zipf(w.lower()) for w in words]
+    if len(words) == 1:
+        if zipfs[0] >= _NEVER_RECASE_ZIPF:
+            return False
+        if origin != "user":
+            return zipfs[0] < _RECASE_DOCUMENT_ZIPF
+        return zipfs[0] < _RECASE_LISTED_ZIPF or kind in ("canonical", "alias")
+    # several words: not a phrase of ordinary words after a document's capitals
+    return origin == "user" or min(zipfs) < _RECASE_LISTED_ZIPF
+
+
+def _other_form(original: str, replacement: str) -> bool:
+    """Whether ``replacement`` is only another form of the ordinary words of ``original``:
+    another number or ending of the same word, or one s more or less anywhere.
+
+    >>> _other_form("Israelis", "Israeli"), _other_form("Israel's is", "Israelis")
+    (True, True)
+    >>> _other_form("sequentially", "Sequential"), _other_form("Sola money", "Soleimani")
+    (True, False)
+    """
+    if min((zipf(w.lower()) for w in WORD.findall(original)), default=0.0) < _KNOWN_WORD_ZIPF:
+        return False  # a rare word or garble: respelling it is what respell is for
+    a, b = letters(original), letters(replacement)
+    if a == b:
+        return False
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    if len(longer) == len(shorter) + 1 and "s" in longer and any(
+        longer[:k] + longer[k + 1:] == shorter for k, ch in enumerate(longer) if ch == "s"
+    ):
+        return True
+    if " " in original.strip() or " " in replacement.strip():
+        return False
+    stem = 0
+    while stem < len(shorter) and a[stem] == b[stem]:
+        stem += 1
+    return stem >= 4 and a[stem:] in _FORM_ENDINGS and b[stem:] in _FORM_ENDINGS
 
 
 def _worth_respelling(original: str, replacement: str, has_case: bool) -> bool:
@@ -269,7 +344,7 @@ def _display(variant_text: str, span_text: str, has_case: bool) -> str:
     return out
 
 
-def _to_change(text, tokens, index, match, score, *, has_case) -> Change | None:
+def _to_change(text, tokens, index, match, score, *, has_case, evidence=None) -> Change | None:
     """The change a match proposes, as it would be written; None when it is no change."""
     entry = index.entries[match.entry]
     variant = entry.variant
@@ -290,7 +365,7 @@ def _to_change(text, tokens, index, match, score, *, has_case) -> Change | None:
         # "the general's"; on LibriSpeech such edits were wrong 12 times out of 17)
         return None
     if _number_only(original, replacement) and (
-        variant.kind in ("surname", "given_name")
+        variant.kind in ONE_PART_KINDS
         or (has_case and original[:1].islower() and replacement[:1].isupper())
     ):
         # A name that differs from the words here only by a plural s is more likely the
@@ -302,16 +377,32 @@ def _to_change(text, tokens, index, match, score, *, has_case) -> Change | None:
         original, replacement, has_case
     ):
         return None
-    f = match.features
     ent = index.entities[variant.entity]
+    origin = getattr(ent, "origin", "user")
+    if original.lower() == replacement.lower() and not _may_recase(original, variant.kind, origin):
+        return None
+    if _other_form(original, replacement):
+        # a word the recognizer got right, in another number or form than the listed name
+        # ("Israelis" -> "Israeli", "Kurds" -> "Kurd", "Israel's is" -> "Israelis")
+        return None
+    f = match.features
     how = {"canonical": "", "alias": " (alias)", "surname": " (surname)", "given_name": " (given name)",
            "sounds_like": f" (listed as sounding like {variant.heard!r})",
            "part": f" (part of {index.entities[variant.entity].text!r})",
+           "short": " (short given name)", "short_full": " (with a short given name)",
            "number": f" (plural or singular of {index.entities[variant.entity].text!r})"}[variant.kind]
     reason = (
         f"sounds like {variant.text!r}{how}: phonetic {f.psim:.2f}, spelling {f.csim:.2f}, "
         f"margin {f.margin:.2f}, word frequency {f.span_zipf_max:.1f}"
     )
+    if evidence is not None:
+        from .evidence import describe
+
+        said = describe(evidence)
+        if said:
+            reason += f"; in this transcript the name is {said}"
+    if origin != "user":
+        reason += "; from a related document" if origin == "ner" else "; mined from a document"
     return Change(start, end, original, replacement, ent.text, ent.label, round(float(score), 4),
                   reason=reason)
 
@@ -327,11 +418,16 @@ def _select(keep, min_score: float) -> list[Change]:
     passing = [(c, p) for c, p in keep if p.score >= min_score]
     # A case-only fix of part of a name ("sly" -> "Sly") gives way to the full name over
     # the same words ("loop sly" -> "Liz Sly"), as it would on a second pass.
-    full = [(c.i, c.j, p.entity) for c, p in passing if not c.features.surname]
+    # So does any other part taken alone (a surname, a given name) inside a passing full
+    # name that sounds about as much like it: "Lee Kati Affairante" is Leocadia Ferrante,
+    # not "Lee Kati" and the surname "Ferrante".
+    full = [(c.i, c.j, p.entity, c.features.psim) for c, p in passing if not c.features.surname]
     passing = [
         (c, p) for c, p in passing
-        if not (c.features.surname and c.features.same_letters) or not any(
-            e == p.entity and i <= c.i and c.j <= j and (i, j) != (c.i, c.j) for i, j, e in full
+        if not c.features.surname or not any(
+            e == p.entity and i <= c.i and c.j <= j and (i, j) != (c.i, c.j)
+            and (c.features.same_letters or psim >= c.features.psim - _FULL_NAME_SLACK)
+            for i, j, e, psim in full
         )
     ]
     # Of two passing spans for one entity, one inside the other, the one that sounds

@@ -94,8 +94,16 @@ def transform(f: Mapping) -> dict:
     }
 
 
-def score_matches(features: Sequence[Features], facts: TranscriptFacts) -> list[float]:
-    """Calibrated probability for each match's features, in a transcript of these facts."""
+def score_matches(
+    features: Sequence[Features], facts: TranscriptFacts, evidence: Sequence | None = None
+) -> list[float]:
+    """Calibrated probability for each match's features, in a transcript of these facts.
+
+    For a list of names known to be in the transcript (``facts.known``) the known-list
+    model adds its log-odds to the shipped model's: on the match alone (first pass), or
+    with what the rest of the transcript says (``evidence``, one
+    :class:`~respell.evidence.Evidence` per match: second pass).
+    """
     if not features:
         return []
     n = len(features)
@@ -103,12 +111,22 @@ def score_matches(features: Sequence[Features], facts: TranscriptFacts) -> list[
     columns = dict(zip(FEATURES, rows.T))
     for name, value in zip(TRANSCRIPT_INPUTS, (float(facts.cased), float(facts.lexicon_size))):
         columns[name] = np.full(n, value)  # a column like the others: the same floats
-    return score_rows(columns, n)
+    if not (facts.known and "known" in decision_model()):
+        return score_rows(columns, n)
+    z = log_odds_rows(columns, n, told=False)
+    z = known_log_odds(columns, z, facts.n_entities, evidence)
+    return _probabilities(_told(columns, z))
 
 
 def score_rows(columns: Mapping[str, np.ndarray], n: int) -> list[float]:
     """Calibrated probability for each of ``n`` rows of raw inputs, given as columns by name
     (:data:`~respell.features.FEATURES` and :data:`~respell.features.TRANSCRIPT_INPUTS`)."""
+    return _probabilities(log_odds_rows(columns, n))
+
+
+def log_odds_rows(columns: Mapping[str, np.ndarray], n: int, *, told: bool = True) -> np.ndarray:
+    """The shipped model's log-odds for ``n`` rows of raw inputs (see :func:`score_rows`);
+    with ``told``, a misrecognition the user listed ("sounds_like") is raised to 3."""
     model = decision_model()
     x = transform(columns)
     if model.get("kind") == "trees":
@@ -118,10 +136,72 @@ def score_rows(columns: Mapping[str, np.ndarray], n: int) -> list[float]:
         z = load_forest()(matrix)
     else:
         z = linear_log_odds(model, x, n)
-    # the user told us this exact misrecognition
-    told = (x["sounds_like"] > 0) & (x["psim"] > 0.85)
-    z = np.where(told, np.maximum(z, 3.0), z)
+    return _told(columns, z) if told else z
+
+
+def _told(columns: Mapping[str, np.ndarray], z: np.ndarray) -> np.ndarray:
+    """The user told us this exact misrecognition: at least 3 (a probability of 0.95)."""
+    told = (np.asarray(columns["sounds_like"]) > 0) & (np.asarray(columns["psim"]) > 0.85)
+    return np.where(told, np.maximum(z, 3.0), z)
+
+
+def _probabilities(z: np.ndarray) -> list[float]:
     return (1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))).tolist()
+
+
+def known_inputs(columns: Mapping[str, np.ndarray], z: np.ndarray, n_entities: int,
+                 evidence: Sequence | None = None) -> dict[str, np.ndarray]:
+    """The known-list model's columns: the shipped model's log-odds ``z``, the match's
+    features, the list's size and, in the second pass, the transcript's evidence."""
+    c = {k: np.asarray(v, dtype=float) for k, v in columns.items()}
+    n = len(z)
+    psim = c["psim"]
+    out = {
+        "z": np.clip(z, -10.0, 10.0),
+        "psim": psim,
+        "csim": c["csim"],
+        "margin": np.clip(c["margin"], -0.5, 0.5),
+        "rank0": (c["rank"] == 0).astype(float),
+        "span_zipf_max": c["span_zipf_max"],
+        "span_zipf_min": c["span_zipf_min"],
+        "edge_zipf": c["edge_zipf"],
+        "n_span": c["n_span"],
+        "len_diff": np.abs(c["n_span"] - c["n_ent"]),
+        "phone_ratio": np.minimum(c["span_phones"], c["ent_phones"])
+        / np.maximum(np.maximum(c["span_phones"], c["ent_phones"]), 1),
+        "short": 1.0 / np.maximum(1, c["ent_phones"]),
+        "same_letters": c["same_letters"],
+        "surname": c["surname"],
+        "given_name": c["given_name"],
+        "part": c["part"],
+        "short_form": c["short_form"],
+        "from_document": c["from_document"],
+        "from_pattern": c["from_pattern"],
+        "edge_function": c["edge_function"],
+        "name_cue": c["name_cue"],
+        "anchor": c["anchor"],
+        "cue_person": c["name_cue"] * c["ent_person"],
+        "case_span_low": c["has_case"] * (1 - c["span_capital"]),
+        "psim_x_zipf": psim * c["span_zipf_max"],
+        "log_entities": np.full(n, np.log10(max(1, n_entities))),
+    }
+    if evidence is not None:
+        ev = np.array(evidence, dtype=float).reshape(n, 4)
+        out.update(
+            ev_present=np.log1p(ev[:, 0]), ev_repaired=np.log1p(ev[:, 1]), ev_near=ev[:, 2],
+            ev_best=ev[:, 3], ev_any=((ev[:, 0] + ev[:, 1]) > 0).astype(float),
+        )
+    return out
+
+
+def known_log_odds(columns: Mapping[str, np.ndarray], z: np.ndarray, n_entities: int,
+                   evidence: Sequence | None = None) -> np.ndarray:
+    """The known-list model's log-odds: a logistic model fitted on lists of names known to
+    be in their transcripts, on top of the shipped model's log-odds ``z`` (its first
+    stage without the transcript's evidence, its second with it)."""
+    stage = decision_model()["known"]["first" if evidence is None else "second"]
+    x = known_inputs(columns, z, n_entities, evidence)
+    return z + linear_log_odds(stage, x, len(z))
 
 
 def linear_log_odds(model: dict, x: Mapping[str, np.ndarray], n: int) -> np.ndarray:

@@ -55,7 +55,7 @@ def short_forms(given: str) -> tuple[tuple[str, bool], ...]:
     name = given.lower()
     out = []
     for short in _table().get(name, ()):
-        if short == name or len(short) < 2:
+        if len(short) < 2 or len(short) >= len(name):  # a short form is shorter ("Kendrick")
             continue
         writable = (short[0] == name[0] or short in _CLASSIC) and short not in _WORDS and (
             zipf(short) < 5.0

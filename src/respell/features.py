@@ -51,6 +51,12 @@ class Features(NamedTuple):
     name_cue: bool  # an address or introduction cue beside the span (respell.context)
     anchor: float  # another word of the entity spelled right in or beside the span
     ent_person: bool  # the entity is labelled PERSON
+    # -- read by the known-list model only (respell.decide.known_log_odds) --------------
+    part: bool = False  # the variant is a part of a longer name said alone ("Bagram")
+    short_form: bool = False  # the variant is a short given name ("Ken" for Kenneth)
+    from_document: bool = False  # the entity came from a related document (NER), not the user
+    from_pattern: bool = False  # ... from a pattern mined from one (a ticker, a CamelCase name)
+    edge_function: bool = False  # the span begins or ends with a function word ("a man")
 
 
 #: The names of :class:`Features`, in order.
@@ -69,6 +75,8 @@ class TranscriptFacts(NamedTuple):
     cue_before: tuple[bool, ...]  # per token: an address cue just before it ("thanks, X")
     cue_after: tuple[bool, ...]  # per token position j: the words from j on call on a
     # speaker ("X, please go ahead") or report one ("as X mentioned")
+    known: bool = False  # the list holds names known to be in it (Lexicon.known)
+    n_entities: int = 0  # the user's entities in the list (not those from documents)
 
 
 #: The facts of :class:`TranscriptFacts` the model reads, under the names it reads them by.

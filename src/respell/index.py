@@ -73,6 +73,7 @@ class LexiconIndex:
         # for it would make a cycle that only the collector frees (a full collection for
         # every list, with one list per utterance)
         self.entities = lexicon.entities
+        self.known, self.n_entities = lexicon.known, lexicon.n_user
         forms = Forms.current()
         variants = lexicon.variants
         heard = getattr(variants, "heard", None) or [v.heard for v in variants]

@@ -39,6 +39,8 @@ _NOT_PERSON_WORDS = frozenset(
     festival museum church mosque temple airport station""".split()  # noqa: SIM905
 )
 _HAS_ALNUM = re.compile(r"[^\W_]")
+#: Variant kinds that are one part of a longer name, taken alone.
+ONE_PART_KINDS = frozenset({"surname", "given_name", "short", "part"})
 #: the kinds of list (see :attr:`Lexicon.kind`)
 LIST_KINDS = ("auto", "known", "catalog")
 #: an ``auto`` list of at most this many entities is taken as known names
@@ -67,9 +69,12 @@ class Entity:
 class Variant(NamedTuple):
     """A form an entity may be heard as, and what to write when it is.
 
-    ``kind`` is one of ``canonical``, ``alias``, ``surname``, ``given_name``, ``sounds_like``,
-    or ``spelled``: a right spelling only (a short form that is an ordinary word too, "Will"),
-    recognised where it stands and never written over other words.
+    ``kind`` is one of ``canonical``, ``alias``, ``surname``, ``given_name``, ``short``
+    (a short given name, "Ken" for Kenneth), ``short_full`` ("Ken Bowling"), ``part`` (a
+    part of a longer name said alone, "Bagram" of Bagram Air Base), ``number`` (the
+    plural or singular of a demonym), ``sounds_like``, or ``spelled``: a right spelling
+    only (a short form that is an ordinary word too, "Will"), recognised where it stands
+    and never written over other words.
     """
 
     text: str  # written in the output
@@ -108,10 +113,19 @@ class Lexicon:
 
     @property
     def known(self) -> bool:
-        """Whether the list is taken as names known to be in the transcript."""
+        """Whether the list is taken as names known to be in the transcript: with kind
+        ``auto``, when the user gave at most :data:`KNOWN_MAX` of its entities (those
+        found in documents do not count)."""
         if self.kind == "auto":
-            return len(self.entities) <= KNOWN_MAX
+            return self.n_user <= KNOWN_MAX
         return self.kind == "known"
+
+    @property
+    def n_user(self) -> int:
+        """How many of its entities the user gave (typed or listed, not found in documents)."""
+        if isinstance(self.entities, _PlainEntities):
+            return len(self.entities)
+        return sum(getattr(e, "origin", "user") == "user" for e in self.entities)
 
     def with_kind(self, kind: str) -> Lexicon:
         """The same entities taken as another kind of list."""
@@ -295,8 +309,10 @@ def _derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Iter
                 surname = words[-2].rstrip(",")
             forms.append((surname, surname, "surname"))
             given = words[0]
-            # "Thanks, Rainer.": only for names the user (or NER) labelled PERSON
-            if ent.label == "PERSON" and len(given) >= 3 and given.isalpha():
+            # "Thanks, Rainer.": only for names the user (or NER) labelled PERSON, or, in a
+            # list of names known to be there, that look like a person's
+            if (ent.label == "PERSON" or known and ent.label is None) and len(given) >= 3 \
+                    and given.isalpha():
                 forms.append((given, given, "given_name"))
                 # "Ken" and "Ken Bowling" for Kenneth Bowling: right where said, and written
                 # over garbles of themselves unless they are ordinary words too ("Will")
@@ -304,9 +320,9 @@ def _derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Iter
 
                 rest = " ".join(words[1:])
                 for short, writable in short_forms(given):
-                    forms.append((short, short, "given_name" if writable else "spelled"))
+                    forms.append((short, short, "short" if writable else "spelled"))
                     forms.append((f"{short} {rest}", f"{short} {rest}",
-                                  "alias" if writable else "spelled"))
+                                  "short_full" if writable else "spelled"))
         forms.extend((ent.text, heard, "sounds_like") for heard in ent.sounds_like)
         for text, heard, kind in forms:
             key = (text, heard.lower())

@@ -41,13 +41,22 @@ from rapidfuzz import fuzz
 from . import context, phonetics
 from .features import Features, TranscriptFacts
 from .index import Entry, LexiconIndex
+from .lexicon import ONE_PART_KINDS
 from .shortlist import best_of, prefilter
 from .transcript import transcript_facts
 from .words import Token, letters, stem, zipf
 
+# With a list of names known to be in the transcript, spans a little less alike are
+# compared too: the known-list model (respell.decide) was fitted on what these find.
+KNOWN_PREFILTER = 0.45
+KNOWN_MIN_PSIM = 0.4
+
 # What may stand between two words of one span: spaces, hyphens, commas, quotes, &
 # ("SG&A", "Procter & Gamble": the words of a name written with one).
 _GAP_OK = re.compile(r"[\s\-,\"“”&]*")
+# ... of which these are punctuation a name rarely holds: a span over one becomes only a
+# name written with it ("Stifel, Nicolaus & Company"), never one written without it.
+_PUNCTUATED = re.compile(r"[,\"“”]")
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,10 @@ class SpanTable:
     skeletons: list[str]
     covering: list[list[tuple[int, int]]]  # per token: the listed names present covering it
     written_right: set[int]  # tokens of listed names written exactly as listed
+    present: dict[int, list[int]]  # entity -> first tokens of its places, written right
+    # (any case: an uncased transcript cannot do better)
+    written_by: dict[int, set[int]]  # token -> the entities written exactly right over it
+    punctuated: list[bool]  # per gap between tokens k and k + 1: a comma or quote in it
 
 
 class Found(NamedTuple):
@@ -122,10 +135,13 @@ def find_matches(
     ``barriers`` are character offsets no span may cross (cue boundaries in subtitles).
     """
     if not index.entries or not tokens:
-        return Found([], None, transcript_facts(tokens, (), len(index.entries)))
+        return Found([], None, transcript_facts(tokens, (), index))
+    if index.known:  # a short list of names known to be here: look further
+        prefilter_cutoff = min(prefilter_cutoff, KNOWN_PREFILTER)
+        min_psim = min(min_psim, KNOWN_MIN_PSIM)
     max_len = min(max_span_words, index.max_words + 2)
     table = find_spans(text, tokens, index, max_len, barriers)
-    facts = transcript_facts(tokens, table.written_right, len(index.entries))
+    facts = transcript_facts(tokens, table.written_right, index)
     shortlist = _shortlist(index, table, prefilter_cutoff, per_span)
     kept = _check_spans(index, table, shortlist, min_psim, per_span)
     return Found(_measure(index, table, facts, kept), table, facts)
@@ -145,6 +161,8 @@ def find_spans(
     # absorbed into a longer correction ("the European Parliament", "Energy" + "Agency").
     protected: set[tuple[int, int]] = set()
     written_right: set[int] = set()  # tokens of names already written exactly as listed
+    present: dict[int, list[tuple[int, int]]] = {}
+    written_by: dict[int, set[int]] = {}  # token -> the entities written right over it
     # Sound classes map phoneme by phoneme, so a span's are its words' joined.
     word_reduced = [phonetics.reduce(c) for c in word_codes]
     word_skeleton = [phonetics.consonant_skeleton(c) for c in word_codes]
@@ -160,8 +178,16 @@ def find_spans(
             if same:
                 protected.add((i, j))
                 span_text = text[tokens[i].start:tokens[j - 1].end]
-                if any(index.entries[e].variant.text == span_text for e in same):
+                right = {index.entries[e].variant.entity for e in same
+                         if index.entries[e].variant.text == span_text}
+                if right:
                     written_right.update(range(i, j))
+                    for k in range(i, j):
+                        written_by.setdefault(k, set()).update(right)
+                for e in same:
+                    variant = index.entries[e].variant
+                    if variant.kind != "sounds_like":
+                        present.setdefault(variant.entity, []).append((i, j))
             codes = "".join(word_codes[i:j])
             if codes:
                 spans.append((i, j, codes))
@@ -173,7 +199,16 @@ def find_spans(
         for k in range(*span):
             covering[k].append(span)
     return SpanTable(text, tokens, lower, word_codes, spans, reduced, skeletons, covering,
-                     written_right)
+                     written_right, {e: _mentions(at) for e, at in present.items()},
+                     written_by, [bool(_PUNCTUATED.search(text[a.end:b.start]))
+                                  for a, b in zip(tokens, tokens[1:])])
+
+
+def _mentions(spans: list[tuple[int, int]]) -> list[int]:
+    """The first tokens of the mentions among ``spans``: those no other one contains
+    ("Ken Bowling" is one mention, not three with "Ken" and "Bowling")."""
+    return sorted({i for i, j in spans
+                   if not any(a <= i and j <= b and (a, b) != (i, j) for a, b in spans)})
 
 
 def _shortlist(
@@ -208,11 +243,16 @@ def _check_spans(
         span_text = text[tokens[i].start:tokens[j - 1].end]
         span_letters = letters(span_text)
         scored = []
+        crosses = any(table.punctuated[i:j - 1])
         for e, rsim in best:
             entry = index.entries[e]
             if entry.variant.kind == "spelled":
                 continue  # recognised where it stands only
             if not _respects_protected(i, j, entry, table.covering, table.lower, span_letters):
+                continue
+            if crosses and not _PUNCTUATED.search(entry.variant.text):
+                continue  # "Kyiv, Soleimani" is never one name written without the comma
+            if not _respects_written(i, j, entry, table):
                 continue
             if span_text == entry.variant.text or (
                 span_text == entry.variant.heard and entry.variant.kind != "sounds_like"
@@ -260,6 +300,7 @@ def _measure(
                 ) - psim
             ent = index.entities[entry.variant.entity]
             kind = entry.variant.kind
+            origin = getattr(ent, "origin", "user")
             out.append(Match(i, j, e, Features(
                 psim=psim,
                 rsim=rsim,
@@ -278,17 +319,66 @@ def _measure(
                 span_phones=len(codes),
                 same_letters=span_letters == entry.letters,
                 sounds_like=kind == "sounds_like",
-                surname=kind in ("surname", "given_name", "part"),
+                surname=kind in ONE_PART_KINDS,
                 span_capital=tokens[i].text[:1].isupper(),
                 span_all_capital=all(t.text[:1].isupper() for t in tokens[i:j]),
                 sentence_start=_sentence_start(text, tokens, i),
-                given_name=kind == "given_name",
+                given_name=kind in ("given_name", "short"),
                 ent_capital=entry.variant.text[:1].isupper(),
                 name_cue=facts.cue_before[i] or facts.cue_after[j],
                 anchor=context.anchored(tokens, i, j, entry.words, ent.text.split(), kind),
                 ent_person=ent.label == "PERSON",
+                part=kind == "part",
+                short_form=kind in ("short", "short_full"),
+                from_document=origin == "ner",
+                from_pattern=origin == "pattern",
+                edge_function=j - i >= 2 and (
+                    _function_word(lower[i]) and lower[i] != entry.words[0].lower()
+                    or _function_word(lower[j - 1]) and lower[j - 1] != entry.words[-1].lower()
+                ),
             )))
     return out
+
+
+_FUNCTION_ZIPF = 5.5  # "a", "and", "you", "the": a word this common is a function word
+
+
+def _respects_written(i: int, j: int, entry: Entry, table: SpanTable) -> bool:
+    """A span over a listed name written exactly right becomes only that name, and only
+    when its other words sound like the rest of it.
+
+    "from Kyiv Soleimani" never becomes Qassem Soleimani (Kyiv is written right and is
+    another entity); "talked about Woodward" does not become "talked Bob Woodward" nor
+    "Brandhuber would" "Brandhuber Logistik": a common word beside a name written right
+    is taken into it only when it sounds like the missing words ("can Bowling" -> "Ken
+    Bowling").
+    """
+    written = [k for k in range(i, j) if k in table.written_by]
+    if not written:
+        return True
+    entity = entry.variant.entity
+    if any(entity not in table.written_by[k] for k in written):
+        return False
+    extra = [k for k in range(i, j) if k not in table.written_by]
+    if not extra or max(zipf(table.lower[k]) for k in extra) < _EXTENSION_ZIPF:
+        return True
+    have = {table.lower[k] for k in written}
+    missing = [w for w in entry.words if w.lower() not in have]
+    if not missing:
+        return False
+    said = "".join(table.word_codes[k] for k in extra)
+    wanted = "".join(phonetics.phonemes.each(missing))
+    return phonetics.phoneme_similarity(said, wanted) >= _EXTENSION_PSIM
+
+
+# A word at least this common beside a name written right joins it only if it sounds
+# at least this much like the name's missing words.
+_EXTENSION_ZIPF = 4.5
+_EXTENSION_PSIM = 0.75
+
+
+def _function_word(word: str) -> bool:
+    return len(word) <= 4 and zipf(word) >= _FUNCTION_ZIPF
 
 
 def _sentence_start(text: str, tokens: Sequence[Token], i: int) -> bool:

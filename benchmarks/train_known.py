@@ -1,0 +1,265 @@
+"""Fit respell's known-list model: lists of names the user knows are in the transcript.
+
+    python benchmarks/train_known.py --bench ../shared/bench --cv
+    python benchmarks/train_known.py --bench ../shared/bench --out src/respell/data/model.json
+
+The shipped trees (``train_model.py``) were fitted on biasing lists, where most names
+are absent; a short list a user typed is different evidence: its names are there. This
+fits a logistic model on top of the trees' log-odds (an offset: the trees are kept as
+they are) on every match the matcher proposes with such lists, in two stages: the first
+on each match alone, the second with what the rest of the transcript says about its
+entity (:mod:`respell.evidence`, measured from the first stage's scores, out of fold).
+It is written into the model file as ``"known"``; lists that are not known lists are
+scored by the trees alone, exactly as before.
+
+The data (the reference only labels matches, as in ``train_model.py``):
+
+* ConEC's participants lists of the 33 dev calls (``conec/participants``, as a user
+  pastes them: "Name - firm"), with each of the six recognizers' transcripts, labelled
+  by ConEC's corrected references;
+* the same with the entities respell finds in each call's documents (``--doc-dir``: the
+  PDFs, or text made from them), Google and Microsoft;
+* the Earnings-21 per-call lists that are known lists by size (at most
+  ``respell.lexicon.KNOWN_MAX`` names), Google and Microsoft.
+
+``--cv`` holds each call out whole (all its lists and recognizers) in one of five folds
+and prints, per source, the edits right / wrong at the default threshold with the trees
+alone and with the known-list model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import earnings21
+import train_model as tm
+
+from respell.decide import known_inputs, log_odds_rows
+from respell.evidence import measure_evidence
+from respell.features import FEATURES
+from respell.index import LexiconIndex
+from respell.lexicon import Lexicon
+from respell.match import find_matches
+from respell.words import tokenize
+
+VENDORS = earnings21.VENDORS
+THRESHOLD = 0.35
+C = 0.3  # inverse L2 strength on standardised weights
+
+
+def sources(bench: Path, doc_dir: Path | None):
+    data, conec = bench / "earnings21", bench / "conec"
+    ids = earnings21.split_ids(data, "dev")
+    for vendor in VENDORS:
+        yield f"participants-{vendor}", lambda v=vendor: _conec(data, conec, ids, v, None)
+    if doc_dir is not None:
+        for vendor in ("google", "microsoft"):
+            yield f"docs-{vendor}", lambda v=vendor: _conec(data, conec, ids, v, doc_dir)
+    for vendor in ("google", "microsoft"):
+        yield f"percall-{vendor}", lambda v=vendor: _percall(data, ids, v)
+
+
+def _conec(data, conec, ids, vendor, doc_dir):
+    for fid in ids:
+        if not (data / "asr" / vendor / f"{fid}.nlp").exists():
+            continue
+        lex = Lexicon.load(conec / "participants" / f"{fid}.txt")
+        if doc_dir is not None:
+            docs = sorted(p for p in doc_dir.glob(f"{fid}_*"))
+            if docs:
+                lex = lex + Lexicon(tuple(earnings21._document_entities(docs)))
+        ref = tm.norm(r["token"] for r in tm.read_nlp(conec / "refs" / f"{fid}.nlp"))
+        yield fid, earnings21.vendor_text(data, fid, vendor), lex, ref
+
+
+def _percall(data, ids, vendor):
+    for fid in ids:
+        lex = Lexicon.from_entries(earnings21.call_entities(data, fid))
+        if not lex.known:
+            continue
+        ref = tm.norm(r["token"] for r in tm.read_nlp(data / "refs" / f"{fid}.nlp"))
+        yield fid, earnings21.vendor_text(data, fid, vendor), lex, ref
+
+
+def collect(docs) -> list[dict]:
+    """Per transcript: the matches' raw columns, the trees' log-odds, labels, spans and
+    the places where each entity is written right."""
+    out = []
+    for fid, text, lex, ref in docs:
+        index = LexiconIndex.of(lex)
+        tokens = tokenize(text)
+        found = find_matches(text, tokens, index)
+        if not found.matches:
+            continue
+        n = len(found.matches)
+        rows = np.array([m.features for m in found.matches], dtype=float).reshape(n, len(FEATURES))
+        columns = dict(zip(FEATURES, rows.T))
+        columns["has_case"] = np.full(n, float(found.facts.cased))
+        columns["lexicon_size"] = np.full(n, float(found.facts.lexicon_size))
+        out.append({
+            "call": fid,
+            "columns": columns,
+            "z": log_odds_rows(columns, n, told=False),
+            "labels": np.array(tm.label_matches(text, tokens, found.matches, index, ref)),
+            "spans": [(m.i, m.j, index.entries[m.entry].variant.entity) for m in found.matches],
+            "present": found.spans.present,
+            "n_entities": found.facts.n_entities,
+            "known": found.facts.known,
+        })
+    return out
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+def _design(docs, evidence=None):
+    names, Xs = None, []
+    for k, d in enumerate(docs):
+        x = known_inputs(d["columns"], d["z"], d["n_entities"], None if evidence is None else evidence[k])
+        names = names or list(x)
+        Xs.append(np.column_stack([x[n] for n in names]))
+    return names, np.vstack(Xs)
+
+
+def fit_offset(X, z, y, w):
+    """Logistic regression on standardised X with the trees' log-odds z as an offset."""
+    from scipy.optimize import minimize
+
+    mu, sd = X.mean(0), X.std(0)
+    sd[sd < 1e-6] = 1.0
+    Xs = (X - mu) / sd
+    k = X.shape[1]
+
+    def loss(p):
+        b, c = p[:k], p[k]
+        s = z + Xs @ b + c
+        q = _sigmoid(s)
+        g = w * (q - y)
+        return ((w * (np.logaddexp(0, s) - y * s)).sum() + 0.5 * b @ b / C,
+                np.concatenate([Xs.T @ g + b / C, [g.sum()]]))
+
+    p = minimize(loss, np.zeros(k + 1), jac=True, method="L-BFGS-B").x
+    return {"weights": p[:k], "bias": p[k], "mean": mu, "scale": sd}
+
+
+def predict(stage, X, z):
+    Xs = (X - stage["mean"]) / stage["scale"]
+    return z + Xs @ stage["weights"] + stage["bias"]
+
+
+def _weights(data_keys, docs_by_key):
+    """Each source weighs the same."""
+    w = []
+    for key in data_keys:
+        n = sum(len(d["labels"]) for d in docs_by_key[key])
+        w.append(np.full(n, 1.0 / max(1, n)))
+    w = np.concatenate(w)
+    return w / w.mean()
+
+
+def _evidence(docs, probs):
+    out, at = [], 0
+    for d in docs:
+        n = len(d["labels"])
+        out.append(measure_evidence(d["spans"], probs[at:at + n], d["present"]))
+        at += n
+    return out
+
+
+def run(data: dict, *, cv: bool, out: Path | None):
+    keys = sorted(data)
+    docs = [d for k in keys for d in data[k]]
+    source = np.concatenate([[k] * sum(len(d["labels"]) for d in data[k]) for k in keys])
+    y = np.concatenate([d["labels"] for d in docs]).astype(float)
+    z = np.concatenate([d["z"] for d in docs])
+    w = _weights(keys, data)
+    names1, X1 = _design(docs)
+    calls = np.concatenate([[d["call"]] * len(d["labels"]) for d in docs])
+    unique = np.unique(calls)
+    fold_of = dict(zip(unique, np.random.default_rng(0).integers(0, 5, len(unique))))
+    fold = np.array([fold_of[c] for c in calls])
+    # stage 1, out of fold: the first-pass scores the evidence is measured from
+    oof1 = np.zeros(len(y))
+    for f in range(5):
+        tr, te = fold != f, fold == f
+        oof1[te] = predict(fit_offset(X1[tr], z[tr], y[tr], w[tr]), X1[te], z[te])
+    ev = _evidence(docs, _sigmoid(oof1))
+    names2, X2 = _design(docs, ev)
+    if cv:
+        oof2 = np.zeros(len(y))
+        for f in range(5):
+            tr, te = fold != f, fold == f
+            oof2[te] = predict(fit_offset(X2[tr], z[tr], y[tr], w[tr]), X2[te], z[te])
+        _report(keys, source, y, {"trees": z, "known 1": oof1, "known 2": oof2})
+    stage1 = fit_offset(X1, z, y, w)
+    stage2 = fit_offset(X2, z, y, w)
+    for name, wt in sorted(zip(names2, stage2["weights"]), key=lambda t: -abs(t[1])):
+        print(f"  {name:16s} {wt:+.3f}", file=sys.stderr)
+    if out:
+        model = json.loads(out.read_text()) if out.exists() else {}
+        model["known"] = {
+            "first": _export(names1, stage1), "second": _export(names2, stage2),
+            "trained_on": keys, "threshold_note": f"fitted for the default threshold {THRESHOLD}",
+            "note": "fitted by benchmarks/train_known.py on top of the trees' log-odds",
+        }
+        out.write_text(json.dumps(model, separators=(",", ":")) + "\n")
+        print(f"wrote {out}", file=sys.stderr)
+
+
+def _export(names, stage):
+    return {"features": names, "weights": np.round(stage["weights"], 6).tolist(),
+            "bias": round(float(stage["bias"]), 6), "mean": np.round(stage["mean"], 6).tolist(),
+            "scale": np.round(stage["scale"], 6).tolist()}
+
+
+def _report(keys, source, y, scores):
+    from sklearn.metrics import average_precision_score
+
+    for key in keys:
+        m = source == key
+        line = [f"{key:24s} right {int(y[m].sum()):5d}"]
+        for name, s in scores.items():
+            p = _sigmoid(s[m])
+            above = p >= THRESHOLD
+            line.append(f"{name}: AP {average_precision_score(y[m], p):.3f} "
+                        f"{int(y[m][above].sum())}/{int((1 - y[m][above]).sum())}")
+        print("  ".join(line))
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--bench", type=Path, default=Path(__file__).resolve().parents[2] / "shared/bench")
+    p.add_argument("--doc-dir", type=Path, default=None,
+                   help="each call's documents <id>_N.{pdf,txt} (default: BENCH/conec/pdfs)")
+    p.add_argument("--no-docs", action="store_true", help="leave the document sources out")
+    p.add_argument("--cache", type=Path, default=Path("/tmp/respell-known.pkl"))
+    p.add_argument("--refresh", action="store_true")
+    p.add_argument("--cv", action="store_true")
+    p.add_argument("--out", type=Path)
+    a = p.parse_args(argv)
+    doc_dir = None if a.no_docs else (a.doc_dir or a.bench / "conec" / "pdfs")
+    data = pickle.loads(a.cache.read_bytes()) if a.cache.exists() and not a.refresh else {}
+    for key, make in sources(a.bench, doc_dir):
+        if key not in data:
+            t = time.time()
+            data[key] = [d for d in collect(make()) if d["known"]]
+            n = sum(len(d["labels"]) for d in data[key])
+            right = sum(int(d["labels"].sum()) for d in data[key])
+            print(f"{key}: {len(data[key])} transcripts, {n} matches, {right} right, "
+                  f"{time.time() - t:.0f} s", file=sys.stderr)
+            a.cache.write_bytes(pickle.dumps(data))
+    run(data, cv=a.cv, out=a.out)
+
+
+if __name__ == "__main__":
+    main()
