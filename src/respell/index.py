@@ -16,7 +16,6 @@ True
 
 from __future__ import annotations
 
-import threading
 import weakref
 from collections import defaultdict
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ import numpy as np
 from . import phonetics
 from ._memo import memo
 from .lexicon import Lexicon, Variant
+from .state import LOCK
 from .words import WORD, letters, stem, zipf
 
 
@@ -184,9 +184,6 @@ class _Entries:
 _KEY_CLASS = str.maketrans({"R": "L", "W": "L", "Y": "L", "M": "N", "F": "P", "H": "T", "C": "S"})
 
 
-_FORMS_LOCK = threading.RLock()
-
-
 class Forms:
     """Every spoken form compiled so far, as columns indexed by a form id.
 
@@ -214,7 +211,7 @@ class Forms:
 
     @classmethod
     def current(cls) -> Forms:
-        with _FORMS_LOCK:
+        with LOCK:
             if cls._current is None or len(cls._current.codes) >= cls.limit:
                 cls._current = cls()
             return cls._current
@@ -222,7 +219,7 @@ class Forms:
     def ids_of(self, heard: list[str]) -> list[int]:
         ids = list(map(self.id_of.get, heard))
         if None in ids:
-            with _FORMS_LOCK:  # one thread at a time adds forms: the columns stay aligned
+            with LOCK:  # one thread at a time adds forms: the columns stay aligned
                 self._add_new(heard, ids)
         return ids
 
@@ -327,7 +324,7 @@ def key_mask(keys: tuple[str, ...]) -> int:
         for k in keys:
             bit = _KEY_BITS.get(k)
             if bit is None:
-                with _FORMS_LOCK:  # past 64 keys bits are shared: still a superset
+                with LOCK:  # past 64 keys bits are shared: still a superset
                     bit = _KEY_BITS.setdefault(k, len(_KEY_BITS) % 64)
             mask |= 1 << bit
         _KEY_MASKS[keys] = mask
