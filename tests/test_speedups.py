@@ -14,7 +14,7 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from respell import phonetics, shortlist
+from respell import phoneset, phonetics, shortlist, similarity
 from respell._memo import memo
 from respell.index import LexiconIndex
 from respell.lexicon import Entity, Lexicon, Variant
@@ -67,7 +67,7 @@ def test_bulk_conversion_keeps_words_apart():
     phonetics._word_phonemes.cache_clear()
     phonetics.ipa.cache_clear()
     bulk = phonetics.word_phonemes(words)
-    alone = [phonetics._codes_of(" ".join(phonetics._espeak_clauses(w))) for w in words]
+    alone = [phoneset.codes_of(" ".join(phonetics._espeak_clauses(w))) for w in words]
     assert bulk == alone
     linked = phonetics._espeak_clauses("happier asia")[0].split()[0]
     assert linked != phonetics._espeak_clauses("happier")[0].strip()  # the trap is real
@@ -78,8 +78,8 @@ def test_vectorised_similarities_are_the_same_floats():
     codes = [phonetics.phonemes(w) for w in WORDS]
     codes += [phonetics.phonemes(f"{a} {b}") for a, b in pairwise(WORDS)]
     pairs = list({(rng.choice(codes), rng.choice(codes)) for _ in range(600)})
-    expected = [phonetics._py_similarity(a, b) for a, b in pairs]
-    got = phonetics._similarities([p for p in pairs if p[0] and p[1]])
+    expected = [similarity.py_similarity(a, b) for a, b in pairs]
+    got = similarity.similarities([p for p in pairs if p[0] and p[1]])
     assert got == [e for p, e in zip(pairs, expected) if p[0] and p[1]]
 
 
@@ -306,7 +306,7 @@ def test_threads_sharing_the_forms_table_get_what_one_thread_gets():
 
 def _textbook_similarity(a, b):
     """phoneme_similarity as the recurrence reads: a full table, min() of three moves."""
-    ins, sub = phonetics._indel_cost, phonetics._sub_cost
+    ins, sub = similarity._indel_cost, similarity._sub_cost
     table = [[0.0] * (len(b) + 1) for _ in range(len(a) + 1)]
     for j in range(1, len(b) + 1):
         table[0][j] = table[0][j - 1] + ins(b[j - 1])
@@ -328,10 +328,10 @@ def test_phoneme_similarity_is_the_textbook_recurrence_to_the_bit():
     codes += ["", codes[0][:1]]
     pairs = {(rng.choice(codes), rng.choice(codes)) for _ in range(800)} | {(c, c) for c in codes}
     for a, b in pairs:
-        assert phonetics._py_similarity(a, b) == _textbook_similarity(a, b), (a, b)
+        assert similarity.py_similarity(a, b) == _textbook_similarity(a, b), (a, b)
 
 
-@pytest.mark.skipif(phonetics._phonedist is None, reason="the C distance was not built")
+@pytest.mark.skipif(similarity._phonedist is None, reason="the C distance was not built")
 def test_c_similarity_gives_the_python_floats():
     rng = random.Random(13)
     codes = [phonetics.phonemes(w) for w in WORDS]
@@ -339,11 +339,11 @@ def test_c_similarity_gives_the_python_floats():
     codes += ["", codes[0][:1], "".join(codes)]  # the last is longer than the C stack buffers
     pairs = {(rng.choice(codes), rng.choice(codes)) for _ in range(1500)} | {(c, c) for c in codes}
     for a, b in pairs:
-        assert phonetics.phoneme_similarity.__wrapped__(a, b) == phonetics._py_similarity(a, b)
+        assert phonetics.phoneme_similarity.__wrapped__(a, b) == similarity.py_similarity(a, b)
     # a phoneme the C costs do not have yet: they are set again
-    fresh = phonetics._code("ʘ")  # a click: no English word has it
+    fresh = phoneset.code_for("ʘ")  # a click: no English word has it
     word = codes[0] + fresh
-    assert phonetics._c_similarity(word, codes[1]) == phonetics._py_similarity(word, codes[1])
+    assert similarity.c_similarity(word, codes[1]) == similarity.py_similarity(word, codes[1])
 
 
 def test_kept_pairs_are_what_nonzero_finds():
@@ -385,13 +385,13 @@ def test_phoneme_table_of_another_espeak_is_not_used(monkeypatch):
 
 
 def test_without_the_c_distance_python_and_numpy_serve(monkeypatch):
-    monkeypatch.setattr(phonetics, "_phonedist", None)
+    monkeypatch.setattr(similarity, "_phonedist", None)
     pairs = [(phonetics.phonemes(a), phonetics.phonemes(b)) for a in WORDS for b in WORDS if a != b]
     phonetics.phoneme_similarity.cache_clear()
     phonetics.warm_similarities(pairs)  # numpy's batches
     assert len(phonetics.phoneme_similarity.cache) > 0
     for a, b in pairs[:80]:
-        assert phonetics.phoneme_similarity(a, b) == phonetics._py_similarity(a, b)
+        assert phonetics.phoneme_similarity(a, b) == similarity.py_similarity(a, b)
     phonetics.phoneme_similarity.cache_clear()
 
 
