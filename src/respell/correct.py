@@ -147,7 +147,7 @@ def choose(
 
 
 _RUNNER_UP_FLOOR = 0.01
-_MAX_SPAN_CHARS = 400  # no candidate span is longer: bounds the runner-up search
+_MAX_SPAN_CHARS = 400  # no span of a match is longer: bounds the runner-up search
 
 
 def _number_only(original: str, replacement: str) -> bool:
@@ -231,7 +231,7 @@ def _to_change(
                   reason=reason)
 
 
-def _select(keep, min_score: float) -> list[Change]:
+def _select(proposed: list[tuple[Match, Change]], min_score: float) -> list[Change]:
     """Best non-overlapping set of changes: weighted interval scheduling on token spans."""
 
     def weight(s: float) -> float:
@@ -239,30 +239,30 @@ def _select(keep, min_score: float) -> list[Change]:
         t = min(max(min_score, 1e-6), 1 - 1e-6)
         return math.log(s / (1 - s)) - math.log(t / (1 - t))
 
-    passing = [(c, p) for c, p in keep if p.score >= min_score]
+    passing = [(m, p) for m, p in proposed if p.score >= min_score]
     # A case-only fix of part of a name ("sly" -> "Sly") gives way to the full name over
     # the same words ("loop sly" -> "Liz Sly"), as it would on a second pass.
-    full = [(c.i, c.j, p.entity) for c, p in passing if not c.features.surname]
+    full = [(m.i, m.j, p.entity) for m, p in passing if not m.features.surname]
     passing = [
-        (c, p) for c, p in passing
-        if not (c.features.surname and c.features.same_letters) or not any(
-            e == p.entity and i <= c.i and c.j <= j and (i, j) != (c.i, c.j) for i, j, e in full
+        (m, p) for m, p in passing
+        if not (m.features.surname and m.features.same_letters) or not any(
+            e == p.entity and i <= m.i and m.j <= j and (i, j) != (m.i, m.j) for i, j, e in full
         )
     ]
     # Of two passing spans for one entity, one inside the other, the one that sounds
     # clearly more like it wins ("Lee Katie Ferrante" over "Katie Ferrante").
     by_entity: dict[str, list] = {}
-    for c, p in passing:
-        by_entity.setdefault(p.entity, []).append(c)
+    for m, p in passing:
+        by_entity.setdefault(p.entity, []).append(m)
     passing = [
-        (c, p) for c, p in passing
+        (m, p) for m, p in passing
         if not any(
-            c2.i <= c.i and c.j <= c2.j and (c2.i, c2.j) != (c.i, c.j)
-            and c2.features.psim > c.features.psim + 0.05
-            for c2 in by_entity[p.entity]
+            m2.i <= m.i and m.j <= m2.j and (m2.i, m2.j) != (m.i, m.j)
+            and m2.features.psim > m.features.psim + 0.05
+            for m2 in by_entity[p.entity]
         )
     ]
-    items = sorted(((c.i, c.j, weight(p.score), p) for c, p in passing), key=lambda x: x[1])
+    items = sorted(((m.i, m.j, weight(p.score), p) for m, p in passing), key=lambda x: x[1])
     if not items:
         return []
     ends = [it[1] for it in items]
@@ -288,15 +288,17 @@ def _select(keep, min_score: float) -> list[Change]:
     return chosen
 
 
-def _with_runner_up(change: Change, keep, starts: list[int]) -> Change:
+def _with_runner_up(
+    change: Change, proposed: list[tuple[Match, Change]], starts: list[int]
+) -> Change:
     """The best proposal for another entity over the same words.
 
-    ``keep`` is sorted by start and ``starts`` holds those starts.
+    ``proposed`` is sorted by start and ``starts`` holds those starts.
     """
     lo = bisect.bisect_left(starts, change.start - _MAX_SPAN_CHARS)
     hi = bisect.bisect_left(starts, change.end)
     rivals = [
-        p for _, p in keep[lo:hi]
+        p for _, p in proposed[lo:hi]
         if p is not change and p.entity != change.entity and change.start < p.end
     ]
     if not rivals:

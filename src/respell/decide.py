@@ -21,7 +21,7 @@ import numpy as np
 from .features import FEATURES, TRANSCRIPT_INPUTS, Features, TranscriptFacts
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=1)  # read once per process (see respell.state)
 def decision_model() -> dict:
     """The shipped model: ``{"kind": "trees", "features": [...], "trees": {...}, ...}`` (see
     :class:`Forest`), or a logistic one with ``weights``, ``bias``, ``mean`` and ``scale``."""

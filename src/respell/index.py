@@ -193,7 +193,7 @@ class Forms:
     """
 
     limit = 2_000_000
-    _current: Forms | None = None
+    _current: Forms | None = None  # process-wide: see respell.state
 
     def __init__(self) -> None:
         self.id_of: dict[str, int] = {}  # heard text -> form id, -1 if it has no phonemes
@@ -312,6 +312,7 @@ def blocking_keys(skeleton: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys("".join(p) for p in combinations(head, 2)))
 
 
+# process-wide (see respell.state): a key's bit, given once and kept
 _KEY_BITS: dict[str, int] = {}
 _KEY_MASKS: dict[tuple[str, ...], int] = {}
 

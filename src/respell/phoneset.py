@@ -47,6 +47,7 @@ _VOWEL_CLASSES = {
 }
 _WEAK = {"ə", "ɐ", "ᵻ", "ɪ", "h", "ʔ"}  # cheap to insert or delete
 
+# process-wide (see respell.state): a code, once given to a symbol, stands for it for good
 _symbol_to_code: dict[str, str] = {}
 _code_to_symbol: dict[str, str] = {}
 

@@ -30,6 +30,7 @@ __all__ = [
     "phoneme_similarity", "phonemes", "reduce", "symbols", "warm_similarities", "word_phonemes",
 ]
 
+# process-wide (see respell.state): espeak-ng, loaded once, not thread-safe
 _lock = threading.Lock()
 _lib = None
 
@@ -76,6 +77,7 @@ TABLE_FILE = "phonemes-en-us.txt.gz"
 # Loading it costs about 0.25 s, the time of converting 5,000 words: worth it once this
 # many new words have come in one process (a long list, or many lists).
 _TABLE_AFTER = 10_000
+# process-wide (see respell.state)
 _table: dict[str, str] | None = None
 _converted = 0  # new words converted in this process so far
 

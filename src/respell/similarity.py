@@ -60,7 +60,7 @@ class _SubRow(dict):
         return cost
 
 
-_SUB_ROWS: dict[str, _SubRow] = {}  # code -> its row
+_SUB_ROWS: dict[str, _SubRow] = {}  # code -> its row; process-wide, see respell.state
 
 
 def _sub_row(code: str) -> _SubRow:

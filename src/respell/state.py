@@ -5,6 +5,9 @@ for the life of the process is listed here, each kept because building it for
 every call would cost more than the call. None of it changes a result: a
 fresh process gives the same bytes.
 
+* **The phoneme alphabet** (:mod:`respell.phoneset`): each IPA symbol gets its
+  one-character code when first met, and keeps it; the costs of the phoneme distance
+  are tables over these codes (:mod:`respell.similarity`, and the C version's copy).
 * **Memo caches** (:func:`respell._memo.memo`) on the hot functions: a word's
   phonemes, its Zipf frequency, a pair's phoneme similarity, blocking keys. Plain
   dicts the collector does not walk; each empties itself when full (bounded memory,
