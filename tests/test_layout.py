@@ -8,6 +8,7 @@ under ``if TYPE_CHECKING:`` does not.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,12 @@ def test_the_private_name_check_sees_both_kinds():
     assert private_uses(probe, "", ROOT / "tools" / "probe.py") == {
         "respell.words._ZIPF", "respell.phonetics._lock",
     }
+
+
+def test_the_readme_names_every_module_where_it_describes_the_layout():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How the code is laid out", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"\b([a-z_]+)(?:/|\.py\b|\b)", section))
+    public = {name.split(".")[1] for name in MODULES if name.count(".") >= 1}
+    public = {n for n in public if not n.startswith("_")}
+    assert public - named == set()
