@@ -38,7 +38,12 @@ def model_inputs(features: Features, facts: TranscriptFacts) -> dict[str, float]
     >>> row["psim"], row["has_case"], row["lexicon_size"]
     (0.5, 1.0, 40)
     """
-    return {**features._asdict(), "has_case": float(facts.cased), "lexicon_size": facts.lexicon_size}
+    return {**features._asdict(), **dict(zip(TRANSCRIPT_INPUTS, _fact_values(facts)))}
+
+
+def _fact_values(facts: TranscriptFacts) -> tuple[float, int]:
+    """The facts the model reads, in the order of TRANSCRIPT_INPUTS."""
+    return float(facts.cased), facts.lexicon_size
 
 
 # Lexicon sizes in the training data run from 32 to 1,800 variants; smaller lists
@@ -101,8 +106,8 @@ def score_matches(features: Sequence[Features], facts: TranscriptFacts) -> list[
     n = len(features)
     rows = np.array(features, dtype=float).reshape(n, len(FEATURES))
     columns = dict(zip(FEATURES, rows.T))
-    for name, value in zip(TRANSCRIPT_INPUTS, (float(facts.cased), float(facts.lexicon_size))):
-        columns[name] = np.full(n, value)  # a column like the others: the same floats
+    for name, value in zip(TRANSCRIPT_INPUTS, _fact_values(facts)):
+        columns[name] = np.full(n, float(value))  # a column like the others: the same floats
     return score_rows(columns, n)
 
 

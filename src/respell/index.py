@@ -10,7 +10,8 @@ index of a list of names already seen costs a few look-ups per name.
 >>> index = LexiconIndex.of(Lexicon.from_entries(["Qassem Soleimani", "Beirut"]))
 >>> [index.entries[e].variant.text for e in index.exact("beirut")]
 ['Beirut']
->>> LexiconIndex.of(index_lexicon := Lexicon.from_entries(["Beirut"])) is LexiconIndex.of(index_lexicon)
+>>> lexicon = Lexicon.from_entries(["Beirut"])
+>>> LexiconIndex.of(lexicon) is LexiconIndex.of(lexicon)  # built once, kept while it lives
 True
 """
 

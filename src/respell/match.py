@@ -113,7 +113,9 @@ def find_matches(
     *,
     max_span_words: int = 4,
     barriers: Sequence[int] = (),
-    prefilter_cutoff: float = 0.599,  # rapidfuzz drops pairs at exactly 0.6 (3 of 5 classes) otherwise
+    # sound-class similarity to be shortlisted; rapidfuzz drops pairs at exactly 0.6 (3 of 5
+    # classes) otherwise
+    prefilter_cutoff: float = 0.599,
     min_psim: float = 0.5,
     per_span: int = 4,
 ) -> Found:
