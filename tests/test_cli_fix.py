@@ -156,7 +156,7 @@ def test_whisper_json_words_are_retimed(work, capsys):
 
 def test_batch_skips_a_bad_file_and_exits_non_zero(work, capsys):
     (work / "bad.srt").write_bytes(b"\x00\x01binary")
-    (work / "b.txt").write_text("Liz sly said so.\n")
+    (work / "b.txt").write_text("So Liz sly said.\n")
     code, out, err = run(["fix", "ep.txt", "bad.srt", "b.txt", "missing.txt", "-e", "names.txt",
                           "-o", "fixed/", "--report", "r.csv"], capsys)
     assert code == 2 and out == ""
@@ -165,7 +165,7 @@ def test_batch_skips_a_bad_file_and_exits_non_zero(work, capsys):
     assert "respell: skipped transcript not found: missing.txt" in lines
     assert lines[-1] == "respell: 2 of 4 files skipped"
     assert sorted(p.name for p in (work / "fixed").iterdir()) == ["b.txt", "ep.txt"]
-    assert (work / "fixed" / "b.txt").read_text() == "Liz Sly said so.\n"
+    assert (work / "fixed" / "b.txt").read_text() == "So Liz Sly said.\n"
     assert (work / "r.csv").read_text().count("\n") == 4  # header + 3 changes
 
 
@@ -179,7 +179,7 @@ def test_jobs_give_the_same_files_report_and_messages(tmp_path, capsys, monkeypa
         (work / "ep.txt").write_text(TEXT)
         (work / "ep.srt").write_bytes(SRT.encode())
         (work / "bad.srt").write_bytes(b"\x00\x01binary")
-        (work / "b.txt").write_text("Liz sly said so.\n")
+        (work / "b.txt").write_text("So Liz sly said.\n")
         runs[jobs] = (*run(["fix", "ep.txt", "bad.srt", "ep.srt", "missing.txt", "b.txt",
                             "-e", "names.txt", "-o", "fixed/", "--report", "r.json",
                             "--jobs", jobs], capsys),

@@ -32,9 +32,6 @@ REPAIRS = [
     ("we ate at Macys today", ["Macy's"], "we ate at Macy's today"),
     ("Thanks, Reiner. Go ahead.", [{"text": "Rainer Blair", "label": "PERSON"}],
      "Thanks, Rainer. Go ahead."),
-    # a one-word listed name inside a garble of another, next to that one's surname
-    ("Thanks, Quinn Freeland, go ahead.", [{"text": "Quinn", "label": "ORG"},
-     {"text": "Clint Freeland", "label": "PERSON"}], "Thanks, Clint Freeland, go ahead."),
 ]
 
 # Text that is right already, or ordinary words that only faintly resemble a name.
@@ -46,6 +43,10 @@ UNCHANGED = [
     ("and Pakistan, a new deal with the European Parliament", ["Pakistan", "European Parliament"]),
     ("the International Atomic Energy Agency said", ["International Atomic Energy Agency"]),
     ("We met Quinn at the bank with Freeland.", [{"text": "Quinn", "label": "ORG"},
+     {"text": "Clint Freeland", "label": "PERSON"}]),
+    # a span holding another listed name written right is never replaced by another entity
+    # (issue 14), even beside this one's surname
+    ("Thanks, Quinn Freeland, go ahead.", [{"text": "Quinn", "label": "ORG"},
      {"text": "Clint Freeland", "label": "PERSON"}]),
     ("I think that is the right way to go", ["Tora Bora", "Musharraf", "Abbottabad"]),
     # a name written with "&" is one span: its first word alone is no garble of it

@@ -21,7 +21,7 @@ import numpy as np
 from .features import FEATURES, TRANSCRIPT_INPUTS, Features, TranscriptFacts
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=1)  # read once per process (see respell.state)
 def decision_model() -> dict:
     """The shipped model: ``{"kind": "trees", "features": [...], "trees": {...}, ...}`` (see
     :class:`Forest`), or a logistic one with ``weights``, ``bias``, ``mean`` and ``scale``."""
@@ -38,7 +38,12 @@ def model_inputs(features: Features, facts: TranscriptFacts) -> dict[str, float]
     >>> row["psim"], row["has_case"], row["lexicon_size"]
     (0.5, 1.0, 40)
     """
-    return {**features._asdict(), "has_case": float(facts.cased), "lexicon_size": facts.lexicon_size}
+    return {**features._asdict(), **dict(zip(TRANSCRIPT_INPUTS, _fact_values(facts)))}
+
+
+def _fact_values(facts: TranscriptFacts) -> tuple[float, int]:
+    """The facts the model reads, in the order of TRANSCRIPT_INPUTS."""
+    return float(facts.cased), facts.lexicon_size
 
 
 # Lexicon sizes in the training data run from 32 to 1,800 variants; smaller lists
@@ -109,8 +114,8 @@ def score_matches(
     n = len(features)
     rows = np.array(features, dtype=float).reshape(n, len(FEATURES))
     columns = dict(zip(FEATURES, rows.T))
-    for name, value in zip(TRANSCRIPT_INPUTS, (float(facts.cased), float(facts.lexicon_size))):
-        columns[name] = np.full(n, value)  # a column like the others: the same floats
+    for name, value in zip(TRANSCRIPT_INPUTS, _fact_values(facts)):
+        columns[name] = np.full(n, float(value))  # a column like the others: the same floats
     if not (facts.known and "known" in decision_model()):
         return score_rows(columns, n)
     z = log_odds_rows(columns, n, told=False)

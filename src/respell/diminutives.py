@@ -50,7 +50,7 @@ def _table() -> dict[str, tuple[str, ...]]:
 def short_forms(given: str) -> tuple[tuple[str, bool], ...]:
     """The short forms of a given name, capitalised, each with whether it may be written
     over other words (False: it is only recognised as right where it is said)."""
-    from .match import zipf
+    from .words import zipf
 
     name = given.lower()
     out = []

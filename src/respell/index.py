@@ -10,13 +10,13 @@ index of a list of names already seen costs a few look-ups per name.
 >>> index = LexiconIndex.of(Lexicon.from_entries(["Qassem Soleimani", "Beirut"]))
 >>> [index.entries[e].variant.text for e in index.exact("beirut")]
 ['Beirut']
->>> LexiconIndex.of(index_lexicon := Lexicon.from_entries(["Beirut"])) is LexiconIndex.of(index_lexicon)
+>>> lexicon = Lexicon.from_entries(["Beirut"])
+>>> LexiconIndex.of(lexicon) is LexiconIndex.of(lexicon)  # built once, kept while it lives
 True
 """
 
 from __future__ import annotations
 
-import threading
 import weakref
 from collections import defaultdict
 from collections.abc import Sequence
@@ -28,6 +28,7 @@ import numpy as np
 from . import phonetics
 from ._memo import memo
 from .lexicon import Lexicon, Variant
+from .state import LOCK
 from .words import WORD, letters, stem, zipf
 
 
@@ -65,7 +66,7 @@ class LexiconIndex:
             return found[1]
         index = cls(lexicon)
         # the entry goes when the lexicon does (before its id can be given to another)
-        _INDEXES[key] = (weakref.ref(lexicon, lambda _, key=key: _INDEXES.pop(key, None)), index)
+        _INDEXES[key] = (weakref.ref(lexicon, lambda _, key=key, table=_INDEXES: table.pop(key, None)), index)
         return index
 
     def __init__(self, lexicon: Lexicon):
@@ -185,9 +186,6 @@ class _Entries:
 _KEY_CLASS = str.maketrans({"R": "L", "W": "L", "Y": "L", "M": "N", "F": "P", "H": "T", "C": "S"})
 
 
-_FORMS_LOCK = threading.RLock()
-
-
 class Forms:
     """Every spoken form compiled so far, as columns indexed by a form id.
 
@@ -197,7 +195,7 @@ class Forms:
     """
 
     limit = 2_000_000
-    _current: Forms | None = None
+    _current: Forms | None = None  # process-wide: see respell.state
 
     def __init__(self) -> None:
         self.id_of: dict[str, int] = {}  # heard text -> form id, -1 if it has no phonemes
@@ -215,7 +213,7 @@ class Forms:
 
     @classmethod
     def current(cls) -> Forms:
-        with _FORMS_LOCK:
+        with LOCK:
             if cls._current is None or len(cls._current.codes) >= cls.limit:
                 cls._current = cls()
             return cls._current
@@ -223,7 +221,7 @@ class Forms:
     def ids_of(self, heard: list[str]) -> list[int]:
         ids = list(map(self.id_of.get, heard))
         if None in ids:
-            with _FORMS_LOCK:  # one thread at a time adds forms: the columns stay aligned
+            with LOCK:  # one thread at a time adds forms: the columns stay aligned
                 self._add_new(heard, ids)
         return ids
 
@@ -316,6 +314,7 @@ def blocking_keys(skeleton: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys("".join(p) for p in combinations(head, 2)))
 
 
+# process-wide (see respell.state): a key's bit, given once and kept
 _KEY_BITS: dict[str, int] = {}
 _KEY_MASKS: dict[tuple[str, ...], int] = {}
 
@@ -328,7 +327,7 @@ def key_mask(keys: tuple[str, ...]) -> int:
         for k in keys:
             bit = _KEY_BITS.get(k)
             if bit is None:
-                with _FORMS_LOCK:  # past 64 keys bits are shared: still a superset
+                with LOCK:  # past 64 keys bits are shared: still a superset
                     bit = _KEY_BITS.setdefault(k, len(_KEY_BITS) % 64)
             mask |= 1 << bit
         _KEY_MASKS[keys] = mask

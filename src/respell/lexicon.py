@@ -1,4 +1,9 @@
-"""Known entities: loading lists, deriving spoken variants, reuse across transcripts.
+"""Known entities: a deduplicated list with its spoken variants, reused across transcripts.
+
+:class:`~respell.entity.Entity` and :data:`~respell.entity.LABELS` live in
+:mod:`respell.entity` (below :mod:`respell.extract`, which makes entities from
+documents), reading list files in :mod:`respell.lists` and deriving variants in
+:mod:`respell.variants`; all are importable from here as well.
 
 >>> lex = Lexicon.from_entries(["Qassem Soleimani", "Beirut"])
 >>> len(lex), [v.text for v in lex.variants][:3]
@@ -7,80 +12,27 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import NamedTuple
 
 from ._memo import memo
-from .errors import EntityListError
-from .textio import read_text
+from .entity import LABELS, Entity
+from .errors import EntityListError, OptionError
+from .lists import entity_from_record, read_entity_file
+from .variants import ONE_PART_KINDS, Variant, derive_variants, looks_like_person
 
-#: spaCy entity labels respell knows; others are kept as given.
-LABELS = (
-    "PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
-)
+__all__ = [
+    "KNOWN_MAX", "LABELS", "LIST_KINDS", "ONE_PART_KINDS", "Entity", "Lexicon", "Variant",
+    "looks_like_person", "read_entity_file",
+]
 
-# Words that mark a multi-word name as an organisation or place, never a person,
-# so no surname variant is derived from it.
-_NOT_PERSON_WORDS = frozenset(
-    """inc corp corporation co company ltd llc plc group bank holdings partners capital
-    university college institute school hospital foundation association society council
-    committee agency department ministry party army navy force fund trust airlines motors
-    energy systems technologies international global of the and for de la le el al river
-    lake mount mountain island street road city county state republic kingdom sea ocean
-    gulf bay strait coast desert valley province region north south east west new san santa
-    los las parliament senate congress court assembly union league federation prize award
-    festival museum church mosque temple airport station""".split()  # noqa: SIM905
-)
 _HAS_ALNUM = re.compile(r"[^\W_]")
-#: Variant kinds that are one part of a longer name, taken alone.
-ONE_PART_KINDS = frozenset({"surname", "given_name", "short", "part"})
 #: the kinds of list (see :attr:`Lexicon.kind`)
 LIST_KINDS = ("auto", "known", "catalog")
 #: an ``auto`` list of at most this many entities is taken as known names
 KNOWN_MAX = 50
-_NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*$")
-
-
-@dataclass(frozen=True, slots=True)
-class Entity:
-    """One known name, spelled as it should appear in the transcript.
-
-    ``aliases`` are other correct names for it (each written as given);
-    ``sounds_like`` are known misrecognitions that map to ``text``.
-
-    >>> Entity("Qassem Soleimani", label="PERSON", sounds_like=("Sola money",)).text
-    'Qassem Soleimani'
-    """
-
-    text: str
-    label: str | None = None
-    aliases: tuple[str, ...] = ()
-    sounds_like: tuple[str, ...] = ()
-    count: int = 1
-
-
-class Variant(NamedTuple):
-    """A form an entity may be heard as, and what to write when it is.
-
-    ``kind`` is one of ``canonical``, ``alias``, ``surname``, ``given_name``, ``short``
-    (a short given name, "Ken" for Kenneth), ``short_full`` ("Ken Bowling"), ``part`` (a
-    part of a longer name said alone, "Bagram" of Bagram Air Base), ``number`` (the
-    plural or singular of a demonym), ``sounds_like``, or ``spelled``: a right spelling
-    only (a short form that is an ordinary word too, "Will"), recognised where it stands
-    and never written over other words.
-    """
-
-    text: str  # written in the output
-    heard: str  # what the matcher compares with the transcript
-    entity: int  # index into Lexicon.entities
-    kind: str
 
 
 @dataclass(frozen=True)
@@ -108,7 +60,7 @@ class Lexicon:
                 # one-word names only (texts are unique after _merge): one variant each
                 variants = _Canonical([e.text for e in ents])
             else:
-                variants = tuple(_derive_variants(ents, known=self.known))
+                variants = tuple(derive_variants(ents, known=self.known))
             object.__setattr__(self, "variants", variants)
 
     @property
@@ -162,6 +114,28 @@ class Lexicon:
         from .extract import extract_entities
 
         return cls(tuple(_merge(extract_entities(paths, labels=labels))))
+
+    @classmethod
+    def coerce(cls, entities: Lexicon | Iterable[str | Entity | dict] | None) -> Lexicon:
+        """A Lexicon from what the API accepts as ``entities``: a Lexicon (as it is), an
+        iterable of names, :class:`Entity` objects or dicts, or None (empty).
+
+        One string is refused rather than read as a list of its letters.
+
+        >>> len(Lexicon.coerce(["Liz Sly", "Beirut"])), len(Lexicon.coerce(None))
+        (2, 0)
+        >>> Lexicon.coerce("Liz Sly")
+        Traceback (most recent call last):
+        ...
+        respell.errors.OptionError: entities must be a list of names, not one string: wrap it in a list
+        """
+        if entities is None:
+            return cls(())
+        if isinstance(entities, Lexicon):
+            return entities
+        if isinstance(entities, str):
+            raise OptionError("entities must be a list of names, not one string: wrap it in a list")
+        return cls.from_entries(entities)
 
     def __add__(self, other: Lexicon) -> Lexicon:
         kind = self.kind if self.kind == other.kind else "auto"
@@ -236,7 +210,7 @@ def _coerce(entry: str | Entity | dict) -> Entity:
     if isinstance(entry, str):
         return _entity_of(entry)
     if isinstance(entry, dict):
-        return _entity_from_record(entry, where="entry")
+        return entity_from_record(entry, where="entry")
     raise EntityListError(f"cannot use {type(entry).__name__} as an entity: give str, Entity or dict")
 
 
@@ -271,268 +245,3 @@ def _merge(entities: Iterable[Entity]) -> list[Entity]:
                 old.count + ent.count,
             )
     return list(merged.values())
-
-
-def looks_like_person(ent: Entity) -> bool:
-    """Whether a surname variant may be derived: a PERSON, or 2-3 capitalised name words."""
-    words = ent.text.split()
-    if not 2 <= len(words) <= 4:
-        return False
-    if ent.label is not None:
-        return ent.label == "PERSON"
-    if any(w.lower().strip(".,") in _NOT_PERSON_WORDS for w in words):
-        return False
-    return all(_NAME_TOKEN.match(w) or re.fullmatch(r"[A-Z]\.", w) for w in words)
-
-
-def _derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Iterator[Variant]:
-    seen: set[tuple[str, str]] = set()
-    for i, ent in enumerate(entities):
-        if not (ent.aliases or ent.sounds_like or " " in ent.text or ent.label == "NORP"):
-            key = (ent.text, ent.text.lower())  # the common case, fast
-            if key not in seen:
-                seen.add(key)
-                yield Variant(ent.text, ent.text, i, "canonical")
-            continue
-        text = _without_article(ent.text)
-        forms = [(text, text, "canonical")]
-        forms.extend((alias, alias, "alias") for alias in ent.aliases)
-        if ent.label == "NORP" and " " not in text:
-            forms.extend((other, other, "number") for other in _other_number(text))
-        person = " " in ent.text and looks_like_person(ent)
-        if known and not person and " " in text:
-            forms.extend((part, part, "part") for part in name_parts(text))
-        if person:
-            words = ent.text.split()
-            surname = words[-1]
-            if surname.rstrip(".").lower() in ("jr", "sr", "ii", "iii", "iv"):
-                surname = words[-2].rstrip(",")
-            forms.append((surname, surname, "surname"))
-            given = words[0]
-            # "Thanks, Rainer.": only for names the user (or NER) labelled PERSON, or, in a
-            # list of names known to be there, that look like a person's
-            if (ent.label == "PERSON" or known and ent.label is None) and len(given) >= 3 \
-                    and given.isalpha():
-                forms.append((given, given, "given_name"))
-                # "Ken" and "Ken Bowling" for Kenneth Bowling: right where said, and written
-                # over garbles of themselves unless they are ordinary words too ("Will")
-                from .diminutives import short_forms
-
-                rest = " ".join(words[1:])
-                for short, writable in short_forms(given):
-                    forms.append((short, short, "short" if writable else "spelled"))
-                    forms.append((f"{short} {rest}", f"{short} {rest}",
-                                  "short_full" if writable else "spelled"))
-        forms.extend((ent.text, heard, "sounds_like") for heard in ent.sounds_like)
-        for text, heard, kind in forms:
-            key = (text, heard.lower())
-            if key not in seen and heard.strip():
-                seen.add(key)
-                yield Variant(text, heard, i, kind)
-
-
-# -- files ----------------------------------------------------------------------------------
-
-
-# Words that make a part of a longer name generic rather than a name of its own: "Air
-# Base", "Capital Markets", "Company". A part is never only these, nor begins or ends
-# with a function word.
-_GENERIC = _NOT_PERSON_WORDS | frozenset("""
-air base research markets market securities associates bank banks holdings services
-solutions technology technologies industries international corporation incorporated
-inc corp ltd llc plc sa ag nv lp co company companies group partners capital management
-investments investment financial global worldwide america americas american usa us
-national federal general first united royal central
-""".split())
-_FUNCTION = frozenset("of the and & for de la le el al del da di du van von der den y e a an in on at to".split())
-# Names whose leading "The" is written capitalised in running text too.
-_CAPITAL_THE = frozenset({"the hague", "the gambia"})
-_MAX_PART_WORDS = 6
-_COMMONEST = 6.0  # "new", "one": never a name said alone
-
-
-def _zipf(word: str) -> float:
-    from .match import zipf
-
-    return zipf(word)
-
-
-def _without_article(text: str) -> str:
-    """A name without its leading article, which running text writes in lower case ("for
-    the New York Times"); kept for the few names that capitalise it everywhere."""
-    words = text.split()
-    if len(words) >= 2 and words[0].lower() == "the" and text.lower() not in _CAPITAL_THE:
-        return " ".join(words[1:])
-    return text
-
-
-def name_parts(text: str) -> list[str]:
-    """The parts of a longer name that speakers say alone: any run of its words that is
-    itself name-like (not only generic words, no function word at either end).
-
-    >>> name_parts("New York Times")
-    ['New York', 'York Times', 'York', 'Times']
-    >>> name_parts("Bagram Air Base")
-    ['Bagram Air', 'Bagram']
-    >>> name_parts("Bank of America")
-    []
-    """
-    words = text.split()
-    if len(words) < 2 or len(words) > _MAX_PART_WORDS:
-        return []
-    out = []
-    for size in range(len(words) - 1, 0, -1):
-        for a in range(len(words) - size + 1):
-            part = words[a:a + size]
-            low = [w.lower().strip(".,") for w in part]
-            if low[0] in _FUNCTION or low[-1] in _FUNCTION:
-                continue
-            if all(w in _GENERIC or w in _FUNCTION for w in low):
-                continue
-            if not any(w[:1].isupper() or w[:1].isdigit() for w in part):
-                continue
-            if size == 1 and _zipf(low[0]) >= _COMMONEST:  # "New" of New York
-                continue
-            out.append(" ".join(part))
-    return out
-
-
-def _other_number(word: str) -> list[str]:
-    """The plural of a singular demonym and the singular of a plural one ("Kenyan" <->
-    "Kenyans", "Pakistani" <-> "Pakistanis"); nothing for other words."""
-    if word.endswith(("ans", "is", "ers")) and len(word) > 4:
-        return [word[:-1]]
-    if word.endswith(("an", "i", "er")) and len(word) > 3:
-        return [word + "s"]
-    return []
-
-
-def read_entity_file(path: str | os.PathLike) -> list[Entity]:
-    """Read one entity list, choosing the parser from the extension and the content.
-
-    * ``.txt`` (and anything else): one entity a line, ``#`` starts a comment.
-    * ``.csv`` / ``.tsv``: a header with ``text`` (or ``name``/``entity``), optional
-      ``label``, ``aliases``, ``sounds_like`` (several values separated by ``;`` or ``|``);
-      without such a header the first column is the entity, the second its label.
-    * ``.json``: a list of strings or objects; ``.jsonl``: one string or object a line.
-    """
-    name = str(path)
-    text = read_text(path, what="entity list")
-    suffix = Path(name).suffix.lower() if name != "-" else ""
-    stripped = text.lstrip()
-    if suffix == ".jsonl" or (suffix != ".json" and stripped.startswith("{")):
-        entities = _read_jsonl(text, name)
-    elif suffix == ".json" or stripped.startswith("["):
-        entities = _read_json(text, name)
-    elif suffix in (".csv", ".tsv"):
-        entities = _read_table(text, name, "\t" if suffix == ".tsv" else ",")
-    else:
-        entities = _read_lines(text)
-    entities = [e for e in entities if e.text.strip()]
-    if not entities:
-        raise EntityListError(f"entity list has no usable entry: {name}")
-    return entities
-
-
-def _read_lines(text: str) -> list[Entity]:
-    """One name a line; "Name - role or firm" and "Name (firm)" as people paste them
-    (see :mod:`respell.typed`): the firm is an entity too, the role is dropped."""
-    from .typed import split_line
-
-    out = []
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
-        if not line:
-            continue
-        name, org, noted = split_line(line)
-        person = noted and looks_like_person(Entity(name))
-        out.append(Entity(name, "PERSON" if person else None))
-        if org:
-            out.append(Entity(org, "ORG"))
-    return out
-
-
-def _split_multi(value) -> tuple[str, ...]:
-    if value is None or value == "":
-        return ()
-    if isinstance(value, str):
-        parts = re.split(r"[;|]", value)
-    elif isinstance(value, list):
-        parts = value
-    else:
-        raise EntityListError(f"expected a string or a list, got {value!r}")
-    return tuple(str(p).strip() for p in parts if str(p).strip())
-
-
-def _entity_from_record(rec: dict, where: str) -> Entity:
-    lower = {str(k).lower(): v for k, v in rec.items()}
-    text = next((lower[k] for k in ("text", "name", "entity", "phrase") if k in lower), None)
-    if not isinstance(text, str) or not text.strip():
-        raise EntityListError(f"{where}: record without a 'text' field: {json.dumps(rec)[:80]}")
-    label = lower.get("label") or lower.get("type") or None
-    count = lower.get("count") or 1  # an empty CSV cell counts once
-    try:
-        count = max(1, int(count))
-    except (TypeError, ValueError):
-        raise EntityListError(f"{where}: count is not a number: {count!r}") from None
-    return Entity(
-        " ".join(text.split()),
-        str(label).upper() if label else None,
-        _split_multi(lower.get("aliases")),
-        _split_multi(lower.get("sounds_like")),
-        count,
-    )
-
-
-def _read_json(text: str, name: str) -> list[Entity]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise EntityListError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
-    if isinstance(data, dict) and isinstance(data.get("entities"), list):
-        data = data["entities"]
-    if not isinstance(data, list):
-        raise EntityListError(f"{name}: expected a JSON list of entities")
-    return [
-        Entity(item) if isinstance(item, str) else _entity_from_record(item, f"{name}[{i}]")
-        if isinstance(item, dict) else _bad_item(name, i, item)
-        for i, item in enumerate(data)
-    ]
-
-
-def _bad_item(name: str, i: int, item) -> Entity:
-    raise EntityListError(f"{name}[{i}]: expected a string or an object, got {item!r}")
-
-
-def _read_jsonl(text: str, name: str) -> list[Entity]:
-    out = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EntityListError(f"{name}:{lineno}: invalid JSON: {exc.msg}") from None
-        if isinstance(item, str):
-            out.append(Entity(item))
-        elif isinstance(item, dict):
-            out.append(_entity_from_record(item, f"{name}:{lineno}"))
-        else:
-            raise EntityListError(f"{name}:{lineno}: expected a string or an object")
-    return out
-
-
-def _read_table(text: str, name: str, delimiter: str) -> list[Entity]:
-    rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)]
-    if not rows:
-        return []
-    header = [c.strip().lower() for c in rows[0]]
-    if any(h in header for h in ("text", "name", "entity", "phrase")):
-        return [
-            _entity_from_record(dict(zip(header, row)), f"{name}:{i + 2}")
-            for i, row in enumerate(rows[1:])
-        ]
-    return [
-        Entity(row[0].strip(), row[1].strip().upper() if len(row) > 1 and row[1].strip() else None)
-        for row in rows
-    ]

@@ -41,7 +41,7 @@ from rapidfuzz import fuzz
 from . import context, phonetics
 from .features import Features, TranscriptFacts
 from .index import Entry, LexiconIndex
-from .lexicon import ONE_PART_KINDS
+from .variants import ONE_PART_KINDS
 from .shortlist import best_of, prefilter
 from .transcript import transcript_facts
 from .words import Token, letters, stem, zipf
@@ -126,7 +126,9 @@ def find_matches(
     *,
     max_span_words: int = 4,
     barriers: Sequence[int] = (),
-    prefilter_cutoff: float = 0.599,  # rapidfuzz drops pairs at exactly 0.6 (3 of 5 classes) otherwise
+    # sound-class similarity to be shortlisted; rapidfuzz drops pairs at exactly 0.6 (3 of 5
+    # classes) otherwise
+    prefilter_cutoff: float = 0.599,
     min_psim: float = 0.5,
     per_span: int = 4,
 ) -> Found:
@@ -135,16 +137,21 @@ def find_matches(
     ``barriers`` are character offsets no span may cross (cue boundaries in subtitles).
     """
     if not index.entries or not tokens:
-        return Found([], None, transcript_facts(tokens, (), index))
+        return Found([], None, _facts(tokens, (), index))
     if index.known:  # a short list of names known to be here: look further
         prefilter_cutoff = min(prefilter_cutoff, KNOWN_PREFILTER)
         min_psim = min(min_psim, KNOWN_MIN_PSIM)
     max_len = min(max_span_words, index.max_words + 2)
     table = find_spans(text, tokens, index, max_len, barriers)
-    facts = transcript_facts(tokens, table.written_right, index)
+    facts = _facts(tokens, table.written_right, index)
     shortlist = _shortlist(index, table, prefilter_cutoff, per_span)
-    kept = _check_spans(index, table, shortlist, min_psim, per_span)
+    kept = _check_spans(index, table, facts, shortlist, min_psim, per_span)
     return Found(_measure(index, table, facts, kept), table, facts)
+
+
+def _facts(tokens: Sequence[Token], written_right, index: LexiconIndex) -> TranscriptFacts:
+    return transcript_facts(tokens, written_right, len(index.entries), known=index.known,
+                            n_entities=index.n_entities)
 
 
 def find_spans(
@@ -230,6 +237,7 @@ def _shortlist(
 def _check_spans(
     index: LexiconIndex,
     table: SpanTable,
+    facts: TranscriptFacts,
     shortlist: dict[int, list[tuple[int, float]]],
     min_psim: float,
     per_span: int,
@@ -252,7 +260,7 @@ def _check_spans(
                 continue
             if crosses and not _PUNCTUATED.search(entry.variant.text):
                 continue  # "Kyiv, Soleimani" is never one name written without the comma
-            if not _respects_written(i, j, entry, table):
+            if not _respects_written(i, j, entry, table, facts):
                 continue
             if span_text == entry.variant.text or (
                 span_text == entry.variant.heard and entry.variant.kind != "sounds_like"
@@ -343,15 +351,18 @@ def _measure(
 _FUNCTION_ZIPF = 5.5  # "a", "and", "you", "the": a word this common is a function word
 
 
-def _respects_written(i: int, j: int, entry: Entry, table: SpanTable) -> bool:
+def _respects_written(
+    i: int, j: int, entry: Entry, table: SpanTable, facts: TranscriptFacts
+) -> bool:
     """A span over a listed name written exactly right becomes only that name, and only
-    when its other words sound like the rest of it.
+    when its other words sound like the rest of it or a person is introduced there.
 
     "from Kyiv Soleimani" never becomes Qassem Soleimani (Kyiv is written right and is
     another entity); "talked about Woodward" does not become "talked Bob Woodward" nor
     "Brandhuber would" "Brandhuber Logistik": a common word beside a name written right
     is taken into it only when it sounds like the missing words ("can Bowling" -> "Ken
-    Bowling").
+    Bowling") or the words around call on someone ("question comes from Sebastian
+    forward" -> Sebastian Vogel).
     """
     written = [k for k in range(i, j) if k in table.written_by]
     if not written:
@@ -361,6 +372,8 @@ def _respects_written(i: int, j: int, entry: Entry, table: SpanTable) -> bool:
         return False
     extra = [k for k in range(i, j) if k not in table.written_by]
     if not extra or max(zipf(table.lower[k]) for k in extra) < _EXTENSION_ZIPF:
+        return True
+    if facts.cue_before[i] or facts.cue_after[j]:
         return True
     have = {table.lower[k] for k in written}
     missing = [w for w in entry.words if w.lower() not in have]

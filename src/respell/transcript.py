@@ -8,13 +8,10 @@ kind too: measured here, read by the decision model, never threaded through the
 span search.
 
 >>> from respell.words import tokenize
->>> from respell.index import LexiconIndex
->>> from respell.lexicon import Lexicon
->>> index = LexiconIndex.of(Lexicon.from_entries(["Ken", "Dan"]))
->>> facts = transcript_facts(tokenize("Thanks, can. The call is over."), (), index)
->>> facts.cased, facts.cue_before[1], facts.lexicon_size, facts.known
-(True, True, 2, True)
->>> transcript_facts(tokenize("thanks can the call is over"), (), index).cased
+>>> facts = transcript_facts(tokenize("Thanks, can. The call is over."), (), 12)
+>>> facts.cased, facts.cue_before[1], facts.lexicon_size
+(True, True, 12)
+>>> transcript_facts(tokenize("thanks can the call is over"), (), 12).cased
 False
 """
 
@@ -28,13 +25,15 @@ from .words import COMMON_ZIPF, Token, zipf
 
 
 def transcript_facts(
-    tokens: Sequence[Token], written_right: Collection[int], index
+    tokens: Sequence[Token], written_right: Collection[int], lexicon_size: int, *,
+    known: bool = False, n_entities: int = 0,
 ) -> TranscriptFacts:
-    """The facts of a transcript cut into ``tokens``, matched against ``index`` (a
-    :class:`~respell.index.LexiconIndex`).
+    """The facts of a transcript cut into ``tokens``.
 
     ``written_right`` holds the tokens of listed names already written exactly as
-    listed (:attr:`respell.match.Spans.written_right`).
+    listed (:attr:`respell.match.Spans.written_right`); ``lexicon_size`` is the number
+    of variants the transcript is matched against; ``known`` and ``n_entities`` say
+    whether its list holds names known to be there, and how many the user gave.
     """
     # Whether the transcript is cased at all, judged by ordinary words only ("The", "I"):
     # a correction writes a name, or replaces a rare garble ("Abidabad"), so either way
@@ -46,9 +45,9 @@ def transcript_facts(
     )
     return TranscriptFacts(
         cased=cased,
-        lexicon_size=len(index.entries),
+        lexicon_size=lexicon_size,
         cue_before=tuple(context.name_cues(tokens)),
         cue_after=tuple(context.cue_after(tokens, j) for j in range(len(tokens) + 1)),
-        known=index.known,
-        n_entities=index.n_entities,
+        known=known,
+        n_entities=n_entities,
     )

@@ -63,8 +63,7 @@ def letters(text: str) -> str:
 
 # -- word frequencies ------------------------------------------------------------------------
 
-# wordfreq's English list, read once per process (see zipf_table); the state is here and
-# not in a cache because it is one table, loaded whole.
+# wordfreq's English list, read once per process (see zipf_table and respell.state).
 _ZIPF: dict[str, float] | None = None
 _DIGIT = re.compile(r"\d")
 _PARTS = re.compile(r"[^\W_]+")  # the letter and digit runs of a token

@@ -1,0 +1,179 @@
+"""Spoken variants of a known entity: the forms it may be heard as, and what to write.
+
+A listed "Qassem Soleimani" is also heard as "Soleimani"; "Kenneth Bowling" as "Ken
+Bowling" and "Ken"; "The New York Times" as "the Times"; "Kenyan" as "Kenyans". Each
+:class:`Variant` says what the matcher compares with the transcript and what is
+written when it matches. :class:`~respell.lexicon.Lexicon` derives them once per list.
+
+>>> [(v.text, v.kind) for v in derive_variants([Entity("Qassem Soleimani")])]
+[('Qassem Soleimani', 'canonical'), ('Soleimani', 'surname')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
+
+from .diminutives import short_forms
+from .entity import Entity
+from .words import zipf
+
+# Words that mark a multi-word name as an organisation or place, never a person,
+# so no surname variant is derived from it.
+_NOT_PERSON_WORDS = frozenset(
+    """inc corp corporation co company ltd llc plc group bank holdings partners capital
+    university college institute school hospital foundation association society council
+    committee agency department ministry party army navy force fund trust airlines motors
+    energy systems technologies international global of the and for de la le el al river
+    lake mount mountain island street road city county state republic kingdom sea ocean
+    gulf bay strait coast desert valley province region north south east west new san santa
+    los las parliament senate congress court assembly union league federation prize award
+    festival museum church mosque temple airport station""".split()  # noqa: SIM905
+)
+#: Variant kinds that are one part of a longer name, taken alone.
+ONE_PART_KINDS = frozenset({"surname", "given_name", "short", "part"})
+_NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*$")
+
+
+class Variant(NamedTuple):
+    """A form an entity may be heard as, and what to write when it is.
+
+    ``kind`` is one of ``canonical``, ``alias``, ``surname``, ``given_name``, ``short``
+    (a short given name, "Ken" for Kenneth), ``short_full`` ("Ken Bowling"), ``part`` (a
+    part of a longer name said alone, "Bagram" of Bagram Air Base), ``number`` (the
+    plural or singular of a demonym), ``sounds_like``, or ``spelled``: a right spelling
+    only (a short form that is an ordinary word too, "Will"), recognised where it stands
+    and never written over other words.
+    """
+
+    text: str  # written in the output
+    heard: str  # what the matcher compares with the transcript
+    entity: int  # index into Lexicon.entities
+    kind: str
+
+
+def looks_like_person(ent: Entity) -> bool:
+    """Whether a surname variant may be derived: a PERSON, or 2-3 capitalised name words."""
+    words = ent.text.split()
+    if not 2 <= len(words) <= 4:
+        return False
+    if ent.label is not None:
+        return ent.label == "PERSON"
+    if any(w.lower().strip(".,") in _NOT_PERSON_WORDS for w in words):
+        return False
+    return all(_NAME_TOKEN.match(w) or re.fullmatch(r"[A-Z]\.", w) for w in words)
+
+
+def derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Iterator[Variant]:
+    seen: set[tuple[str, str]] = set()
+    for i, ent in enumerate(entities):
+        if not (ent.aliases or ent.sounds_like or " " in ent.text or ent.label == "NORP"):
+            key = (ent.text, ent.text.lower())  # the common case, fast
+            if key not in seen:
+                seen.add(key)
+                yield Variant(ent.text, ent.text, i, "canonical")
+            continue
+        text = _without_article(ent.text)
+        forms = [(text, text, "canonical")]
+        forms.extend((alias, alias, "alias") for alias in ent.aliases)
+        if ent.label == "NORP" and " " not in text:
+            forms.extend((other, other, "number") for other in _other_number(text))
+        person = " " in ent.text and looks_like_person(ent)
+        if known and not person and " " in text:
+            forms.extend((part, part, "part") for part in name_parts(text))
+        if person:
+            words = ent.text.split()
+            surname = words[-1]
+            if surname.rstrip(".").lower() in ("jr", "sr", "ii", "iii", "iv"):
+                surname = words[-2].rstrip(",")
+            forms.append((surname, surname, "surname"))
+            given = words[0]
+            # "Thanks, Rainer.": only for names the user (or NER) labelled PERSON (a list
+            # "Name - role" labels its names so): "Tora" of Tora Bora is no given name
+            if ent.label == "PERSON" and len(given) >= 3 and given.isalpha():
+                forms.append((given, given, "given_name"))
+                # "Ken" and "Ken Bowling" for Kenneth Bowling: right where said, and written
+                # over garbles of themselves unless they are ordinary words too ("Will")
+                rest = " ".join(words[1:])
+                for short, writable in short_forms(given):
+                    forms.append((short, short, "short" if writable else "spelled"))
+                    forms.append((f"{short} {rest}", f"{short} {rest}",
+                                  "short_full" if writable else "spelled"))
+        forms.extend((ent.text, heard, "sounds_like") for heard in ent.sounds_like)
+        for text, heard, kind in forms:
+            key = (text, heard.lower())
+            if key not in seen and heard.strip():
+                seen.add(key)
+                yield Variant(text, heard, i, kind)
+
+
+# Words that make a part of a longer name generic rather than a name of its own: "Air
+# Base", "Capital Markets", "Company". A part is never only these, nor begins or ends
+# with a function word.
+_GENERIC = _NOT_PERSON_WORDS | frozenset("""
+air base research markets market securities associates bank banks holdings services
+solutions technology technologies industries international corporation incorporated
+inc corp ltd llc plc sa ag nv lp co company companies group partners capital management
+investments investment financial global worldwide america americas american usa us
+national federal general first united royal central
+""".split())
+_FUNCTION = frozenset("of the and & for de la le el al del da di du van von der den y e a an in on at to".split())
+# Names whose leading "The" is written capitalised in running text too.
+_CAPITAL_THE = frozenset({"the hague", "the gambia"})
+_MAX_PART_WORDS = 6
+_COMMONEST = 6.0  # "new", "one": never a name said alone
+_COMMON_MODIFIER = 5.0  # a word this common is a name alone only as the name's head
+
+
+def _without_article(text: str) -> str:
+    """A name without its leading article, which running text writes in lower case ("for
+    the New York Times"); kept for the few names that capitalise it everywhere."""
+    words = text.split()
+    # "The Who", "The Guardian": one word after the article is no name without it
+    if len(words) >= 3 and words[0].lower() == "the" and text.lower() not in _CAPITAL_THE:
+        return " ".join(words[1:])
+    return text
+
+
+def name_parts(text: str) -> list[str]:
+    """The parts of a longer name that speakers say alone: any run of its words that is
+    itself name-like (not only generic words, no function word at either end).
+
+    >>> name_parts("New York Times")
+    ['New York', 'York Times', 'Times']
+    >>> name_parts("Bagram Air Base")
+    ['Bagram Air', 'Bagram']
+    >>> name_parts("Bank of America")
+    []
+    """
+    words = text.split()
+    if len(words) < 2 or len(words) > _MAX_PART_WORDS:
+        return []
+    out = []
+    for size in range(len(words) - 1, 0, -1):
+        for a in range(len(words) - size + 1):
+            part = words[a:a + size]
+            low = [w.lower().strip(".,") for w in part]
+            if low[0] in _FUNCTION or low[-1] in _FUNCTION:
+                continue
+            if all(w in _GENERIC or w in _FUNCTION for w in low):
+                continue
+            if not any(w[:1].isupper() or w[:1].isdigit() for w in part):
+                continue
+            if size == 1 and (zipf(low[0]) >= _COMMONEST or (
+                zipf(low[0]) >= _COMMON_MODIFIER and a + 1 < len(words)
+            )):  # "New" of New York; "European" of European Parliament (but "the Times")
+                continue
+            out.append(" ".join(part))
+    return out
+
+
+def _other_number(word: str) -> list[str]:
+    """The plural of a singular demonym and the singular of a plural one ("Kenyan" <->
+    "Kenyans", "Pakistani" <-> "Pakistanis"); nothing for other words."""
+    if word.endswith(("ans", "is", "ers")) and len(word) > 4:
+        return [word[:-1]]
+    if word.endswith(("an", "i", "er")) and len(word) > 3:
+        return [word + "s"]
+    return []
