@@ -217,3 +217,59 @@ CONTEXT = [
 def test_context_decides_between_name_and_word(why, garbled, entities, expected):
     ents = [respell.Entity(text, label) for text, label in entities]
     assert fix(garbled, entities=ents).text == expected, why
+
+
+# Wrong edits that must never happen, whatever the scores (issues 11 and 14): each was
+# seen in real transcripts with short lists of known names.
+E = respell.Entity
+NEVER = [
+    # a leading article is the running text's, not the name's
+    ("He wrote for the New York Times last year.", [E("The New York Times", "ORG")]),
+    # the number or form of a word the recognizer got right
+    ("The Israelis and the Kurds met protesters.",
+     [E("Israeli", "NORP"), E("Kurd", "NORP"), E("Protester")]),
+    ("Israel's is a hard case.", [E("Israelis", "NORP")]),
+    ("Revenue grew sequentially and we acquired two firms.",
+     [E("Revenues"), E("Sequential"), E("Acquire")]),
+    # the case of a common word, for an entry a document's recognizer capitalised
+    ("The sanctions hit us hard, said the apple grower.",
+     [E("Sanctions", "ORG", sources=("ner:article.pdf",)), E("US", "GPE"),
+      E("Apple", "ORG", sources=("ner:article.pdf",))]),
+    # a span over punctuation, or over another listed name written right
+    ("After Tora Bora's fall, Musharraf said little. He flew from Kyiv, Soleimani was not there.",
+     ["Tora Bora", "Pervez Musharraf", "Kyiv", "Qassem Soleimani"]),
+    # a common word taken into a name written right beside it
+    ("They talked about Woodward all day.", [E("Bob Woodward", "PERSON")]),
+    ("Schwertfeger said Brandhuber would keep sending its vessels.",
+     ["Brandhuber Logistik", "Volkmar Schwertfeger"]),
+    # a short given name said for the full one is right as it is
+    ("As Steve mentioned, Ken Bowling and Steve agree.",
+     [E("Steven Lindsey", "PERSON"), E("Kenneth Bowling", "PERSON")]),
+]
+
+
+@pytest.mark.parametrize(("text", "entities"), NEVER)
+def test_wrong_edits_that_must_never_happen(text, entities):
+    result = fix(text, entities=entities)
+    assert result.text == text, result.changes
+
+
+# Names said in part, or under a short form, are repaired to that part's spelling.
+PARTS = [
+    ("thanks can. kim bowling will take it.", [E("Kenneth Bowling", "PERSON")],
+     "thanks Ken. Ken Bowling will take it."),
+    ("We spoke with Lee Kati Affairante yesterday.", ["Leocadia Ferrante"],
+     "We spoke with Leocadia Ferrante yesterday."),
+]
+
+
+@pytest.mark.parametrize(("garbled", "entities", "expected"), PARTS)
+def test_parts_and_short_forms(garbled, entities, expected):
+    assert fix(garbled, entities=entities).text == expected
+
+
+def test_the_reason_tells_the_evidence_from_the_whole_transcript():
+    text = "Qassem Soleimani spoke. Later Cassim Soleimani left."
+    change, = fix(text, entities=["Qassem Soleimani"]).changes
+    assert change.replacement == "Qassem Soleimani"
+    assert "written right once elsewhere" in change.reason

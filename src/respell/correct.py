@@ -304,9 +304,11 @@ def _to_change(
     origin = getattr(ent, "origin", "user")
     if original.lower() == replacement.lower() and not _may_recase(original, variant.kind, origin):
         return None
-    if _other_form(original, replacement):
+    if replacement[:1].isupper() and _other_form(original, replacement):
         # a word the recognizer got right, in another number or form than the listed name
-        # ("Israelis" -> "Israeli", "Kurds" -> "Kurd", "Israel's is" -> "Israelis")
+        # ("Israelis" -> "Israeli", "Kurds" -> "Kurd", "Israel's is" -> "Israelis"); a
+        # list of lower-case words (a biasing list of rare words) is left to the model,
+        # since recognizers drop such words' endings ("ravish" for "ravished")
         return None
     f = match.features
     how = {"canonical": "", "alias": " (alias)", "surname": " (surname)", "given_name": " (given name)",

@@ -28,6 +28,7 @@ import numpy as np
 from . import phonetics
 from ._memo import memo
 from .lexicon import Lexicon, Variant
+from .variants import MODEL_KINDS
 from .state import LOCK
 from .words import WORD, letters, stem, zipf
 
@@ -87,6 +88,10 @@ class LexiconIndex:
         id_array = np.fromiter(ids, np.int64, len(ids))
         self.max_words = int(forms.n_words_of(id_array).max()) if ids else 1
         self.entries = _Entries(variants, forms, ids)
+        # the list's size as the decision model knows it: the variants of the kinds it was
+        # fitted with (short forms, parts and demonyms' numbers came later)
+        self.size = len(ids) if getattr(variants, "heard", None) is not None else sum(
+            v.kind in MODEL_KINDS for v in variants)
         reduced = forms.reduced
         self.reduced = list(map(reduced.__getitem__, ids))
         self.masks = forms.masks_of(id_array)

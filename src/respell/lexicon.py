@@ -55,12 +55,13 @@ class Lexicon:
             raise EntityListError(f"list kind must be one of {', '.join(LIST_KINDS)}, got {self.kind!r}")
         if not self.variants:
             ents = self.entities
-            if all(not (e.aliases or e.sounds_like) and " " not in e.text and e.label != "NORP"
-                   for e in ents):
+            known = self.known
+            if all(not (e.aliases or e.sounds_like) and " " not in e.text
+                   and not (known and e.label == "NORP") for e in ents):
                 # one-word names only (texts are unique after _merge): one variant each
                 variants = _Canonical([e.text for e in ents])
             else:
-                variants = tuple(derive_variants(ents, known=self.known))
+                variants = tuple(derive_variants(ents, known=known))
             object.__setattr__(self, "variants", variants)
 
     @property

@@ -68,6 +68,20 @@ def split_line(line: str) -> tuple[str, str | None, bool]:
     return name, organisation(note), True
 
 
+# Lower-case words inside a person's name: "Derik De Bruin", "Ludwig van Beethoven".
+_PARTICLES = frozenset("de da di del della der den van von la le du dos das ter ten bin al el y".split())
+
+
+def _participant(name: str) -> bool:
+    """Whether a name given with a note ("- CFO", "- Oppenheimer") is a person's: two to
+    four words, each capitalised or a particle ("Matt McGrew", "Derik De Bruin")."""
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(
+        w[:1].isupper() and w.replace("'", "").replace("-", "").replace(".", "").isalpha()
+        or w.lower() in _PARTICLES for w in words
+    ) and words[0][:1].isupper()
+
+
 def organisation(note: str) -> str | None:
     """The organisation a note names, without its legal suffix; None for a role or title.
 
@@ -129,7 +143,7 @@ def _read_lines(text: str) -> list[Entity]:
         if not line:
             continue
         name, org, noted = split_line(line)
-        person = noted and looks_like_person(Entity(name))
+        person = noted and (looks_like_person(Entity(name)) or _participant(name))
         out.append(Entity(name, "PERSON" if person else None))
         if org:
             out.append(Entity(org, "ORG"))

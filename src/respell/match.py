@@ -46,11 +46,6 @@ from .shortlist import best_of, prefilter
 from .transcript import transcript_facts
 from .words import Token, letters, stem, zipf
 
-# With a list of names known to be in the transcript, spans a little less alike are
-# compared too: the known-list model (respell.decide) was fitted on what these find.
-KNOWN_PREFILTER = 0.45
-KNOWN_MIN_PSIM = 0.4
-
 # What may stand between two words of one span: spaces, hyphens, commas, quotes, &
 # ("SG&A", "Procter & Gamble": the words of a name written with one).
 _GAP_OK = re.compile(r"[\s\-,\"“”&]*")
@@ -138,9 +133,6 @@ def find_matches(
     """
     if not index.entries or not tokens:
         return Found([], None, _facts(tokens, (), index))
-    if index.known:  # a short list of names known to be here: look further
-        prefilter_cutoff = min(prefilter_cutoff, KNOWN_PREFILTER)
-        min_psim = min(min_psim, KNOWN_MIN_PSIM)
     max_len = min(max_span_words, index.max_words + 2)
     table = find_spans(text, tokens, index, max_len, barriers)
     facts = _facts(tokens, table.written_right, index)
@@ -150,7 +142,7 @@ def find_matches(
 
 
 def _facts(tokens: Sequence[Token], written_right, index: LexiconIndex) -> TranscriptFacts:
-    return transcript_facts(tokens, written_right, len(index.entries), known=index.known,
+    return transcript_facts(tokens, written_right, index.size, known=index.known,
                             n_entities=index.n_entities)
 
 

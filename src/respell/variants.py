@@ -31,9 +31,12 @@ _NOT_PERSON_WORDS = frozenset(
     los las parliament senate congress court assembly union league federation prize award
     festival museum church mosque temple airport station""".split()  # noqa: SIM905
 )
+#: Variant kinds the shipped decision model was fitted with (it counts them as the list's size).
+MODEL_KINDS = frozenset({"canonical", "alias", "surname", "given_name", "sounds_like"})
 #: Variant kinds that are one part of a longer name, taken alone.
 ONE_PART_KINDS = frozenset({"surname", "given_name", "short", "part"})
-_NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*$")
+# A capitalised name word: "Rainer", "McGrew", "O'Brien", "Jean-Luc".
+_NAME_TOKEN = re.compile(r"^[A-Z][a-z]*(?:[A-Z][a-z]+)?(?:[-'’][A-Z]?[a-z]+)*$")
 
 
 class Variant(NamedTuple):
@@ -66,18 +69,26 @@ def looks_like_person(ent: Entity) -> bool:
 
 
 def derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Iterator[Variant]:
+    """Every variant of each entity, once (the first entity to claim a form keeps it).
+
+    A list of names known to be in the transcript (``known``) gets the forms people say
+    besides: parts of longer names, short given names, a demonym's other number, and
+    names without their leading article; a catalog (a biasing list of names that may be
+    there) gets the name, its aliases, a person's surname and given name.
+    """
     seen: set[tuple[str, str]] = set()
     for i, ent in enumerate(entities):
-        if not (ent.aliases or ent.sounds_like or " " in ent.text or ent.label == "NORP"):
+        if not (ent.aliases or ent.sounds_like or " " in ent.text
+                or known and ent.label == "NORP"):
             key = (ent.text, ent.text.lower())  # the common case, fast
             if key not in seen:
                 seen.add(key)
                 yield Variant(ent.text, ent.text, i, "canonical")
             continue
-        text = _without_article(ent.text)
+        text = _without_article(ent.text) if known else ent.text
         forms = [(text, text, "canonical")]
         forms.extend((alias, alias, "alias") for alias in ent.aliases)
-        if ent.label == "NORP" and " " not in text:
+        if known and ent.label == "NORP" and " " not in text:
             forms.extend((other, other, "number") for other in _other_number(text))
         person = " " in ent.text and looks_like_person(ent)
         if known and not person and " " in text:
@@ -96,7 +107,7 @@ def derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Itera
                 # "Ken" and "Ken Bowling" for Kenneth Bowling: right where said, and written
                 # over garbles of themselves unless they are ordinary words too ("Will")
                 rest = " ".join(words[1:])
-                for short, writable in short_forms(given):
+                for short, writable in short_forms(given) if known else ():
                     forms.append((short, short, "short" if writable else "spelled"))
                     forms.append((f"{short} {rest}", f"{short} {rest}",
                                   "short_full" if writable else "spelled"))
@@ -157,6 +168,8 @@ def name_parts(text: str) -> list[str]:
             low = [w.lower().strip(".,") for w in part]
             if low[0] in _FUNCTION or low[-1] in _FUNCTION:
                 continue
+            if low[0] in _GENERIC or low[-1] in _GENERIC:  # "Bagram Air", "James & Associates"
+                continue
             if all(w in _GENERIC or w in _FUNCTION for w in low):
                 continue
             if not any(w[:1].isupper() or w[:1].isdigit() for w in part):
@@ -171,9 +184,8 @@ def name_parts(text: str) -> list[str]:
 
 def _other_number(word: str) -> list[str]:
     """The plural of a singular demonym and the singular of a plural one ("Kenyan" <->
-    "Kenyans", "Pakistani" <-> "Pakistanis"); nothing for other words."""
-    if word.endswith(("ans", "is", "ers")) and len(word) > 4:
-        return [word[:-1]]
-    if word.endswith(("an", "i", "er")) and len(word) > 3:
-        return [word + "s"]
-    return []
+    "Kenyans", "Pakistani" <-> "Pakistanis", "Kurd" <-> "Kurds"); nothing for those
+    that do not change ("Chinese", "Swiss")."""
+    if len(word) <= 3 or word.endswith(("ese", "ss", "sh", "ch", "x", "z")):
+        return []
+    return [word[:-1]] if word.endswith("s") else [word + "s"]

@@ -1,0 +1,75 @@
+"""The spoken variants of a name: parts said alone, short given names, the article, number."""
+
+from __future__ import annotations
+
+import pytest
+
+from respell.diminutives import short_forms
+from respell.entity import Entity
+from respell.lexicon import Lexicon
+from respell.variants import derive_variants, name_parts
+
+
+def kinds(entity: Entity, known: bool = True) -> dict[str, str]:
+    return {v.text: v.kind for v in derive_variants([entity], known=known)}
+
+
+@pytest.mark.parametrize(("name", "parts"), [
+    ("Bagram Air Base", ["Bagram"]),
+    ("New York Times", ["York Times", "Times"]),  # "New" is no name's edge
+    ("Goldman Sachs", ["Goldman", "Sachs"]),
+    ("Raymond James & Associates", ["Raymond James", "Raymond"]),  # "James" too common
+    ("Bank of America", []),  # "Bank" is generic; "America" not its head alone
+    ("European Parliament", []),  # a common modifier is no name alone
+    ("Lahore University of Management Sciences", ["Lahore", "Sciences"]),
+])
+def test_parts_are_the_name_like_runs_of_words(name, parts):
+    assert name_parts(name) == parts
+
+
+def test_parts_only_for_lists_of_names_known_to_be_there():
+    assert kinds(Entity("Bagram Air Base", "FAC"))["Bagram"] == "part"
+    assert "Bagram" not in kinds(Entity("Bagram Air Base", "FAC"), known=False)
+
+
+def test_a_leading_article_is_left_to_the_running_text():
+    found = kinds(Entity("The New York Times", "ORG"))
+    assert "The New York Times" not in found and found["New York Times"] == "canonical"
+    assert found["Times"] == "part"
+    # one word after the article, or a name that capitalises it everywhere: kept whole
+    assert kinds(Entity("The Who"))["The Who"] == "canonical"
+    assert kinds(Entity("The Hague", "GPE"))["The Hague"] == "canonical"
+
+
+@pytest.mark.parametrize(("name", "other"), [
+    ("Kenyan", "Kenyans"), ("Pakistanis", "Pakistani"), ("Afghan", "Afghans"),
+    ("Israeli", "Israelis"), ("Kurds", "Kurd"),
+])
+def test_a_demonym_is_heard_in_both_numbers(name, other):
+    assert kinds(Entity(name, "NORP"))[other] == "number"
+
+
+def test_short_given_names_of_a_person():
+    found = kinds(Entity("Kenneth Bowling", "PERSON"))
+    assert found["Ken"] == "short" and found["Ken Bowling"] == "short_full"
+    assert found["Kenneth"] == "given_name" and found["Bowling"] == "surname"
+    # an ordinary word, or a short form with another first letter, is only recognised
+    william = kinds(Entity("William Smith", "PERSON"))
+    assert william["Will"] == william["Will Smith"] == "spelled"
+    assert "Ken" not in kinds(Entity("Kenneth Bowling"))  # not labelled a person
+
+
+def test_short_forms_are_shorter_and_flag_ordinary_words():
+    assert short_forms("Kenneth") == (("Ken", True), ("Kenny", True))
+    assert dict(short_forms("Robert"))["Bob"] is True
+    assert dict(short_forms("David")).get("Day") is False
+    assert short_forms("Zebulonius") == ()
+
+
+def test_known_by_size_unless_told():
+    few = Lexicon.from_entries(["Liz Sly", "Beirut"])
+    many = Lexicon.from_entries([f"Name{i}" for i in range(60)])
+    assert few.known and not many.known
+    assert not few.with_kind("catalog").known and many.with_kind("known").known
+    with pytest.raises(Exception, match="list kind"):
+        Lexicon(few.entities, kind="short")
