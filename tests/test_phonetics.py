@@ -60,3 +60,10 @@ def test_missing_phoneme_table_means_converting_every_word(monkeypatch, caplog):
     monkeypatch.setattr(phonetics, "TABLE_FILE", "no-such-table.txt.gz")
     assert phonetics._common_ipa() == {}
     assert "phoneme table unreadable" in caplog.text
+
+
+def test_a_lone_letter_at_the_end_is_not_held_back_for_the_next_text():
+    # espeak-ng keeps a last one-letter clause and reads it before the next text
+    assert len(phonetics._espeak_clauses("easy, w")) == 2
+    assert phonetics._espeak_clauses("flack") == [phonetics.ipa("flack")]
+    assert phonetics.espeak_batch(["easy", "w"]) == [phonetics.ipa("easy"), phonetics.ipa("w")]

@@ -304,11 +304,14 @@ def _to_change(
     origin = getattr(ent, "origin", "user")
     if original.lower() == replacement.lower() and not _may_recase(original, variant.kind, origin):
         return None
-    if replacement[:1].isupper() and _other_form(original, replacement):
+    if replacement[:1].isupper() and (index.known or origin != "user" or ent.label == "NORP") \
+            and _other_form(original, replacement):
         # a word the recognizer got right, in another number or form than the listed name
-        # ("Israelis" -> "Israeli", "Kurds" -> "Kurd", "Israel's is" -> "Israelis"); a
-        # list of lower-case words (a biasing list of rare words) is left to the model,
-        # since recognizers drop such words' endings ("ravish" for "ravished")
+        # ("Israelis" -> "Israeli", "Kurds" -> "Kurd", "Israel's is" -> "Israelis"), with
+        # a short list of names, a document's name or a demonym; in a long list of every
+        # name of a call such words are as often the name the recognizer mangled ("Adams"
+        # for Adam), and in a list of lower-case rare words (a biasing list) endings are
+        # what recognizers drop ("ravish" for "ravished"): the model judges those
         return None
     f = match.features
     how = {"canonical": "", "alias": " (alias)", "surname": " (surname)", "given_name": " (given name)",

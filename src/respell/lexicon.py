@@ -32,7 +32,7 @@ _HAS_ALNUM = re.compile(r"[^\W_]")
 #: the kinds of list (see :attr:`Lexicon.kind`)
 LIST_KINDS = ("auto", "known", "catalog")
 #: an ``auto`` list of at most this many entities is taken as known names
-KNOWN_MAX = 50
+KNOWN_MAX = 30
 
 
 @dataclass(frozen=True)

@@ -346,8 +346,11 @@ _FUNCTION_ZIPF = 5.5  # "a", "and", "you", "the": a word this common is a functi
 def _respects_written(
     i: int, j: int, entry: Entry, table: SpanTable, facts: TranscriptFacts
 ) -> bool:
-    """A span over a listed name written exactly right becomes only that name, and only
-    when its other words sound like the rest of it or a person is introduced there.
+    """A span that holds a listed name written exactly right and more words becomes only
+    that name (a span that is all a listed name may still be another one that sounds
+    alike: "Byrne" for Barnes, both listed, is the model's to judge); with a list of names
+    known to be there, only when its other words sound at all like the rest of the name or
+    a person is introduced there.
 
     "from Kyiv Soleimani" never becomes Qassem Soleimani (Kyiv is written right and is
     another entity); "talked about Woodward" does not become "talked Bob Woodward" nor
@@ -360,10 +363,13 @@ def _respects_written(
     if not written:
         return True
     entity = entry.variant.entity
-    if any(entity not in table.written_by[k] for k in written):
-        return False
+    own = {w.lower() for w in entry.words}
+    if len(written) < j - i and any(
+        entity not in table.written_by[k] and table.lower[k] not in own for k in written
+    ):
+        return False  # another listed name inside a longer span: never taken into this one
     extra = [k for k in range(i, j) if k not in table.written_by]
-    if not extra or max(zipf(table.lower[k]) for k in extra) < _EXTENSION_ZIPF:
+    if not facts.known or not extra or max(zipf(table.lower[k]) for k in extra) < _EXTENSION_ZIPF:
         return True
     if facts.cue_before[i] or facts.cue_after[j]:
         return True
@@ -379,7 +385,7 @@ def _respects_written(
 # A word at least this common beside a name written right joins it only if it sounds
 # at least this much like the name's missing words.
 _EXTENSION_ZIPF = 4.5
-_EXTENSION_PSIM = 0.75
+_EXTENSION_PSIM = 0.3
 
 
 def _function_word(word: str) -> bool:

@@ -122,7 +122,15 @@ def ipa(word: str) -> str:
 
 
 def _espeak_clauses(text: str) -> list[str]:
-    """espeak-ng's IPA for ``text``, one string per clause."""
+    """espeak-ng's IPA for ``text``, one string per clause.
+
+    A text whose last clause is one letter ("easy, w") gets a closing comma: espeak-ng
+    otherwise holds that letter back and reads it before the next text's first word
+    ("w" then "flack" as "dˈʌbəljˌuːflˈæk"), so a result would depend on what was read
+    before it.
+    """
+    if _LONE_LETTER_LAST.search(text):
+        text += ","
     lib = _load()
     with _lock:
         buf = ctypes.c_char_p(text.encode("utf-8"))
@@ -134,6 +142,8 @@ def _espeak_clauses(text: str) -> list[str]:
                 parts.append(out.decode("utf-8", "replace"))
     return parts
 
+
+_LONE_LETTER_LAST = re.compile(r",\s*\w\s*$")
 
 #: Words converted in one call to espeak-ng by :func:`word_phonemes`.
 BATCH = 64
