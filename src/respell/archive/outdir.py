@@ -91,7 +91,8 @@ class OutputFolder:
     # -- records -----------------------------------------------------------------------------
 
     def record_path(self, item: Item) -> Path:
-        return self.items / (hashlib.sha256(item.id.encode("utf-8")).hexdigest()[:32] + ".json")
+        # by output, which no two items share (two ids may: episode.txt and episode.srt)
+        return self.items / (hashlib.sha256(item.output.encode("utf-8")).hexdigest()[:32] + ".json")
 
     def record(self, item: Item) -> dict | None:
         """The record of the item's finished output, if the output is still there as written."""

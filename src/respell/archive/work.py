@@ -213,6 +213,7 @@ def transcribe(task: Task, settings: Settings, lexicons: Lexicons) -> Outcome | 
             return Outcome(item.index, UP_TO_DATE)
         from ..audio.pipeline import transcribe_and_fix
 
+        _seed_decoders()
         heard = transcribe_and_fix(path, lexicons.get(item, lists_key),
                                    format=item.format or AUDIO_FORMAT, fix_text=False,
                                    acoustic=False, progress=False, model=settings.whisper_model,
@@ -220,6 +221,26 @@ def transcribe(task: Task, settings: Settings, lexicons: Lexicons) -> Outcome | 
         return heard.document.render(()), audio_sha, key
     except RespellError as exc:
         return failed(task, exc)
+
+
+def _seed_decoders(seed: int = 0) -> None:
+    """Start each recording from the same random state. On a window it cannot decode
+    surely, Whisper samples at rising temperatures; unseeded, a recording would not give
+    the same text on two engines, or on a rerun with ``--force``."""
+    import sys
+
+    if "ctranslate2" in sys.modules or _importable("ctranslate2"):
+        import ctranslate2
+
+        ctranslate2.set_random_seed(seed)
+    if "torch" in sys.modules:  # the openai-whisper backend, when it was loaded
+        sys.modules["torch"].manual_seed(seed)
+
+
+def _importable(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
 
 
 def prepare(task: Task, settings: Settings, lexicons: Lexicons, *,
