@@ -89,12 +89,14 @@ def test_manifest_rows_resolve_paths_ids_and_entities(tmp_path):
     items = parse_manifest(text, str(tmp_path / "m.jsonl"))
     assert [i.error for i in items] == [None] * 4
     one, two, three, four = items
-    assert (one.id, one.output, one.transcript) == ("a/ep1", "a/ep1.srt", str(tmp_path / "a/ep1.srt"))
+    assert (one.id, one.output, one.transcript) == ("a/ep1.srt", "a/ep1.srt",
+                                                    str(tmp_path / "a/ep1.srt"))
     assert one.lists == (str(tmp_path / "names.txt"),)
     assert one.names == ("Liz Sly", {"text": "Baghdad"})
-    assert (two.id, two.output, two.format, two.names) == ("data/x/ep2", "data/x/ep2.txt", "txt",
-                                                          ("Tora Bora",))
-    assert (three.is_audio, three.output, three.min_score) == (True, "rec/ep3.srt", 0.5)
+    assert (two.id, two.output, two.format, two.names) == ("data/x/ep2.txt", "data/x/ep2.txt",
+                                                          "txt", ("Tora Bora",))
+    assert (three.is_audio, three.id, three.output, three.min_score) == (
+        True, "rec/ep3.ogg", "rec/ep3.srt", 0.5)
     assert three.docs == (str(tmp_path / "notes.md"),)
     assert (four.output, four.transcript, four.lists) == ("4.vtt", "s3://bucket/shows/ep4.vtt",
                                                           ("s3://bucket/l.jsonl",))
@@ -133,11 +135,23 @@ def test_a_bad_row_is_a_failed_item_and_the_others_stay(tmp_path, row, message):
     assert ok.error is None
 
 
-def test_two_items_with_one_output_are_refused(tmp_path):
-    text = ('{"transcript": "a/x.txt", "entities": "n.txt", "id": "x"}\n'
-            '{"transcript": "b/x.txt", "entities": "n.txt", "id": "x"}\n')
-    first, second = parse_manifest(text, str(tmp_path / "m.jsonl"))
-    assert first.error is None and "also item x's" in second.error
+@pytest.mark.parametrize(
+    "second",
+    [
+        {"transcript": "b/x.txt", "id": "x"},  # the same id
+        {"transcript": "a/x.srt", "id": "x.srt"},  # another id, the same output
+        {"transcript": "x.srt", "entities": "m.txt"},  # the same input (and id)
+        {"audio": "x.ogg", "format": "srt"},  # the same output
+    ],
+)
+def test_two_items_with_one_id_or_output_are_refused(tmp_path, second):
+    first = {"transcript": "x.srt", "entities": "n.txt", "id": "x"}
+    if "id" not in second:
+        first.pop("id")
+    text = json.dumps(first) + "\n" + json.dumps({"entities": "n.txt", **second}) + "\n"
+    one, two = parse_manifest(text, str(tmp_path / "m.jsonl"))
+    assert one.error is None
+    assert f"item {one.id} has the same id or output: give each item its own id" in two.error
 
 
 def test_parquet_manifest_with_list_columns(tmp_path):
@@ -188,14 +202,15 @@ def test_outputs_equal_respell_fix_and_the_table_its_changes(archive, capsys):
     table = pq.read_table(out / "changes.parquet").to_pylist()
     ep1 = archive / "shows/ep1.txt"
     expected = fix(ep1.read_text(encoding="utf-8"), Lexicon.load(*names)).changes
-    rows = [r for r in table if r["id"] == "shows/ep1"]
+    rows = [r for r in table if r["id"] == "shows/ep1.txt"]
     assert [(r["start"], r["end"], r["original"], r["replacement"], r["score"], r["runner_up"],
              r["reason"], r["format"], r["input"]) for r in rows] == [
         (c.start, c.end, c.original, c.replacement, c.score, c.runner_up, c.reason, "txt",
          str(ep1)) for c in expected]
     assert {r["input_sha256"] for r in rows} == {hashlib.sha256(ep1.read_bytes()).hexdigest()}
-    assert list(dict.fromkeys(r["id"] for r in table)) == ["shows/ep1", "shows/2021/ep2", "json/three",
-                                                             "shows/ep4"]
+    assert list(dict.fromkeys(r["id"] for r in table)) == ["shows/ep1.txt", "shows/2021/ep2.srt",
+                                                             "json/three",
+                                                             "shows/ep4.nlp"]
     assert summary.edits == len(table)
     written = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert (written["done"], written["failed"], written["edits"]) == (4, 0, len(table))
@@ -214,8 +229,8 @@ def test_bad_items_are_listed_and_the_exit_status_is_2(archive, capsys):
     summary = json.loads((archive / "out/summary.json").read_text(encoding="utf-8"))
     errors = {e["id"]: e["error"] for e in summary["errors"]}
     assert (summary["done"], summary["failed"]) == (4, 4)
-    assert "binary file" in errors["shows/binary"]
-    assert "transcript not found" in errors["shows/gone"]
+    assert "binary file" in errors["shows/binary.txt"]
+    assert "transcript not found" in errors["shows/gone.txt"]
     assert "entity list not found" in errors["x"]
     assert "invalid JSON" in errors["#8"]
     assert all("\n" not in e for e in errors.values())

@@ -109,7 +109,7 @@ def test_ray_and_local_give_the_same_bytes(runs):
     assert "changes.parquet" in same and len(same) == 10 + audio
     assert on_ray.edits == local.edits == pq.read_table(root / "ray/changes.parquet").num_rows
     errors = {e["id"]: e["error"] for e in on_ray.failed}
-    assert "binary file" in errors["binary"] and "transcript not found" in errors["missing"]
+    assert "binary file" in errors["binary.txt"] and "transcript not found" in errors["missing.srt"]
     assert "entity list not found" in errors["nolist"]
 
 
@@ -120,7 +120,7 @@ def test_the_recording_is_transcribed_and_repaired(runs):
     srt = (root / "ray/clip.srt").read_text(encoding="utf-8")
     assert srt.startswith("1\n00:00:00,000 --> ")
     assert "Soleimani" in srt and "Baghdad" in srt  # tiny.en alone writes neither
-    rows = [r for r in pq.read_table(root / "ray/changes.parquet").to_pylist() if r["id"] == "clip"]
+    rows = [r for r in pq.read_table(root / "ray/changes.parquet").to_pylist() if r["id"] == "clip.wav"]
     assert rows and {r["format"] for r in rows} == {"srt"}
 
 

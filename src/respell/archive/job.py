@@ -237,8 +237,9 @@ class _Sink:
                 self.status[i] = FAILED
         records = [self.records[i] for i in range(len(self.items)) if i in self.records]
         self.folder.write_changes(records)
-        failed = tuple({"id": self.items[i].id, "input": self.items[i].source, "error": self.errors[i]}
-                       for i in sorted(self.errors))
+        failed = tuple({"id": self.items[i].id,
+                        "input": self.items[i].transcript or self.items[i].audio,
+                        "error": self.errors[i]} for i in sorted(self.errors))
         counts = {s: sum(1 for v in self.status.values() if v == s) for s in (DONE, UP_TO_DATE)}
         peak = {"driver": round((peak_rss_kb() or 0) / 1024, 1)}
         if self.peak:

@@ -10,9 +10,9 @@ these columns (others are kept for your records and ignored):
   or ``.jsonl``) and inline names, in one list; in CSV one cell, separated by ``;``
   or ``|``; in JSONL an inline entity may be an object (``{"text": ..., "label": ...}``);
 * ``docs``: related documents whose named entities are added (spaCy, ``respell[ner]``);
-* ``id`` (optional): where the output goes, relative to the output folder; by
-  default the transcript's (or recording's) path relative to the manifest's folder,
-  without its extension;
+* ``id`` (optional): the item's name, unique in the manifest, and where its output
+  goes in the output folder (the input's extension is added if the id lacks it); by
+  default the transcript's (or recording's) path relative to the manifest's folder;
 * ``format`` (optional): the transcript's format (``txt``, ``srt``, ``vtt``,
   ``whisper-json``, ``nlp``; default: detected), or for a recording the format to
   write (default ``whisper-json``);
@@ -26,7 +26,7 @@ of any filesystem pyarrow opens (``s3://``, ``gs://``, ``hdfs://``, ``file://``)
 >>> text = "\\n".join(json.dumps(r) for r in rows)
 >>> item = parse_manifest(text, "/data/manifest.jsonl")[0]
 >>> item.id, item.output, item.lists, item.names
-('shows/ep1', 'shows/ep1.srt', ('/data/names.txt',), ('Liz Sly',))
+('shows/ep1.srt', 'shows/ep1.srt', ('/data/names.txt',), ('Liz Sly',))
 """
 
 from __future__ import annotations
@@ -190,7 +190,8 @@ def _items(rows: Iterable[tuple[int, object]], name: str) -> list[Item]:
     unknown: set[str] = set()
     where_row = "line" if name.lower().endswith((".jsonl", ".ndjson", ".csv")) else "row"
     items: list[Item] = []
-    taken: dict[str, int] = {}
+    outputs: dict[str, int] = {}
+    ids: dict[str, int] = {}
     for index, (n, row) in enumerate(rows):
         where = f"{name}:{n}" if where_row == "line" else f"{name}: row {n}"
         try:
@@ -204,10 +205,11 @@ def _items(rows: Iterable[tuple[int, object]], name: str) -> list[Item]:
         except (OptionError, InputError) as exc:
             items.append(Item(index, f"#{n}", error=f"{where}: {exc}"))
             continue
-        first = taken.setdefault(item.output, index)
-        if first != index:
-            item = Item(index, item.id, error=f"{where}: its output {item.output} is also "
-                        f"item {items[first].id}'s: give the items distinct ids")
+        same_id = ids.setdefault(item.id, index)
+        same_output = outputs.setdefault(item.output, index)
+        if same_id != index or same_output != index:
+            item = Item(index, item.id, error=f"{where}: item {items[min(same_id, same_output)].id}"
+                        " has the same id or output: give each item its own id")
         items.append(item)
     if unknown:
         log.info("%s: columns not used: %s", name, ", ".join(sorted(unknown)))
@@ -295,16 +297,16 @@ def _item(index: int, row: dict, folder: str) -> Item:
     else:
         min_score = None
     source = transcript or audio
-    ident = _one(row.get("id"), "id")
-    if ident is None:
-        ident = _default_id(source, folder)
-    else:
-        ident = _checked_id(ident)
+    given = _one(row.get("id"), "id")
+    ident = _default_id(source, folder) if given is None else _checked_id(given)
     if transcript is not None:
         suffix = PurePosixPath(transcript).suffix
     else:
         suffix = AUDIO_EXTENSIONS[fmt or AUDIO_FORMAT]
-    output = ident if suffix and ident.endswith(suffix) else ident + suffix
+    stem = ident
+    if given is None and transcript is None:  # rec/ep3.ogg is written as rec/ep3.json
+        stem = str(PurePosixPath(ident).with_suffix("")) if PurePosixPath(ident).suffix else ident
+    output = stem if suffix and stem.endswith(suffix) else stem + suffix
     return Item(index, ident, output, transcript, audio, tuple(lists), tuple(names), tuple(docs),
                 fmt, min_score)
 
@@ -321,7 +323,7 @@ def _check_format(fmt: str, *, audio: bool) -> str:
 
 def _default_id(source: str, folder: str) -> str:
     """The source's path relative to the manifest's folder (or, outside it, its whole
-    path without the root or scheme), without the extension."""
+    path without the root or scheme)."""
     if is_uri(source):
         rel = source.split("://", 1)[1]
     elif not is_uri(folder) and _inside(source, folder):
@@ -331,8 +333,7 @@ def _default_id(source: str, folder: str) -> str:
     else:
         rel = os.path.splitdrive(source)[1]
     parts = [p for p in PurePosixPath(rel.replace(os.sep, "/")).parts if p not in ("/", "", ".")]
-    stem = PurePosixPath(*parts)
-    return str(stem.with_suffix("")) if stem.suffix else str(stem)
+    return str(PurePosixPath(*parts))
 
 
 def _inside(path: str, folder: str) -> bool:
