@@ -60,7 +60,6 @@ RUNS = {
 def build_e21(bench: Path, work: Path) -> tuple[Path, float]:
     """The Earnings-21 manifest, and the hours of audio behind its items."""
     import earnings21
-    from respell.archive.outdir import OutputFolder  # noqa: F401 - fail early without respell
 
     data = bench / "earnings21"
     ids = earnings21.split_ids(data, "all")
@@ -266,6 +265,8 @@ def bench_set(name: str, manifest: Path, hours: float, work: Path, runs: list[st
             "items_per_s": round(rs[0]["items"] / wall, 2),
             "edits_per_s": round(rs[0]["edits"] / wall, 1), "edits": rs[0]["edits"],
             "median_cpu_s": cpu, "cpu_s_per_audio_hour": round(cpu / hours, 2) if hours else None,
+            "cpu_s_by_role": {role: statistics.median(r["processes"].get(role, {}).get("cpu_s", 0)
+                                                      for r in rs) for role in peak},
             "peak_mb": peak, "failed": rs[0]["failed"],
         }
     pairs = {"local2_vs_local1": ("local1", "local2"), "ray_vs_local2": ("local2", "ray"),
@@ -282,23 +283,36 @@ def bench_set(name: str, manifest: Path, hours: float, work: Path, runs: list[st
 
 
 def rtf(models: list[str]) -> list[dict]:
+    """Each model in a fresh process, so that its peak memory is its own."""
+    out = []
+    for model in models:
+        proc = subprocess.run([sys.executable, __file__, "--rtf-one", model], check=True,
+                              capture_output=True, text=True)
+        out.extend(json.loads(proc.stdout))
+        for row in out[-2:]:
+            print(f"  rtf {row}", file=sys.stderr)
+    return out
+
+
+def rtf_one(model: str) -> list[dict]:
+    import resource
+
     from respell import Lexicon
     from respell.audio import load_audio, transcribe
     from respell.audio.models import load_backend
 
     audio = load_audio(ROOT / "samples" / "episode.ogg")
     lexicon = Lexicon.load(ROOT / "samples" / "names.txt")
+    load_backend(model, device="cpu")  # loading is not part of the factor
     out = []
-    for model in models:
-        load_backend(model)  # loading is not part of the factor
-        for bias in ("window", "none"):
-            start, cpu = time.perf_counter(), time.process_time()
-            t = transcribe(audio, lexicon, model=model, bias=bias, device="cpu")
-            wall, used = time.perf_counter() - start, time.process_time() - cpu
-            out.append({"model": model, "bias": bias, "audio_s": round(t.duration, 1),
-                        "wall_s": round(wall, 2), "rtf": round(wall / t.duration, 3),
-                        "cpu_s": round(used, 2), "cpu_rtf": round(used / t.duration, 3)})
-            print(f"  rtf {model} {bias}: {out[-1]}", file=sys.stderr)
+    for bias in ("window", "none"):
+        start, cpu = time.perf_counter(), time.process_time()
+        t = transcribe(audio, lexicon, model=model, bias=bias, device="cpu")
+        wall, used = time.perf_counter() - start, time.process_time() - cpu
+        out.append({"model": model, "bias": bias, "audio_s": round(t.duration, 1),
+                    "wall_s": round(wall, 2), "rtf": round(wall / t.duration, 3),
+                    "cpu_s": round(used, 2), "cpu_rtf": round(used / t.duration, 3),
+                    "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)})
     return out
 
 
@@ -311,7 +325,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--rtf", default="", help="Whisper models to time, e.g. tiny.en,base")
     ap.add_argument("--json", help="write the figures here")
+    ap.add_argument("--rtf-one", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.rtf_one:
+        print(json.dumps(rtf_one(args.rtf_one)))
+        return 0
     bench, work = Path(args.bench), Path(args.work)
     runs = [r for r in args.runs.split(",") if r]
     unknown = set(runs) - set(RUNS)
@@ -319,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown runs: {', '.join(sorted(unknown))}")
     report: dict = {"cores": os.cpu_count(), "sets": []}
     builders = {"e21": build_e21, "librispeech": build_librispeech}
-    for name in [s for s in args.sets.split(",") if s]:
+    for name in [s for s in args.sets.split(",") if s and s != "none"]:
         manifest, hours = builders[name](bench, work)
         report["sets"].append(bench_set(name, manifest, hours, work, runs, args.rounds))
         print(json.dumps(report["sets"][-1], indent=1))

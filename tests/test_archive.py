@@ -118,8 +118,7 @@ def test_csv_cells_hold_several_entries(tmp_path):
         ({"transcript": "a.txt", "entities": "n.txt", "min_score": 2}, "between 0 and 1"),
         ({"transcript": "a.txt", "entities": "n.txt", "min_score": "high"}, "must be a number"),
         ({"transcript": "a.txt", "entities": "n.txt", "format": "docx"}, "unknown format"),
-        ({"audio": "a.ogg", "entities": "n.txt", "format": "nlp"}, "cannot be written from a "
-                                                                    "recording"),
+        ({"audio": "a.ogg", "entities": "n.txt", "format": "nlp"}, "cannot be written from"),
         ({"transcript": "a.txt", "entities": "n.txt", "id": "../up"}, "relative name"),
         ({"transcript": "a.txt", "entities": "n.txt", "id": "/abs"}, "relative name"),
         ({"transcript": 3, "entities": "n.txt"}, "expected a path"),
@@ -321,9 +320,9 @@ def test_cli_errors_are_one_line(archive, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if not installed
     assert main(["batch", str(archive / "manifest.jsonl"), "-o", str(archive / "out")]) == 2
     err = capsys.readouterr().err
-    assert err.strip().splitlines() == [
-        "respell: error: respell batch needs pyarrow (it writes changes.parquet): "
-        "pip install 'respell[batch]'"]
+    needs = ("respell: error: respell batch needs pyarrow (it writes changes.parquet): "
+             "pip install 'respell[batch]'")
+    assert err.strip().splitlines() == [needs]
     assert not (archive / "out").exists()
 
 

@@ -125,7 +125,7 @@ def test_the_recording_is_transcribed_and_repaired(runs):
 
 
 def test_a_second_ray_run_finds_everything_up_to_date(runs):
-    root, audio, local, _ = runs
+    root, audio, *_ = runs
     before = outputs(root / "ray")
     again = run_batch(root / "manifest.jsonl", root / "ray", engine="ray", progress=False)
     assert (again.done, again.up_to_date, len(again.failed)) == (0, 9 + audio, 3)

@@ -23,7 +23,7 @@ _CHUNK = 1 << 20
 def need_pyarrow() -> None:
     """Raise one clear error when pyarrow (Parquet, remote filesystems) is missing."""
     try:
-        import pyarrow  # noqa: F401
+        import pyarrow
         import pyarrow.parquet  # noqa: F401
     except ImportError:
         raise MissingDependencyError(

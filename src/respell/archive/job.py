@@ -25,8 +25,8 @@ ENGINES = ("local", "ray")
 class BatchOptions:
     """Options of :func:`run_batch`.
 
-    ``engine``: ``local`` (this machine: :func:`respell.fix_many`'s process pool, and
-    recordings transcribed on ``audio_jobs`` processes beside it) or ``ray`` (Ray Data
+    ``engine``: ``local`` (this machine: a pool of ``jobs`` processes, recordings
+    transcribed on ``audio_jobs`` processes beside it) or ``ray`` (Ray Data
     on the cluster at ``address``, ``"auto"`` for the one ``ray start`` made; by
     default a Ray instance started on this machine for the run).
     ``jobs``: local repair processes (None or 0: one per core); ``audio_jobs``: local
@@ -158,13 +158,13 @@ def run_batch(manifest: str | os.PathLike, outdir: str | os.PathLike, *,
     started = time.monotonic()
     items = read_manifest(manifest)
     with OutputFolder(outdir) as folder:
-        previous: dict[int, dict] = {}
+        previous: dict[int, int] = {}  # edits of the items already made
         tasks = []
         for item in items:
             if item.error is None:
                 record = folder.record(item)
                 if record is not None:
-                    previous[item.index] = record
+                    previous[item.index] = record["edits"]
                 tasks.append(Task(item, None if options.force or record is None
                                   else record.get("key")))
         show = options.progress if options.progress is not None else sys.stderr.isatty()
@@ -190,14 +190,14 @@ def run_batch(manifest: str | os.PathLike, outdir: str | os.PathLike, *,
 class _Sink:
     """Writes each outcome as it comes (output, then record) and keeps the count."""
 
-    def __init__(self, folder: OutputFolder, items: list[Item], previous: dict[int, dict],
+    def __init__(self, folder: OutputFolder, items: list[Item], previous: dict[int, int],
                  progress: Progress, on_skip: Callable[[str], None] | None) -> None:
         self.folder = folder
         self.on_skip = on_skip
         self.items = items
         self.previous = previous
         self.progress = progress
-        self.records: dict[int, dict] = {}
+        self.edits: dict[int, int] = {}  # items with an output: their edits
         self.status: dict[int, str] = {}
         self.errors: dict[int, str] = {}
         self.peak: dict[str, int] = {}
@@ -208,11 +208,11 @@ class _Sink:
         if status == DONE:
             try:
                 self.folder.write_item(item, outcome.output, outcome.record)
-                self.records[item.index] = outcome.record
+                self.edits[item.index] = outcome.record["edits"]
             except RespellError as exc:
                 status, error = FAILED, str(exc)
         elif status == UP_TO_DATE:
-            self.records[item.index] = self.previous[item.index]
+            self.edits[item.index] = self.previous[item.index]
         if status == FAILED:
             self.errors[item.index] = error
             if self.progress.enabled:
@@ -235,8 +235,7 @@ class _Sink:
             for i in missing:
                 self.errors[i] = f"{self.items[i].source}: no result came back for this item"
                 self.status[i] = FAILED
-        records = [self.records[i] for i in range(len(self.items)) if i in self.records]
-        self.folder.write_changes(records)
+        self.folder.write_changes(self.items[i] for i in sorted(self.edits))
         failed = tuple({"id": self.items[i].id,
                         "input": self.items[i].transcript or self.items[i].audio,
                         "error": self.errors[i]} for i in sorted(self.errors))
@@ -245,7 +244,7 @@ class _Sink:
         if self.peak:
             peak["workers"] = round(max(self.peak.values()) / 1024, 1)
         return BatchSummary(str(self.folder.root), engine, len(self.items), counts[DONE],
-                            counts[UP_TO_DATE], failed, sum(r["edits"] for r in records),
+                            counts[UP_TO_DATE], failed, sum(self.edits.values()),
                             seconds, peak)
 
 
@@ -253,78 +252,81 @@ class _Sink:
 
 
 def _run_local(tasks: list[Task], options: BatchOptions, accept: Callable[[Outcome], None]) -> None:
-    """Transcripts through :func:`respell.fix_many` (``jobs`` processes; reading, parsing
-    and writing here), recordings on a pool of ``audio_jobs`` processes beside it."""
+    """Items on this machine: transcripts on ``jobs`` processes (here when 1), recordings
+    on ``audio_jobs`` processes beside them; ``accept`` gets each outcome as it comes.
+
+    A process does an item's whole work (read, repair, render; as a Ray actor does) and
+    keeps the entity lists it loaded for the next items; this process only writes. With
+    :func:`respell.fix_many`'s pool, which moves only the correction, reading, parsing and
+    rendering here took a third of the CPU of a run over Earnings-21 calls and held the
+    workers back (see benchmarks/README.md).
+    """
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    from .work import failed
+    from ..batch import resolve_jobs
+    from .work import Lexicons, run_in_worker, run_item
 
     settings = options.settings
-    audio = [t for t in tasks if t.item.is_audio]
     text = [t for t in tasks if not t.item.is_audio]
-    pool, futures = None, {}
+    audio = [t for t in tasks if t.item.is_audio]
+    jobs = min(resolve_jobs(options.jobs), len(text))
+    lanes = []  # [pool, tasks not yet sent, how many may be in flight]
+    here = iter(text if jobs <= 1 else ())
+    if jobs > 1:
+        lanes.append([_pool(jobs), iter(text), 2 * jobs])
     if audio:
-        pool = _audio_pool(options.audio_jobs or 1)
-        futures = {pool.submit(_run_audio, t, settings): t for t in audio}
-
-    def collect(block: bool) -> None:
-        if not futures:
-            return
-        done, _ = wait(futures, timeout=None if block else 0, return_when=FIRST_COMPLETED)
-        for future in done:
-            task = futures.pop(future)
-            try:
-                accept(future.result())
-            except BrokenProcessPool:
-                accept(failed(task, RespellError("the transcribing process ended abruptly (out "
-                                                 "of memory?): try --audio-jobs 1")))
-
-    try:
-        for outcome in _repair_here(text, options, settings):
-            accept(outcome)
-            collect(block=False)
-        while futures:
-            collect(block=True)
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _repair_here(tasks: list[Task], options: BatchOptions, settings: Settings):
-    """Outcomes of transcript items, in order; one :func:`respell.fix_many` run per
-    threshold (items may set their own)."""
-    from collections import deque
-
-    from ..batch import fix_many
-    from .work import Lexicons, Prepared, finish, fix_options, prepare
-
+        audio_jobs = min(options.audio_jobs or 1, len(audio))
+        lanes.append([_pool(audio_jobs), iter(audio), audio_jobs])
+    running: dict = {}  # future -> (lane, task)
     lexicons = Lexicons()
-    groups: dict[object, list[Task]] = {}
-    for task in tasks:
-        groups.setdefault(fix_options(task.item, settings), []).append(task)
-    for fix_opts, group in groups.items():
-        pending: deque = deque()
+    try:
+        while True:
+            for lane in lanes:
+                pool, waiting, room = lane
+                while sum(1 for ln, _ in running.values() if ln is lane) < room:
+                    task = next(waiting, None)
+                    if task is None:
+                        break
+                    try:
+                        running[pool.submit(run_in_worker, task, settings)] = (lane, task)
+                    except BrokenProcessPool:
+                        accept(_lost(task))
+            task = next(here, None)
+            if task is not None:
+                accept(run_item(task, settings, lexicons))
+            elif not running:
+                return
+            done, _ = wait(running, timeout=0 if task is not None else None,
+                           return_when=FIRST_COMPLETED)
+            for future in done:
+                _, task = running.pop(future)
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    outcome = _lost(task)
+                accept(outcome)
+    except BaseException:
+        for lane in lanes:  # Ctrl-C: stop the workers now, not when their items end
+            for process in list(getattr(lane[0], "_processes", {}).values()):
+                process.terminate()
+        raise
+    finally:
+        for lane in lanes:
+            lane[0].shutdown(wait=True, cancel_futures=True)
 
-        def texts(group=group, pending=pending):
-            for task in group:
-                prepared = prepare(task, settings, lexicons)
-                pending.append(prepared)
-                if isinstance(prepared, Prepared):
-                    doc = prepared.document
-                    yield doc.text, prepared.lexicon, doc.barriers
-                else:
-                    yield "", None  # up to date or failed: nothing to repair, kept in step
 
-        for result in fix_many(texts(), jobs=options.jobs, options=fix_opts,
-                               return_exceptions=True):
-            prepared = pending.popleft()
-            yield finish(prepared, result) if isinstance(prepared, Prepared) else prepared
+def _lost(task: Task) -> Outcome:
+    from .work import failed
+
+    what = "transcribing" if task.item.is_audio else "repairing"
+    return failed(task, RespellError(f"the process {what} it ended abruptly (out of memory?): "
+                                     f"try fewer --{'audio-' * task.item.is_audio}jobs"))
 
 
-def _audio_pool(workers: int):
+def _pool(workers: int):
     """Processes started fresh (``forkserver``, else ``spawn``), not forked from this one,
-    which may run threads (as :func:`respell.fix_many`'s pool)."""
+    which may run threads (as :func:`respell.fix_many`'s pool); Ctrl-C is left to this one."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -338,9 +340,3 @@ def _ignore_interrupt() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _run_audio(task: Task, settings: Settings) -> Outcome:
-    from .work import run_in_worker
-
-    return run_in_worker(task, settings)

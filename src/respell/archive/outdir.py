@@ -16,18 +16,26 @@ again, one with a record is done. Only one run at a time may use a folder.
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import OptionError, RespellError
 from .manifest import Item
 
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Self
+
 META = ".respell"
 
+#: rows of changes.parquet gathered before they are written (a row group)
+ROW_GROUP = 50_000
 #: the columns of changes.parquet, in order
 CHANGE_COLUMNS = (
     ("id", "string"), ("input", "string"), ("input_sha256", "string"), ("format", "string"),
@@ -49,7 +57,7 @@ class OutputFolder:
 
     # -- holding the folder ------------------------------------------------------------------
 
-    def open(self) -> OutputFolder:
+    def open(self) -> Self:
         """Take the folder for this run, and clear what a killed run was writing."""
         try:
             self.items.mkdir(parents=True, exist_ok=True)
@@ -82,7 +90,7 @@ class OutputFolder:
             self._lock.close()  # releases the lock
             self._lock = None
 
-    def __enter__(self) -> OutputFolder:
+    def __enter__(self) -> Self:
         return self.open()
 
     def __exit__(self, *exc) -> None:
@@ -140,31 +148,48 @@ class OutputFolder:
                 raise RespellError(f"cannot write {path}: {exc.strerror or exc}") from None
             raise
 
-    def write_changes(self, records: list[dict]) -> int:
-        """``changes.parquet``: one row per change, items in manifest order; returns the rows."""
+    def write_changes(self, items: Iterable[Item]) -> int:
+        """``changes.parquet``: one row per change of the given items' records, in their
+        order; returns the number of rows. Records are read one at a time and rows written
+        in groups of :data:`ROW_GROUP`, so an archive of any size fits in memory."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        columns: dict[str, list] = {name: [] for name, _ in CHANGE_COLUMNS}
-        for record in records:
-            for change in record["changes"]:
-                row = {**change, "id": record["id"], "input": record["input"],
-                       "input_sha256": record["input_sha256"], "format": record["format"]}
-                for name, _ in CHANGE_COLUMNS:
-                    columns[name].append(row.get(name))
         schema = pa.schema([(name, getattr(pa, kind)()) for name, kind in CHANGE_COLUMNS])
-        table = pa.table(columns, schema=schema)
-        sink = pa.BufferOutputStream()
-        pq.write_table(table, sink)
-        data = sink.getvalue().to_pybytes()
-        path = self.root / "changes.parquet"
+        fd, tmp = tempfile.mkstemp(dir=self.tmp, suffix=".part")
+        os.close(fd)
+        rows = 0
         try:
-            same = path.read_bytes() == data
-        except OSError:
-            same = False
-        if not same:  # a run that changed nothing leaves the table as it was
-            self.write(path, data)
-        return table.num_rows
+            with pq.ParquetWriter(tmp, schema) as writer:
+                columns: dict[str, list] = {name: [] for name, _ in CHANGE_COLUMNS}
+                for item in items:
+                    record = json.loads(self.record_path(item).read_text(encoding="utf-8"))
+                    for change in record["changes"]:
+                        row = {**change, "id": record["id"], "input": record["input"],
+                               "input_sha256": record["input_sha256"], "format": record["format"]}
+                        for name, _ in CHANGE_COLUMNS:
+                            columns[name].append(row.get(name))
+                        rows += 1
+                    if len(columns["id"]) >= ROW_GROUP:
+                        writer.write_table(pa.table(columns, schema=schema))
+                        columns = {name: [] for name, _ in CHANGE_COLUMNS}
+                if columns["id"] or not rows:
+                    writer.write_table(pa.table(columns, schema=schema))
+            path = self.root / "changes.parquet"
+            if path.exists() and filecmp.cmp(tmp, path, shallow=False):
+                Path(tmp).unlink()  # a run that changed nothing leaves the table as it was
+            else:
+                with open(tmp, "rb") as fh:
+                    os.fsync(fh.fileno())
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, path)
+        except BaseException as exc:
+            Path(tmp).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise RespellError(f"cannot write {self.root / 'changes.parquet'}: "
+                                   f"{exc.strerror or exc}") from None
+            raise
+        return rows
 
     def write_summary(self, summary: dict) -> None:
         text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"

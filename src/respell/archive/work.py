@@ -1,11 +1,11 @@
 """One item's work, the same on every engine: read, (transcribe,) repair, render.
 
-An item goes through :func:`prepare` (read its inputs, hash them, skip it when
-its output is up to date, load its entities, parse the transcript), then
-:func:`respell.fix`, then :func:`finish` (render the repaired transcript and the
-record of its changes). The local engine runs ``fix`` on :func:`respell.fix_many`'s
-pool and the rest here; the Ray engine runs all three in one actor. Either way
-the output is made by these functions, so it is the same byte for byte.
+An item goes through :func:`transcribe` (a recording without a transcript),
+:func:`prepare` (read its inputs, hash them, skip it when its output is up to date,
+load its entities, parse the transcript), :func:`respell.fix`, then :func:`finish`
+(render the repaired transcript and the record of its changes): :func:`run_item`.
+Both engines run it in their workers (a process of the local pool, a Ray actor)
+and write what it returns, so their outputs are the same byte for byte.
 
 An item's key hashes what its output depends on: the input's bytes, the entity
 lists' and documents' bytes and inline names, the options that change the
