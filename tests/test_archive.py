@@ -283,6 +283,15 @@ def test_inputs_named_by_uri(archive):
     assert "transcript not found: file://" in summary.failed[0]["error"]
 
 
+def test_an_output_is_never_written_over_an_input(archive):
+    before = (archive / "shows/ep1.txt").read_bytes()
+    summary = run_batch(archive / "manifest.jsonl", archive, jobs=1)  # outputs beside inputs
+    assert summary.done == 1  # json/three.json is the only output that is not an input
+    assert all("would overwrite an input" in f["error"] for f in summary.failed)
+    assert len(summary.failed) == 3
+    assert (archive / "shows/ep1.txt").read_bytes() == before
+
+
 def test_one_run_at_a_time_and_leftovers_cleared(tmp_path):
     with OutputFolder(tmp_path / "out") as folder:
         (folder.tmp / "tmpabc.part").write_text("half", encoding="utf-8")
@@ -373,3 +382,24 @@ def test_a_run_killed_midway_is_finished_by_the_next_and_nothing_is_written_twic
     fresh = run_batch(manifest, tmp_path / "fresh", jobs=1)
     assert fresh.done == 24
     assert outputs(out) == outputs(tmp_path / "fresh")
+
+
+# -- the progress line -------------------------------------------------------------------------
+
+
+def test_progress_without_tqdm_is_a_line_of_its_own(monkeypatch, capsys):
+    from respell.archive.progress import Progress
+
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    bar = Progress(2, enabled=True)
+    bar.update(3)
+    bar.write("respell: skipped x.txt: empty")
+    bar.update(1)
+    bar.close()
+    err = capsys.readouterr().err
+    assert "respell batch: 1/2 items, 3 edits" in err and "left" in err
+    assert "respell: skipped x.txt: empty\n" in err
+    assert err.rstrip().endswith("2/2 items, 4 edits, 0:00:00")
+    Progress(2, enabled=False).update(1)
+    assert capsys.readouterr().err == ""

@@ -35,6 +35,13 @@ class BatchOptions:
     with ``gpus_per_worker`` GPUs when given (on CPU otherwise).
     ``min_score``: the threshold of items without their own; ``whisper_model`` and
     ``bias``: how recordings are transcribed; ``force``: redo items that are up to date.
+
+    >>> BatchOptions(engine="ray", workers=8, gpus_per_worker=1).settings.whisper_model
+    'tiny.en'
+    >>> BatchOptions(workers=8)
+    Traceback (most recent call last):
+    ...
+    respell.errors.OptionError: --workers is for --engine ray: add it, or drop it
     """
 
     engine: str = "local"
@@ -65,8 +72,9 @@ class BatchOptions:
                         if value is not None]
             if ray_only:
                 flags = ", ".join("--" + n.replace("_", "-") for n in ray_only)
-                raise OptionError(f"{flags} {'is' if len(ray_only) == 1 else 'are'} for "
-                                  "--engine ray: add it, or drop them")
+                one = len(ray_only) == 1
+                raise OptionError(f"{flags} {'is' if one else 'are'} for --engine ray: add it, "
+                                  f"or drop {'it' if one else 'them'}")
         elif self.jobs is not None or self.audio_jobs is not None:
             raise OptionError("--jobs and --audio-jobs are for --engine local; on Ray give "
                               "--workers and --audio-workers")
@@ -156,7 +164,7 @@ def run_batch(manifest: str | os.PathLike, outdir: str | os.PathLike, *,
 
     need_pyarrow()
     started = time.monotonic()
-    items = read_manifest(manifest)
+    items = _outputs_apart_from_inputs(read_manifest(manifest), outdir)
     with OutputFolder(outdir) as folder:
         previous: dict[int, int] = {}  # edits of the items already made
         tasks = []
@@ -185,6 +193,26 @@ def run_batch(manifest: str | os.PathLike, outdir: str | os.PathLike, *,
         summary = sink.summary(options.engine, time.monotonic() - started)
         folder.write_summary({**summary.to_dict(), "manifest": str(manifest)})
     return summary
+
+
+def _outputs_apart_from_inputs(items: list[Item], outdir) -> list[Item]:
+    """Items whose output would be written over an input of the manifest (a transcript,
+    list, document or recording) fail: an input is never modified."""
+    from pathlib import Path
+
+    from .manifest import is_uri
+
+    inputs = {os.path.realpath(p) for item in items
+              for p in (item.transcript, item.audio, *item.lists, *item.docs)
+              if p is not None and not is_uri(p)}
+    root = Path(outdir)
+    out = []
+    for item in items:
+        if item.error is None and os.path.realpath(root / item.output) in inputs:
+            item = replace(item, error=f"{item.source}: its output {root / item.output} would "
+                           "overwrite an input: give another output folder (-o)")
+        out.append(item)
+    return out
 
 
 class _Sink:
