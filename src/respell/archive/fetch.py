@@ -81,15 +81,6 @@ def local_path(path: str, *, what: str = "file") -> str:
 
 def file_sha256(path: str, *, what: str = "file") -> str:
     """SHA-256 of a (local) file's bytes, with respell's one-line errors."""
-    try:
-        digest = hashlib.sha256()
-        with open(path, "rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                digest.update(chunk)
-        return digest.hexdigest()
-    except FileNotFoundError:
-        raise InputError(f"{what} not found: {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"{what} is a directory, not a file: {path}") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {what} {path}: {exc.strerror}") from None
+    from ..textio import read_bytes
+
+    return hashlib.sha256(read_bytes(path, what=what)[0]).hexdigest()
