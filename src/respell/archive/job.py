@@ -99,6 +99,7 @@ class BatchOptions:
 
     @property
     def settings(self) -> Settings:
+        """The options that travel to each worker with its items."""
         return Settings(self.min_score, self.whisper_model, self.bias, self.device)
 
 

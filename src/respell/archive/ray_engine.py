@@ -20,8 +20,6 @@ from collections.abc import Callable
 from ..errors import MissingDependencyError, RespellError
 from .work import Outcome, Settings, Task
 
-log = logging.getLogger(__name__)
-
 
 def _settings(data: dict) -> Settings:
     return Settings(**data)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -25,8 +24,6 @@ from dataclasses import dataclass, field
 from ..errors import RespellError
 from .fetch import file_sha256, local_path
 from .manifest import AUDIO_FORMAT, Item
-
-log = logging.getLogger(__name__)
 
 DONE, UP_TO_DATE, FAILED = "done", "up to date", "failed"
 
@@ -42,6 +39,7 @@ class Settings:
     device: str = "auto"
 
     def to_dict(self) -> dict:
+        """The settings as JSON-ready data (what travels to a Ray actor)."""
         return {"min_score": self.min_score, "whisper_model": self.whisper_model,
                 "bias": self.bias, "device": self.device}
 
@@ -55,10 +53,12 @@ class Task:
     previous: str | None = None
 
     def to_json(self) -> str:
+        """The task as JSON (a row of the Ray dataset)."""
         return json.dumps({"item": self.item.to_dict(), "previous": self.previous})
 
     @classmethod
     def from_json(cls, text: str) -> Task:
+        """Inverse of :meth:`to_json`."""
         data = json.loads(text)
         return cls(Item.from_dict(data["item"]), data["previous"])
 
@@ -78,10 +78,12 @@ class Outcome:
     pid: int | None = None
 
     def to_json(self) -> str:
+        """The outcome as JSON (how it comes back from a Ray actor)."""
         return json.dumps(self.__dict__, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> Outcome:
+        """Inverse of :meth:`to_json`."""
         return cls(**json.loads(text))
 
 
@@ -272,14 +274,12 @@ def prepare(task: Task, settings: Settings, lexicons: Lexicons, *,
 
 
 def finish(prepared: Prepared, result) -> Outcome:
-    """Render a repaired item (``result`` of :func:`respell.fix`, or the error it raised)
-    and the record of its changes."""
+    """Render a repaired item (``result`` of :func:`respell.fix`) and the record of its
+    changes."""
     from .. import __version__
 
     task = prepared.task
     item = task.item
-    if isinstance(result, BaseException):
-        return failed(task, result)
     try:
         output = prepared.document.render(result.changes)
     except RespellError as exc:
@@ -318,7 +318,7 @@ def run_item(task: Task, settings: Settings, lexicons: Lexicons, *,
         result = fix(prepared.document.text, prepared.lexicon, barriers=prepared.document.barriers,
                      options=prepared.options)
     except RespellError as exc:
-        result = exc
+        return with_memory(failed(task, exc))
     return with_memory(finish(prepared, result))
 
 
