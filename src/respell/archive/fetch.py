@@ -10,12 +10,20 @@ from __future__ import annotations
 import atexit
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from pathlib import PurePosixPath
 
 from ..errors import InputError, MissingDependencyError
-from .manifest import is_uri
+
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
+
+
+def is_uri(path: str) -> bool:
+    """Whether ``path`` names a file through a filesystem URI (``s3://bucket/key``)."""
+    return bool(_URI.match(path))
+
 
 _CHUNK = 1 << 20
 

@@ -201,7 +201,7 @@ def _outputs_apart_from_inputs(items: list[Item], outdir) -> list[Item]:
     list, document or recording) fail: an input is never modified."""
     from pathlib import Path
 
-    from .manifest import is_uri
+    from .fetch import is_uri
 
     inputs = {os.path.realpath(p) for item in items
               for p in (item.transcript, item.audio, *item.lists, *item.docs)

@@ -44,6 +44,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..errors import InputError, OptionError
+from .fetch import is_uri
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,6 @@ LIST_SUFFIXES = (".txt", ".csv", ".tsv", ".json", ".jsonl")
 AUDIO_FORMAT = "whisper-json"
 AUDIO_EXTENSIONS = {"whisper-json": ".json", "srt": ".srt", "vtt": ".vtt", "txt": ".txt"}
 
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
 
 
 @dataclass(frozen=True)
@@ -102,11 +102,6 @@ class Item:
         for key in ("lists", "names", "docs"):
             data[key] = tuple(data.get(key) or ())
         return cls(**data)
-
-
-def is_uri(path: str) -> bool:
-    """Whether ``path`` names a file through a filesystem URI (``s3://bucket/key``)."""
-    return bool(_URI.match(path))
 
 
 def read_manifest(path: str | os.PathLike) -> list[Item]:
