@@ -26,6 +26,11 @@ LABELS = (
     "PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
 )
 
+#: Where an entity came from, strongest evidence first: a list the user gave (typed,
+#: or reviewed), spaCy's recognizer over a related document, a pattern mined from one
+#: (an all-caps ticker, a CamelCase product, a capitalised term NER missed).
+ORIGINS = ("user", "ner", "pattern")
+
 # Words that mark a multi-word name as an organisation or place, never a person,
 # so no surname variant is derived from it.
 _NOT_PERSON_WORDS = frozenset(
@@ -48,9 +53,15 @@ class Entity:
 
     ``aliases`` are other correct names for it (each written as given);
     ``sounds_like`` are known misrecognitions that map to ``text``.
+    ``sources`` is its provenance: ``"KIND:WHERE"`` strings, KIND one of
+    :data:`ORIGINS` and WHERE the list or document (``"user:names.txt"``,
+    ``"ner:slides.pdf"``, ``"pattern:slides.pdf"``); empty for an entity given
+    directly, which counts as the user's. :attr:`origin` is the strongest kind.
 
     >>> Entity("Qassem Soleimani", label="PERSON", sounds_like=("Sola money",)).text
     'Qassem Soleimani'
+    >>> Entity("Quds Force", "ORG", sources=("pattern:a.pdf", "ner:b.pdf")).origin
+    'ner'
     """
 
     text: str
@@ -58,6 +69,16 @@ class Entity:
     aliases: tuple[str, ...] = ()
     sounds_like: tuple[str, ...] = ()
     count: int = 1
+    sources: tuple[str, ...] = ()
+
+    @property
+    def origin(self) -> str:
+        """The strongest kind among :attr:`sources` (see :data:`ORIGINS`); ``"user"``
+        when none is recorded. Document-mined entries are weaker evidence than typed ones."""
+        if not self.sources:
+            return "user"
+        kinds = {s.split(":", 1)[0] for s in self.sources}
+        return next((k for k in ORIGINS if k in kinds), "user")
 
 
 class Variant(NamedTuple):
@@ -236,6 +257,7 @@ def _merge(entities: Iterable[Entity]) -> list[Entity]:
                 tuple(dict.fromkeys(old.aliases + ent.aliases)),
                 tuple(dict.fromkeys(old.sounds_like + ent.sounds_like)),
                 old.count + ent.count,
+                old.sources + tuple(s for s in ent.sources if s not in old.sources),
             )
     return list(merged.values())
 
@@ -292,9 +314,13 @@ def read_entity_file(path: str | os.PathLike) -> list[Entity]:
       ``label``, ``aliases``, ``sounds_like`` (several values separated by ``;`` or ``|``);
       without such a header the first column is the entity, the second its label.
     * ``.json``: a list of strings or objects; ``.jsonl``: one string or object a line.
+
+    Entries without ``sources`` (a list ``respell entities`` wrote keeps them) are the
+    user's: their source is ``user:PATH``.
     """
     name = str(path)
     text = read_text(path, what="entity list")
+    mine = (f"user:{'<stdin>' if name == '-' else name}",)
     suffix = Path(name).suffix.lower() if name != "-" else ""
     stripped = text.lstrip()
     if suffix == ".jsonl" or (suffix != ".json" and stripped.startswith("{")):
@@ -304,19 +330,19 @@ def read_entity_file(path: str | os.PathLike) -> list[Entity]:
     elif suffix in (".csv", ".tsv"):
         entities = _read_table(text, name, "\t" if suffix == ".tsv" else ",")
     else:
-        entities = _read_lines(text)
+        entities = _read_lines(text, mine)
     entities = [e for e in entities if e.text.strip()]
     if not entities:
         raise EntityListError(f"entity list has no usable entry: {name}")
-    return entities
+    return [e if e.sources else replace(e, sources=mine) for e in entities]
 
 
-def _read_lines(text: str) -> list[Entity]:
+def _read_lines(text: str, sources: tuple[str, ...]) -> list[Entity]:
     out = []
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
         if line:
-            out.append(Entity(line))
+            out.append(Entity(line, sources=sources))
     return out
 
 
@@ -349,6 +375,7 @@ def _entity_from_record(rec: dict, where: str) -> Entity:
         _split_multi(lower.get("aliases")),
         _split_multi(lower.get("sounds_like")),
         count,
+        _split_multi(lower.get("sources")),
     )
 
 

@@ -1,0 +1,59 @@
+"""Provenance of entities: where each came from, kept through lists, merges and outputs."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from respell.lexicon import ORIGINS, Entity, Lexicon, read_entity_file
+
+
+@pytest.mark.parametrize(
+    ("sources", "origin"),
+    [
+        ((), "user"),
+        (("user:names.txt",), "user"),
+        (("ner:a.pdf",), "ner"),
+        (("pattern:a.pdf", "ner:b.html"), "ner"),
+        (("pattern:a.pdf",), "pattern"),
+        (("pattern:a.pdf", "user:names.txt"), "user"),
+        (("ner",), "ner"),  # a kind without a document
+    ],
+)
+def test_origin_is_the_strongest_kind(sources, origin):
+    assert Entity("Spire", sources=sources).origin == origin
+    assert ORIGINS.index(origin) >= 0
+
+
+def test_lists_read_from_files_are_the_users(tmp_path):
+    path = tmp_path / "names.txt"
+    path.write_text("Liz Sly\nBeirut\n")
+    assert [e.sources for e in read_entity_file(path)] == [(f"user:{path}",)] * 2
+
+
+def test_sources_in_records_are_kept(tmp_path):
+    path = tmp_path / "names.jsonl"
+    path.write_text('{"text": "Spire", "sources": ["ner:a.pdf", "pattern:b.pdf"]}\n'
+                    '{"text": "Liz Sly"}\n')
+    got = {e.text: e.sources for e in read_entity_file(path)}
+    assert got == {"Spire": ("ner:a.pdf", "pattern:b.pdf"), "Liz Sly": (f"user:{path}",)}
+
+
+def test_merging_unites_sources_and_the_users_entry_wins(tmp_path):
+    path = tmp_path / "names.txt"
+    path.write_text("Spire\n")
+    typed = Lexicon.load(path)
+    mined = Lexicon.from_entries([Entity("Spire", "ORG", count=3, sources=("ner:a.pdf",)),
+                                  Entity("Culp", "ORG", sources=("pattern:a.pdf",))])
+    both = {e.text: e for e in typed + mined}
+    assert both["Spire"].sources == (f"user:{path}", "ner:a.pdf")
+    assert both["Spire"].origin == "user" and both["Spire"].count == 4
+    assert both["Culp"].origin == "pattern"
+
+
+def test_plain_names_and_pickles_keep_working():
+    lex = Lexicon.from_entries(["Liz Sly", "Beirut"])
+    assert all(e.sources == () and e.origin == "user" for e in lex)
+    ent = Entity("Spire", sources=("ner:a.pdf",))
+    assert pickle.loads(pickle.dumps(ent)) == ent
