@@ -14,6 +14,9 @@ Second Quarter Results
 Net sales rose, the net result fell. Liz Sly reports from Beirut for the Washington Post.
 The US market and the us-versus-them mood. Target cut prices; the target was missed.
 Target stores reopened.
+Ensuring safety
+Annualized returns
+Manning said it. Peyton Manning agreed, in Reading.
 """
 
 
@@ -33,6 +36,11 @@ Target stores reopened.
         ("US", "GPE", None),  # an acronym is not "us"
         ("Target", "ORG", None),  # the document also capitalises it mid-sentence
         ("Liz Sly", "PERSON", None),
+        # verb forms heading bullets
+        ("Ensuring", "ORG", "verb form"),
+        ("Annualized", "ORG", "verb form"),
+        ("Reading", "GPE", None),  # inside a sentence
+        ("Manning", "PERSON", None),  # after a given name
         # fragments of sentences
         ("Liz Sly reports", "PERSON", "sentence fragment"),
         ("the quarter ended", "ORG", "sentence fragment"),

@@ -23,6 +23,8 @@ from collections.abc import Iterable, Iterator
 
 #: a word at least this common (wordfreq's Zipf scale) is an ordinary word, not a name
 COMMON_ZIPF = 3.5
+#: an -ing/-ed word at least this common, capitalised only at line starts, is a verb form
+INFLECTED_ZIPF = 2.5
 #: a capitalised word alone, inside a sentence, rarer than this is mined as a name
 RARE_ZIPF = 3.0
 #: a word of a person's name tagged as something else is relabelled below this frequency
@@ -46,6 +48,7 @@ _CAPS = re.compile(r"(?<![\w&.'’])([A-Z]+(?:&[A-Z]+)?)(?![\w&'’]|\.\w)")
 _CAMEL = re.compile(r"(?<![\w'’-])((?:[a-z]{1,3}|[A-Z][a-z]+)[A-Z][A-Za-z]*[a-z][A-Za-z]*)(?![\w'’-])")
 _SHORT_ABBREVIATION = re.compile(r"[A-Z][a-z]{0,2}\.")
 _ACRONYM = re.compile(r"[A-Z][A-Z.&]{0,4}")
+_INFLECTED = re.compile(r"[A-Z][a-z]{2,}(?:ing|ed)")
 _POSSESSIVE = re.compile(r"['’]s$")
 _ROMAN = re.compile(r"[IVXLC]+")
 _WORD = re.compile(r"[^\s,;:!?()\[\]{}\"“”|•·]+")
@@ -90,6 +93,22 @@ def in_running_text(name: str, text: str) -> bool:
         line_start = text.rfind("\n", 0, m.start()) + 1
         before = text[line_start:m.start()].split()
         if before and re.fullmatch(r"[a-z][\w'’.-]*,?", before[-1]):
+            return True
+    return False
+
+
+def after_a_name(name: str, text: str) -> bool:
+    """Whether ``name`` is written right after another capitalised word of its line, as
+    the last word of a longer name is.
+
+    >>> text = "Manning threw.\\nPeyton Manning retired."
+    >>> after_a_name("Manning", text), after_a_name("Manning", "Manning threw.")
+    (True, False)
+    """
+    for m in _occurrences(name, text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        before = text[line_start:m.start()].split()
+        if before and _is_cap(before[-1]) and before[-1][-1:].isalpha():
             return True
     return False
 
@@ -169,6 +188,16 @@ def junk_reason(name: str, label: str | None, text: str) -> str | None:
         and not in_running_text(name, text)
     ):
         return "common word, capitalised only at a sentence start or in a heading"
+    # A verb form heading a bullet ("Ensuring", "Postponing", "Annualized") is no name
+    # unless the document writes it inside a sentence or after a name ("Peyton Manning").
+    if (
+        len(words) == 1
+        and _INFLECTED.fullmatch(name)
+        and _zipf(name) >= INFLECTED_ZIPF
+        and not in_running_text(name, text)
+        and not after_a_name(name, text)
+    ):
+        return "verb form, capitalised only at a line or sentence start"
     return None
 
 
