@@ -57,3 +57,33 @@ def test_plain_names_and_pickles_keep_working():
     assert all(e.sources == () and e.origin == "user" for e in lex)
     ent = Entity("Spire", sources=("ner:a.pdf",))
     assert pickle.loads(pickle.dumps(ent)) == ent
+
+
+def test_changes_and_reports_carry_the_entitys_sources(tmp_path):
+    import json
+
+    import respell
+    from respell.cli import main
+    from respell.report import FileReport, load_report_csv, load_report_text, report_csv
+
+    lex = Lexicon.from_entries([Entity("Beirut", "GPE", sources=("ner:article.pdf",)),
+                                Entity("Liz Sly", "PERSON")])
+    result = respell.fix("our loop sly reports from bay root.", entities=lex)
+    by_entity = {c.entity: c.sources for c in result.changes}
+    assert by_entity == {"Beirut": ("ner:article.pdf",), "Liz Sly": ()}
+    entry = FileReport("ep.txt", "0" * 64, "txt", result)
+    back = load_report_csv(report_csv([entry]), "r.csv").files[0].changes
+    assert {c.entity: c.sources for c in back} == by_entity
+    # the command: a list of yours and a document's names, each change says which
+    (tmp_path / "ep.txt").write_text("our loop sly reports from bay root.\n")
+    (tmp_path / "names.jsonl").write_text(
+        '{"text": "Beirut", "label": "GPE", "sources": ["ner:article.pdf"]}\n'
+        '{"text": "Liz Sly", "label": "PERSON"}\n')
+    report = tmp_path / "changes.json"
+    assert main(["fix", str(tmp_path / "ep.txt"), "-e", str(tmp_path / "names.jsonl"),
+                 "--report", str(report), "--diff"]) == 0
+    changes = json.loads(report.read_text())["files"][0]["changes"]
+    assert {c["entity"]: c["sources"] for c in changes} == {
+        "Beirut": ["ner:article.pdf"], "Liz Sly": [f"user:{tmp_path / 'names.jsonl'}"]}
+    loaded = load_report_text(report.read_text(), "changes.json").files[0].changes
+    assert all(isinstance(c.sources, tuple) for c in loaded)
