@@ -27,7 +27,7 @@ from dataclasses import replace
 
 from .documents import document_text
 from .errors import InputError, MissingDependencyError, OptionError, RespellError
-from .lexicon import LABELS, ORIGINS, Entity
+from .lexicon import LABELS, ORIGINS, Entity, split_source
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +220,7 @@ Entity(text='Tora Bora', label='LOC', aliases=(), sounds_like=(), count=1, sourc
             continue
         key = name.casefold()
         spellings.setdefault(key, Counter())[name] += 1
-        mined = source is not None and source.split(":", 1)[0] == "pattern"
+        mined = source is not None and split_source(source)[0] == "pattern"
         (mined_labels if mined else labels).setdefault(key, Counter())[label] += 1
         per_source.setdefault(key, Counter())[source] += 1
     entities = []
@@ -229,7 +229,7 @@ Entity(text='Tora Bora', label='LOC', aliases=(), sounds_like=(), count=1, sourc
         label = (labels.get(key) or mined_labels[key]).most_common(1)[0][0]
         by_document: dict[str | None, int] = {}
         for source, n in per_source[key].items():
-            where = source.split(":", 1)[1] if source and ":" in source else None
+            where = split_source(source)[1] if source else None
             by_document[where] = max(by_document.get(where, 0), n)
         sources = sorted((s for s in per_source[key] if s), key=_strength)
         entities.append(Entity(spelled.most_common(1)[0][0], label,
@@ -240,7 +240,7 @@ Entity(text='Tora Bora', label='LOC', aliases=(), sounds_like=(), count=1, sourc
 
 
 def _strength(source: str) -> int:
-    kind = source.split(":", 1)[0]
+    kind = split_source(source)[0]
     return ORIGINS.index(kind) if kind in ORIGINS else len(ORIGINS)
 
 

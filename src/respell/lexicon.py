@@ -77,8 +77,18 @@ class Entity:
         when none is recorded. Document-mined entries are weaker evidence than typed ones."""
         if not self.sources:
             return "user"
-        kinds = {s.split(":", 1)[0] for s in self.sources}
+        kinds = {split_source(s)[0] for s in self.sources}
         return next((k for k in ORIGINS if k in kinds), "user")
+
+
+def split_source(source: str) -> tuple[str, str | None]:
+    """A source's kind and where it came from (None when it names no file).
+
+    >>> split_source("ner:notes/a.pdf"), split_source("user")
+    (('ner', 'notes/a.pdf'), ('user', None))
+    """
+    kind, _, where = source.partition(":")
+    return kind, where or None
 
 
 class Variant(NamedTuple):

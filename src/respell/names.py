@@ -70,6 +70,14 @@ def _occurrences(name: str, text: str) -> Iterator[re.Match]:
     return re.finditer(r"(?<![\w'’-])" + re.escape(name) + r"(?!\w|-\w)", text)
 
 
+def _words_before(name: str, text: str) -> Iterator[str]:
+    """The word before each occurrence of ``name`` that does not start its line."""
+    for m in _occurrences(name, text):
+        before = text[text.rfind("\n", 0, m.start()) + 1:m.start()].split()
+        if before:
+            yield before[-1]
+
+
 def seen_in_lower_case(word: str, text: str) -> bool:
     """Whether ``word`` is written in lower case as a word of ``text``.
 
@@ -89,12 +97,7 @@ def in_running_text(name: str, text: str) -> bool:
     >>> in_running_text("Sanctions", "Sanctions bite.\\nSanctions Update")
     False
     """
-    for m in _occurrences(name, text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        before = text[line_start:m.start()].split()
-        if before and re.fullmatch(r"[a-z][\w'’.-]*,?", before[-1]):
-            return True
-    return False
+    return any(re.fullmatch(r"[a-z][\w'’.-]*,?", w) for w in _words_before(name, text))
 
 
 def after_a_name(name: str, text: str) -> bool:
@@ -105,12 +108,7 @@ def after_a_name(name: str, text: str) -> bool:
     >>> after_a_name("Manning", text), after_a_name("Manning", "Manning threw.")
     (True, False)
     """
-    for m in _occurrences(name, text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        before = text[line_start:m.start()].split()
-        if before and _is_cap(before[-1]) and before[-1][-1:].isalpha():
-            return True
-    return False
+    return any(_is_cap(w) and w[-1].isalpha() for w in _words_before(name, text))
 
 
 # -- junk among the recognizer's names ------------------------------------------------------
@@ -260,7 +258,7 @@ def _is_cap(word: str) -> bool:
     return any(ch.islower() for ch in word) and all(p[:1].isupper() for p in word.split("-"))
 
 
-def _terms(text: str) -> Iterator[tuple[int, str, str]]:
+def _terms(text: str) -> Iterator[tuple[int, str, str | None]]:
     """Runs of two to five capitalised words (with "of", "&", "for", "the" inside), one of
     them not a common word, written after a lower-case word of the same line: names of
     products, programmes and units inside a sentence, not headings ("Weather
@@ -308,12 +306,12 @@ def _terms(text: str) -> Iterator[tuple[int, str, str]]:
                 break
         while run and run[-1].lower() in _CONNECTORS:
             run.pop()
-        # a title-case run of common words only is a heading or a job title ("Chief
-        # Financial Officer", "Adjusted Results"); real names among those NER tags
         caps = [w for w in run if _is_cap(w)]
         if len(run) == 1 and _zipf(run[0]) < RARE_ZIPF and not _CAMEL.fullmatch(run[0]):
             # one rare capitalised word inside a sentence ("filters from Pall"); no label
             yield start, run[0], None
+        # a title-case run of common words only is a heading or a job title ("Chief
+        # Financial Officer", "Adjusted Results"); real names among those NER tags
         elif 2 <= len(caps) <= MAX_TERM_WORDS and any(_zipf(w) < COMMON_ZIPF for w in caps):
             # two or three rare words alone may be a person NER missed ("Oyunchimeg
             # Batbayar"): no label, so the lexicon guesses from the words
@@ -322,7 +320,7 @@ def _terms(text: str) -> Iterator[tuple[int, str, str]]:
         i = max(j, i + 1)
 
 
-def mine_names(text: str) -> list[tuple[str, str]]:
+def mine_names(text: str) -> list[tuple[str, str | None]]:
     """Names by their form, each occurrence once, in the order of the kinds: tickers after
     an exchange ("NYSE: CULP"), other all-caps acronyms, CamelCase product names
     ("PowerEdge", "iPhone") and capitalised multi-word terms inside sentences.
