@@ -215,3 +215,12 @@ def test_cli_real_model_on_sample_article(capsys, tmp_path):
     for expected in ("Liz Sly", "Qassem Soleimani", "Beirut", "Quds Force", "Lloyd's of London"):
         assert expected in names
     assert names["Liz Sly"].label == "PERSON"
+
+
+@pytest.mark.parametrize(("extra", "patterns"), [([], True), (["--no-patterns"], False)])
+def test_cli_mined_names_can_be_left_out(tmp_path, capsys, fake_extract, extra, patterns):
+    doc = tmp_path / "article.txt"
+    doc.write_text("Liz Sly in Beirut.")
+    assert main(["entities", str(doc), *extra]) == 0
+    assert fake_extract[0][3]["patterns"] is patterns
+    assert fake_extract[0][3]["names"] == [str(doc)]

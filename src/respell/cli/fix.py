@@ -126,8 +126,6 @@ def load_lexicon(args, *, on_skip=None):
     a PDF without a text layer) is passed there and left out while other lists or
     documents remain; one without any entity is only a warning then.
     """
-    from ..errors import InputError
-    from ..extract import extract_entities
     from ..lexicon import Lexicon
 
     if not args.entities and not args.from_doc:
@@ -135,6 +133,9 @@ def load_lexicon(args, *, on_skip=None):
                               "article.txt (a related document)")
     lexicon = Lexicon.load(*args.entities) if args.entities else Lexicon(())
     if args.from_doc:
+        from ..errors import InputError
+        from ..extract import extract_entities
+
         others = bool(lexicon) or len(args.from_doc) > 1
         try:
             found = extract_entities(args.from_doc, on_error=on_skip if others else None)
