@@ -15,6 +15,9 @@ Net sales rose, the net result fell. Liz Sly reports from Beirut for the Washing
 The US market and the us-versus-them mood. Target cut prices; the target was missed.
 Target stores reopened.
 Ensuring safety
+NETWORK UPDATE
+RETURN ON CAPITAL EMPLOYED
+CULP AND AIM ON NASDAQ
 Annualized returns
 Manning said it. Peyton Manning agreed, in Reading.
 """
@@ -36,6 +39,12 @@ Manning said it. Peyton Manning agreed, in Reading.
         ("US", "GPE", None),  # an acronym is not "us"
         ("Target", "ORG", None),  # the document also capitalises it mid-sentence
         ("Liz Sly", "PERSON", None),
+        # common words set in capitals, as headings are
+        ("NETWORK", "PERSON", "common words in capitals"),
+        ("RETURN ON CAPITAL EMPLOYED", "ORG", "common words in capitals"),
+        ("CULP", "ORG", None),  # not a common word
+        ("AIM", "ORG", None),  # short: an acronym, maybe
+        ("NASDAQ", "ORG", None),
         # verb forms heading bullets
         ("Ensuring", "ORG", "verb form"),
         ("Annualized", "ORG", "verb form"),

@@ -186,6 +186,13 @@ def junk_reason(name: str, label: str | None, text: str) -> str | None:
         and not in_running_text(name, text)
     ):
         return "common word, capitalised only at a sentence start or in a heading"
+    # Common words set in capitals, as headings are ("NETWORK", "RETURN ON CAPITAL
+    # EMPLOYED"), unless inside a sentence; short ones may be acronyms ("AIM", "US").
+    if (
+        all(w.isupper() and len(w) >= 4 and _zipf(w) >= COMMON_ZIPF for w in content)
+        and not in_running_text(name, text)
+    ):
+        return "common words in capitals, as in a heading"
     # A verb form heading a bullet ("Ensuring", "Postponing", "Annualized") is no name
     # unless the document writes it inside a sentence or after a name ("Peyton Manning").
     if (
