@@ -108,7 +108,9 @@ def markdown_to_text(markdown: str) -> str:
 # -- PDF ------------------------------------------------------------------------------------
 
 # PDFium writes a hyphen it takes for a line-end hyphenation as U+FFFE and joins the lines
-_SOFT_HYPHEN = re.compile(r"(\w*)\ufffe[ \t]*(?:\r?\n[ \t]*)?(\w*)")
+_SOFT_HYPHEN = re.compile(r"(\w*)\ufffe[ \t]*(?:\n[ \t]*)?(\w*)")
+# a half of a hyphenated word rarer than this (wordfreq's Zipf scale) is no word of its own
+_WORD_ZIPF = 2.5
 # symbol-font bullets land in the private use area; U+FFFD and control characters are noise
 _NOISE = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0e-\x1f\x7f]")
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
@@ -128,11 +130,10 @@ def _hyphenated(match: re.Match) -> str:
         return f"{before}-{after}"
     from .match import zipf
 
-    joined = zipf(before + after)
+    rarer_half = min(zipf(before), zipf(after))
     # A compound's halves are words and its hyphen stays; the halves of a word cut in two
     # are not both words, or the whole is more common than its rarer half ("con-duct").
-    if after[:1].islower() and (joined >= min(zipf(before), zipf(after)) or
-                                min(zipf(before), zipf(after)) < 2.5):
+    if after[:1].islower() and (rarer_half < _WORD_ZIPF or zipf(before + after) >= rarer_half):
         return before + after
     return f"{before}-{after}"
 
