@@ -109,7 +109,7 @@ _HYPHEN = re.compile(r"([a-z]{2,})(?:-[ \t]*\r?\n|\ufffe)[ \t]*([a-z]{2,})")
 
 
 def _zipf():
-    from respell.match import zipf
+    from respell.words import zipf
 
     return zipf
 

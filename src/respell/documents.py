@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .errors import InputError, MissingDependencyError
 from .textio import decode_bytes, read_bytes
+from .words import zipf
 
 log = logging.getLogger(__name__)
 
@@ -128,8 +129,6 @@ def _hyphenated(match: re.Match) -> str:
     before, after = match.group(1), match.group(2)
     if not (before.isalpha() and after.isalpha()):
         return f"{before}-{after}"
-    from .match import zipf
-
     rarer_half = min(zipf(before), zipf(after))
     # A compound's halves are words and its hyphen stays; the halves of a word cut in two
     # are not both words, or the whole is more common than its rarer half ("con-duct").

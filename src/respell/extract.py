@@ -26,8 +26,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from .documents import document_text
+from .entity import LABELS, ORIGINS, Entity, split_source
 from .errors import InputError, MissingDependencyError, OptionError, RespellError
-from .lexicon import LABELS, ORIGINS, Entity, split_source
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,9 @@
 """Known entities: loading lists, deriving spoken variants, reuse across transcripts.
 
+:class:`~respell.entity.Entity` and :data:`~respell.entity.LABELS` live in
+:mod:`respell.entity` (below :mod:`respell.extract`, which makes entities from
+documents) and are importable from here as well.
+
 >>> lex = Lexicon.from_entries(["Qassem Soleimani", "Beirut"])
 >>> len(lex), [v.text for v in lex.variants][:3]
 (2, ['Qassem Soleimani', 'Soleimani', 'Beirut'])
@@ -18,18 +22,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ._memo import memo
-from .errors import EntityListError
+from .entity import LABELS, ORIGINS, Entity, split_source
+from .errors import EntityListError, OptionError
 from .textio import read_text
 
-#: spaCy entity labels respell knows; others are kept as given.
-LABELS = (
-    "PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
-)
-
-#: Where an entity came from, strongest evidence first: a list the user gave (typed,
-#: or reviewed), spaCy's recognizer over a related document, a pattern mined from one
-#: (an all-caps ticker, a CamelCase product, a capitalised term NER missed).
-ORIGINS = ("user", "ner", "pattern")
+__all__ = ["LABELS", "ORIGINS", "Entity", "Lexicon", "Variant", "looks_like_person",
+           "read_entity_file", "split_source"]
 
 # Words that mark a multi-word name as an organisation or place, never a person,
 # so no surname variant is derived from it.
@@ -45,50 +43,6 @@ _NOT_PERSON_WORDS = frozenset(
 )
 _HAS_ALNUM = re.compile(r"[^\W_]")
 _NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*$")
-
-
-@dataclass(frozen=True, slots=True)
-class Entity:
-    """One known name, spelled as it should appear in the transcript.
-
-    ``aliases`` are other correct names for it (each written as given);
-    ``sounds_like`` are known misrecognitions that map to ``text``.
-    ``sources`` is its provenance: ``"KIND:WHERE"`` strings, KIND one of
-    :data:`ORIGINS` and WHERE the list or document (``"user:names.txt"``,
-    ``"ner:slides.pdf"``, ``"pattern:slides.pdf"``); empty for an entity given
-    directly, which counts as the user's. :attr:`origin` is the strongest kind.
-
-    >>> Entity("Qassem Soleimani", label="PERSON", sounds_like=("Sola money",)).text
-    'Qassem Soleimani'
-    >>> Entity("Quds Force", "ORG", sources=("pattern:a.pdf", "ner:b.pdf")).origin
-    'ner'
-    """
-
-    text: str
-    label: str | None = None
-    aliases: tuple[str, ...] = ()
-    sounds_like: tuple[str, ...] = ()
-    count: int = 1
-    sources: tuple[str, ...] = ()
-
-    @property
-    def origin(self) -> str:
-        """The strongest kind among :attr:`sources` (see :data:`ORIGINS`); ``"user"``
-        when none is recorded. Document-mined entries are weaker evidence than typed ones."""
-        if not self.sources:
-            return "user"
-        kinds = {split_source(s)[0] for s in self.sources}
-        return next((k for k in ORIGINS if k in kinds), "user")
-
-
-def split_source(source: str) -> tuple[str, str | None]:
-    """A source's kind and where it came from (None when it names no file).
-
-    >>> split_source("ner:notes/a.pdf"), split_source("user")
-    (('ner', 'notes/a.pdf'), ('user', None))
-    """
-    kind, _, where = source.partition(":")
-    return kind, where or None
 
 
 class Variant(NamedTuple):
@@ -156,14 +110,30 @@ class Lexicon:
 
         return cls(tuple(_merge(extract_entities(paths, labels=labels))))
 
+    @classmethod
+    def coerce(cls, entities: Lexicon | Iterable[str | Entity | dict] | None) -> Lexicon:
+        """A Lexicon from what the API accepts as ``entities``: a Lexicon (as it is), an
+        iterable of names, :class:`Entity` objects or dicts, or None (empty).
+
+        One string is refused rather than read as a list of its letters.
+
+        >>> len(Lexicon.coerce(["Liz Sly", "Beirut"])), len(Lexicon.coerce(None))
+        (2, 0)
+        >>> Lexicon.coerce("Liz Sly")
+        Traceback (most recent call last):
+        ...
+        respell.errors.OptionError: entities must be a list of names, not one string: wrap it in a list
+        """
+        if entities is None:
+            return cls(())
+        if isinstance(entities, Lexicon):
+            return entities
+        if isinstance(entities, str):
+            raise OptionError("entities must be a list of names, not one string: wrap it in a list")
+        return cls.from_entries(entities)
+
     def __add__(self, other: Lexicon) -> Lexicon:
         return Lexicon(tuple(_merge([*self.entities, *other.entities])))
-
-    def __getstate__(self) -> dict:
-        # The matching index that correct.lexicon_index caches on a lexicon refers to this
-        # process's table of every form compiled so far: a copy sent to another process
-        # (a worker of respell.batch) builds its own instead of carrying that table.
-        return {k: v for k, v in self.__dict__.items() if k != "_index"}
 
     def __len__(self) -> int:
         return len(self.entities)

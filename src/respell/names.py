@@ -6,7 +6,7 @@ no names at all: a sentence-initial common word ("Sanctions" as ORG), a slide
 heading ("Financial Highlights"), a fragment of a sentence, a web address
 (:func:`junk_reason`), or gives a surname the label of a place (:func:`relabel`).
 The rules read the document itself (is the word written with a capital in the middle
-of a sentence?) and wordfreq's frequencies (through :func:`respell.match.zipf`).
+of a sentence?) and wordfreq's frequencies (through :func:`respell.words.zipf`).
 
 >>> mine_names("Culp, Inc. (NYSE: CULP) sells LumiSense and the Culp Home line in Haiti.")
 [('CULP', 'ORG'), ('NYSE', 'ORG'), ('LumiSense', 'PRODUCT'), ('Culp Home', 'PRODUCT')]
@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+
+from .words import zipf
 
 #: a word at least this common (wordfreq's Zipf scale) is an ordinary word, not a name
 COMMON_ZIPF = 3.5
@@ -54,12 +56,6 @@ _ROMAN = re.compile(r"[IVXLC]+")
 _WORD = re.compile(r"[^\s,;:!?()\[\]{}\"“”|•·]+")
 _LINK = re.compile(r"(?i)www\.|https?:|@|\.(?:com|net|org|gov|edu|io)\b")
 _NOT_IN_NAMES = re.compile(r"[:|•=;?!<>\[\]{}]")
-
-
-def _zipf(word: str) -> float:
-    from .match import zipf
-
-    return zipf(word)
 
 
 # -- where a name is written ----------------------------------------------------------------
@@ -181,7 +177,7 @@ def junk_reason(name: str, label: str | None, text: str) -> str | None:
     # A place is often a common word too (Beirut, Iran), but not written in lower case.
     # (An acronym is another word than its letters in lower case: "US" is not "us".)
     if (
-        all(_zipf(w) >= COMMON_ZIPF for w in content)
+        all(zipf(w) >= COMMON_ZIPF for w in content)
         and all(not _ACRONYM.fullmatch(w) and seen_in_lower_case(w, text) for w in content)
         and not in_running_text(name, text)
     ):
@@ -189,7 +185,7 @@ def junk_reason(name: str, label: str | None, text: str) -> str | None:
     # Common words set in capitals, as headings are ("NETWORK", "RETURN ON CAPITAL
     # EMPLOYED"), unless inside a sentence; short ones may be acronyms ("AIM", "US").
     if (
-        all(w.isupper() and len(w) >= 4 and _zipf(w) >= COMMON_ZIPF for w in content)
+        all(w.isupper() and len(w) >= 4 and zipf(w) >= COMMON_ZIPF for w in content)
         and not in_running_text(name, text)
     ):
         return "common words in capitals, as in a heading"
@@ -198,7 +194,7 @@ def junk_reason(name: str, label: str | None, text: str) -> str | None:
     if (
         len(words) == 1
         and _INFLECTED.fullmatch(name)
-        and _zipf(name) >= INFLECTED_ZIPF
+        and zipf(name) >= INFLECTED_ZIPF
         and not in_running_text(name, text)
         and not after_a_name(name, text)
     ):
@@ -223,7 +219,7 @@ def relabel(names: Iterable[tuple[str, str | None]]) -> dict[str, str]:
     return {
         name: "PERSON"
         for name, label in names
-        if label != "PERSON" and " " not in name and name in parts and _zipf(name) < RELABEL_ZIPF
+        if label != "PERSON" and " " not in name and name in parts and zipf(name) < RELABEL_ZIPF
     }
 
 
@@ -247,7 +243,7 @@ def _caps(text: str) -> Iterator[tuple[int, str, str]]:
         letters = sum(ch.isalpha() for ch in word)
         if not 2 <= letters <= 8 or _ROMAN.fullmatch(word):
             continue
-        if _zipf(word.replace("&", "")) >= COMMON_ZIPF:
+        if zipf(word.replace("&", "")) >= COMMON_ZIPF:
             continue
         if re.search(r"[a-z]{2}", _line_of(text, m.start())):  # not a heading in capitals
             yield m.start(1), word, "ORG"
@@ -314,15 +310,15 @@ def _terms(text: str) -> Iterator[tuple[int, str, str | None]]:
         while run and run[-1].lower() in _CONNECTORS:
             run.pop()
         caps = [w for w in run if _is_cap(w)]
-        if len(run) == 1 and _zipf(run[0]) < RARE_ZIPF and not _CAMEL.fullmatch(run[0]):
+        if len(run) == 1 and zipf(run[0]) < RARE_ZIPF and not _CAMEL.fullmatch(run[0]):
             # one rare capitalised word inside a sentence ("filters from Pall"); no label
             yield start, run[0], None
         # a title-case run of common words only is a heading or a job title ("Chief
         # Financial Officer", "Adjusted Results"); real names among those NER tags
-        elif 2 <= len(caps) <= MAX_TERM_WORDS and any(_zipf(w) < COMMON_ZIPF for w in caps):
+        elif 2 <= len(caps) <= MAX_TERM_WORDS and any(zipf(w) < COMMON_ZIPF for w in caps):
             # two or three rare words alone may be a person NER missed ("Oyunchimeg
             # Batbayar"): no label, so the lexicon guesses from the words
-            person = len(run) <= 3 and all(_zipf(w) < COMMON_ZIPF for w in run)
+            person = len(run) <= 3 and all(zipf(w) < COMMON_ZIPF for w in run)
             yield start, " ".join(run), None if person else "PRODUCT"
         i = max(j, i + 1)
 

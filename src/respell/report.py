@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .correct import Change, Result
 from .errors import ReportError
+from .result import Change, Result
 from .textio import atomic_write, read_text
 
 REPORT_VERSION = 1
@@ -140,7 +140,9 @@ def report_csv(entries: Sequence[FileReport]) -> str:
 
 def report_html(entries: Sequence[FileReport], *, title: str = "respell report") -> str:
     """A standalone page: a summary, then each transcript with its changes highlighted."""
-    from .display import CSS, _e, page, result_fragment
+    from html import escape as _e
+
+    from .display import CSS, page, result_fragment
 
     s = _summary(entries)
     ents = ", ".join(f"{_e(k)} ({v})" for k, v in list(s["entities"].items())[:30]) or "none"
