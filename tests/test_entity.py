@@ -1,4 +1,4 @@
-"""Provenance of entities: where each came from, kept through lists, merges and outputs."""
+"""Entity and its provenance: where each came from, kept through lists, merges and reports."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pickle
 
 import pytest
 
-from respell.lexicon import ORIGINS, Entity, Lexicon, read_entity_file
+from respell.entity import ORIGINS, Entity, split_source
+from respell.lexicon import Lexicon, read_entity_file
 
 
 @pytest.mark.parametrize(
@@ -87,3 +88,12 @@ def test_changes_and_reports_carry_the_entitys_sources(tmp_path):
         "Beirut": ["ner:article.pdf"], "Liz Sly": [f"user:{tmp_path / 'names.jsonl'}"]}
     loaded = load_report_text(report.read_text(), "changes.json").files[0].changes
     assert all(isinstance(c.sources, tuple) for c in loaded)
+
+
+@pytest.mark.parametrize(
+    ("source", "parts"),
+    [("ner:a.pdf", ("ner", "a.pdf")), ("user:C:/lists/n.txt", ("user", "C:/lists/n.txt")),
+     ("pattern", ("pattern", None)), ("user:", ("user", None))],
+)
+def test_split_source(source, parts):
+    assert split_source(source) == parts
