@@ -260,15 +260,21 @@ def document_mentions(text: str, recognised: Iterable[tuple[str, str]], *, where
     """
     from .names import junk_reason, mine_names, name_pieces
 
+    recognised = list(recognised)
     wanted = frozenset(labels)
     suffix = f":{where}" if where else ""
     verdicts: dict[tuple[str, str], str | None] = {}
+    name_parts = frozenset(  # the words of people's full names: a surname alone is a name
+        word for raw, label in recognised if label == "PERSON" and len(raw.split()) > 1
+        for word in normalize_name(raw).split()
+    )
 
     def keep(name: str, label: str) -> bool:
         if not clean:
             return True
         if (name, label) not in verdicts:
-            verdicts[(name, label)] = reason = junk_reason(name, label, text)
+            verdicts[(name, label)] = reason = junk_reason(name, label, text,
+                                                           name_parts=name_parts)
             if reason:
                 log.debug("%s: dropped %r (%s): %s", where or "document", name, label, reason)
         return verdicts[(name, label)] is None

@@ -104,11 +104,14 @@ class Lexicon:
         return cls(tuple(_merge(entities)))
 
     @classmethod
-    def from_documents(cls, *paths: str | os.PathLike, labels: Iterable[str] = LABELS) -> Lexicon:
-        """Extract named entities from related documents with spaCy (``pip install respell[ner]``)."""
+    def from_documents(cls, *paths: str | os.PathLike, labels: Iterable[str] = LABELS,
+                       **options) -> Lexicon:
+        """Extract named entities from related documents with spaCy (``pip install respell[ner]``);
+        ``options`` go to :func:`respell.extract.extract_entities` (``on_error`` to skip a
+        document that cannot be used, ``patterns``, ``clean``, ``min_count``)."""
         from .extract import extract_entities
 
-        return cls(tuple(_merge(extract_entities(paths, labels=labels))))
+        return cls(tuple(_merge(extract_entities(paths, labels=labels, **options))))
 
     @classmethod
     def coerce(cls, entities: Lexicon | Iterable[str | Entity | dict] | None) -> Lexicon:

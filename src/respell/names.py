@@ -31,11 +31,15 @@ INFLECTED_ZIPF = 2.5
 RARE_ZIPF = 3.0
 #: a word of a person's name tagged as something else is relabelled below this frequency
 RELABEL_ZIPF = 4.0
+#: shortest all-caps word mined outside a ticker ("NYSE: SR")
+MIN_ACRONYM = 4
 #: longest run of capitalised words taken as one mined term
 MAX_TERM_WORDS = 5
 #: names of more words than this are sentence fragments
 MAX_NAME_WORDS = 7
 
+#: labels of places and peoples, whose names are often common words of wordfreq's list
+PLACES = frozenset({"GPE", "LOC", "NORP", "FAC"})
 # lower-case words that belong inside names ("Bank of America", "bin Laden", "van Gogh")
 PARTICLES = frozenset(
     """of the and for de la le du da di del della van von der den al el bin ibn y e on in at
@@ -49,7 +53,6 @@ _TICKER = re.compile(rf"\b(?:{_EXCHANGES})\s*:\s*([A-Z][A-Z.]{{0,5}}[A-Z])\b")
 _CAPS = re.compile(r"(?<![\w&.'’])([A-Z]+(?:&[A-Z]+)?)(?![\w&'’]|\.\w)")
 _CAMEL = re.compile(r"(?<![\w'’-])((?:[a-z]{1,3}|[A-Z][a-z]+)[A-Z][A-Za-z]*[a-z][A-Za-z]*)(?![\w'’-])")
 _SHORT_ABBREVIATION = re.compile(r"[A-Z][a-z]{0,2}\.")
-_ACRONYM = re.compile(r"[A-Z][A-Z.&]{0,4}")
 _INFLECTED = re.compile(r"[A-Z][a-z]{2,}(?:ing|ed)")
 _POSSESSIVE = re.compile(r"['’]s$")
 _ROMAN = re.compile(r"[IVXLC]+")
@@ -64,14 +67,6 @@ _NOT_IN_NAMES = re.compile(r"[:|•=;?!<>\[\]{}]")
 def _occurrences(name: str, text: str) -> Iterator[re.Match]:
     # a possessive counts ("Iran's"); a longer word or a hyphenated compound does not
     return re.finditer(r"(?<![\w'’-])" + re.escape(name) + r"(?!\w|-\w)", text)
-
-
-def _words_before(name: str, text: str) -> Iterator[str]:
-    """The word before each occurrence of ``name`` that does not start its line."""
-    for m in _occurrences(name, text):
-        before = text[text.rfind("\n", 0, m.start()) + 1:m.start()].split()
-        if before:
-            yield before[-1]
 
 
 def seen_in_lower_case(word: str, text: str) -> bool:
@@ -93,18 +88,11 @@ def in_running_text(name: str, text: str) -> bool:
     >>> in_running_text("Sanctions", "Sanctions bite.\\nSanctions Update")
     False
     """
-    return any(re.fullmatch(r"[a-z][\w'’.-]*,?", w) for w in _words_before(name, text))
-
-
-def after_a_name(name: str, text: str) -> bool:
-    """Whether ``name`` is written right after another capitalised word of its line, as
-    the last word of a longer name is.
-
-    >>> text = "Manning threw.\\nPeyton Manning retired."
-    >>> after_a_name("Manning", text), after_a_name("Manning", "Manning threw.")
-    (True, False)
-    """
-    return any(_is_cap(w) and w[-1].isalpha() for w in _words_before(name, text))
+    for m in _occurrences(name, text):
+        before = text[text.rfind("\n", 0, m.start()) + 1:m.start()].split()
+        if before and re.fullmatch(r"[a-z][\w'’.-]*,?", before[-1]):
+            return True
+    return False
 
 
 # -- junk among the recognizer's names ------------------------------------------------------
@@ -151,9 +139,12 @@ def name_pieces(span: str) -> list[str]:
     return out
 
 
-def junk_reason(name: str, label: str | None, text: str) -> str | None:
+def junk_reason(name: str, label: str | None, text: str, *,
+                name_parts: frozenset[str] = frozenset()) -> str | None:
     """Why ``name`` (as the recognizer tagged it in ``text``, tidied) is no name to listen
-    for, or None when it is one. Table-tested in tests/test_names.py.
+    for, or None when it is one. ``name_parts`` are the words of the people's full names
+    found in the document ("Peyton Manning"): such a word alone is a name. Table-tested in
+    tests/test_names.py.
 
     >>> junk_reason("Annual Report on Form", "LAW", "see the Annual Report on Form 10-K")
     >>> junk_reason("the quarter ended", "ORG", "x")
@@ -172,13 +163,20 @@ def junk_reason(name: str, label: str | None, text: str) -> str | None:
     content = _content_words(name)
     if not content:
         return "sentence fragment"
-    # Common words that the document also writes in lower case, and capitalises here only
-    # at a sentence start or in a heading: "Sanctions were lifted" beside "the sanctions".
-    # A place is often a common word too (Beirut, Iran), but not written in lower case.
-    # (An acronym is another word than its letters in lower case: "US" is not "us".)
+    if name in name_parts:
+        return None
+    # Common words capitalised here only at a sentence start, on a slide's line or in a
+    # heading: "Sanctions were lifted", "Customs" (ORG), "Tonnes" (PERSON). A place or a
+    # people is often a common word too (Beirut, Iran), and so is a name of several
+    # words: those go only when the document also writes their words in lower case
+    # ("the sanctions"). Only capitalised words count: "US", "iPhone" are other words
+    # than "us", "iphone".
     if (
-        all(zipf(w) >= COMMON_ZIPF for w in content)
-        and all(not _ACRONYM.fullmatch(w) and seen_in_lower_case(w, text) for w in content)
+        all(w[1:].islower() and zipf(w) >= COMMON_ZIPF for w in content)
+        and (
+            (len(words) == 1 and label not in PLACES)
+            or all(seen_in_lower_case(w, text) for w in content)
+        )
         and not in_running_text(name, text)
     ):
         return "common word, capitalised only at a sentence start or in a heading"
@@ -189,14 +187,13 @@ def junk_reason(name: str, label: str | None, text: str) -> str | None:
         and not in_running_text(name, text)
     ):
         return "common words in capitals, as in a heading"
-    # A verb form heading a bullet ("Ensuring", "Postponing", "Annualized") is no name
-    # unless the document writes it inside a sentence or after a name ("Peyton Manning").
+    # A verb form heading a bullet ("Postponing", "Annualized") is no name unless the
+    # document writes it inside a sentence.
     if (
         len(words) == 1
         and _INFLECTED.fullmatch(name)
         and zipf(name) >= INFLECTED_ZIPF
         and not in_running_text(name, text)
-        and not after_a_name(name, text)
     ):
         return "verb form, capitalised only at a line or sentence start"
     return None
@@ -236,12 +233,14 @@ def _line_of(text: str, pos: int) -> str:
 
 
 def _caps(text: str) -> Iterator[tuple[int, str, str]]:
-    """All-caps words in lines that are not all capitals, that are not common words in
-    capitals ("NET", "CEO") nor Roman numerals: acronyms and tickers ("CULP", "SG&A")."""
+    """All-caps words of four letters or more in lines that are not all capitals, that are
+    not common words in capitals ("NETWORK") nor Roman numerals: acronyms and tickers
+    ("CULP", "GAAP"). Shorter ones sound like too many others ("CFO", "CEF", "GDP",
+    "GBP"): only as tickers after an exchange."""
     for m in _CAPS.finditer(text):
         word = m.group(1)
         letters = sum(ch.isalpha() for ch in word)
-        if not 2 <= letters <= 8 or _ROMAN.fullmatch(word):
+        if not MIN_ACRONYM <= letters <= 8 or _ROMAN.fullmatch(word):
             continue
         if zipf(word.replace("&", "")) >= COMMON_ZIPF:
             continue
@@ -250,9 +249,17 @@ def _caps(text: str) -> Iterator[tuple[int, str, str]]:
 
 
 def _camel(text: str) -> Iterator[tuple[int, str, str]]:
+    """CamelCase words ("PowerEdge", "iPhone"), not units (kWh) nor words that a PDF's
+    reading glued together, as the document writes them apart elsewhere ("OrganicSales"
+    beside "Organic Sales")."""
     for m in _CAMEL.finditer(text):
-        if len(m.group(1)) >= 4:  # not units such as kWh, mAh
-            yield m.start(1), m.group(1), "PRODUCT"
+        word = m.group(1)
+        if len(word) < 4:
+            continue
+        apart = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", word)
+        if re.search(r"(?<!\w)" + re.escape(apart) + r"(?!\w)", text, flags=re.IGNORECASE):
+            continue
+        yield m.start(1), word, "PRODUCT"
 
 
 def _is_cap(word: str) -> bool:
@@ -280,6 +287,8 @@ def _terms(text: str) -> Iterator[tuple[int, str, str | None]]:
         j = i
         while j < len(tokens):
             w, _, end = tokens[j]
+            if any(ch.isdigit() for ch in w):
+                break  # a footnote mark or a number ("Gross Debt Reduction4")
             if _is_cap(w):
                 if w.endswith(".") and not _SHORT_ABBREVIATION.fullmatch(w):
                     run.append(w[:-1])  # a sentence ends here ("... in Turkey. We")
@@ -328,8 +337,8 @@ def mine_names(text: str) -> list[tuple[str, str | None]]:
     an exchange ("NYSE: CULP"), other all-caps acronyms, CamelCase product names
     ("PowerEdge", "iPhone") and capitalised multi-word terms inside sentences.
 
-    >>> mine_names("We launched HubSpot and the Global Dermatology Program at SG&A cost.")
-    [('SG&A', 'ORG'), ('HubSpot', 'PRODUCT'), ('Global Dermatology Program', 'PRODUCT')]
+    >>> mine_names("We launched HubSpot and the Global Dermatology Program at GAAP cost.")
+    [('GAAP', 'ORG'), ('HubSpot', 'PRODUCT'), ('Global Dermatology Program', 'PRODUCT')]
     """
     seen: set[tuple[int, str]] = set()
     out = []
