@@ -332,7 +332,7 @@ def _to_change(
     if origin != "user":
         reason += "; from a related document" if origin == "ner" else "; mined from a document"
     return Change(start, end, original, replacement, ent.text, ent.label, round(float(score), 4),
-                  reason=reason)
+                  reason=reason, sources=ent.sources)
 
 
 def _select(proposed: list[tuple[Match, Change]], min_score: float) -> list[Change]:

@@ -18,14 +18,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from ._memo import memo
-from .entity import LABELS, Entity
+from .entity import LABELS, ORIGINS, Entity, split_source
 from .errors import EntityListError, OptionError
 from .lists import entity_from_record, read_entity_file
 from .variants import ONE_PART_KINDS, Variant, derive_variants, looks_like_person
 
 __all__ = [
-    "KNOWN_MAX", "LABELS", "LIST_KINDS", "ONE_PART_KINDS", "Entity", "Lexicon", "Variant",
-    "looks_like_person", "read_entity_file",
+    "KNOWN_MAX", "LABELS", "LIST_KINDS", "ONE_PART_KINDS", "ORIGINS", "Entity", "Lexicon",
+    "Variant", "looks_like_person", "read_entity_file", "split_source",
 ]
 
 _HAS_ALNUM = re.compile(r"[^\W_]")
@@ -110,11 +110,14 @@ class Lexicon:
         return cls(tuple(_merge(entities)))
 
     @classmethod
-    def from_documents(cls, *paths: str | os.PathLike, labels: Iterable[str] = LABELS) -> Lexicon:
-        """Extract named entities from related documents with spaCy (``pip install respell[ner]``)."""
+    def from_documents(cls, *paths: str | os.PathLike, labels: Iterable[str] = LABELS,
+                       **options) -> Lexicon:
+        """Extract named entities from related documents with spaCy (``pip install respell[ner]``);
+        ``options`` go to :func:`respell.extract.extract_entities` (``on_error`` to skip a
+        document that cannot be used, ``patterns``, ``clean``, ``min_count``)."""
         from .extract import extract_entities
 
-        return cls(tuple(_merge(extract_entities(paths, labels=labels))))
+        return cls(tuple(_merge(extract_entities(paths, labels=labels, **options))))
 
     @classmethod
     def coerce(cls, entities: Lexicon | Iterable[str | Entity | dict] | None) -> Lexicon:
@@ -244,5 +247,6 @@ def _merge(entities: Iterable[Entity]) -> list[Entity]:
                 tuple(dict.fromkeys(old.aliases + ent.aliases)),
                 tuple(dict.fromkeys(old.sounds_like + ent.sounds_like)),
                 old.count + ent.count,
+                old.sources + tuple(s for s in ent.sources if s not in old.sources),
             )
     return list(merged.values())

@@ -21,6 +21,7 @@ import io
 import json
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from .entity import Entity
@@ -115,9 +116,13 @@ def read_entity_file(path: str | os.PathLike) -> list[Entity]:
       ``label``, ``aliases``, ``sounds_like`` (several values separated by ``;`` or ``|``);
       without such a header the first column is the entity, the second its label.
     * ``.json``: a list of strings or objects; ``.jsonl``: one string or object a line.
+
+    Entries without ``sources`` (a list ``respell entities`` wrote keeps them) are the
+    user's: their source is ``user:PATH``.
     """
     name = str(path)
     text = read_text(path, what="entity list")
+    mine = (f"user:{'<stdin>' if name == '-' else name}",)
     suffix = Path(name).suffix.lower() if name != "-" else ""
     stripped = text.lstrip()
     if suffix == ".jsonl" or (suffix != ".json" and stripped.startswith("{")):
@@ -131,7 +136,7 @@ def read_entity_file(path: str | os.PathLike) -> list[Entity]:
     entities = [e for e in entities if e.text.strip()]
     if not entities:
         raise EntityListError(f"entity list has no usable entry: {name}")
-    return entities
+    return [e if e.sources else replace(e, sources=mine) for e in entities]
 
 
 def _read_lines(text: str) -> list[Entity]:
@@ -179,6 +184,7 @@ def entity_from_record(rec: dict, where: str) -> Entity:
         _split_multi(lower.get("aliases")),
         _split_multi(lower.get("sounds_like")),
         count,
+        _split_multi(lower.get("sources")),
     )
 
 
