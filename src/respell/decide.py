@@ -156,45 +156,34 @@ def _probabilities(z: np.ndarray) -> list[float]:
 
 def known_inputs(columns: Mapping[str, np.ndarray], z: np.ndarray, n_entities: int,
                  evidence: Sequence | None = None) -> dict[str, np.ndarray]:
-    """The known-list model's columns: the shipped model's log-odds ``z``, the match's
-    features, the list's size and, in the second pass, the transcript's evidence."""
+    """The known-list model's columns: the shipped model's log-odds ``z``, what kind of
+    variant and entry the match is (kinds the trees never saw: short given names, parts,
+    a document's entries) and, in the second pass, the transcript's evidence.
+
+    Few and plain on purpose: it recalibrates the trees for lists of names known to be
+    there, fitted on one kind of conversation (earnings calls), and must hold on others.
+    """
     c = {k: np.asarray(v, dtype=float) for k, v in columns.items()}
     n = len(z)
-    psim = c["psim"]
+    one_word = c["n_span"] == 1
     out = {
         "z": np.clip(z, -10.0, 10.0),
-        "psim": psim,
-        "csim": c["csim"],
-        "margin": np.clip(c["margin"], -0.5, 0.5),
-        "rank0": (c["rank"] == 0).astype(float),
-        "span_zipf_max": c["span_zipf_max"],
-        "span_zipf_min": c["span_zipf_min"],
-        "edge_zipf": c["edge_zipf"],
-        "n_span": c["n_span"],
-        "len_diff": np.abs(c["n_span"] - c["n_ent"]),
-        "phone_ratio": np.minimum(c["span_phones"], c["ent_phones"])
-        / np.maximum(np.maximum(c["span_phones"], c["ent_phones"]), 1),
-        "short": 1.0 / np.maximum(1, c["ent_phones"]),
-        "same_letters": c["same_letters"],
-        "surname": c["surname"],
-        "given_name": c["given_name"],
-        "part": c["part"],
+        "z_neg": np.clip(-z, 0.0, 10.0),  # below even odds the trees err otherwise
         "short_form": c["short_form"],
+        "part": c["part"],
         "from_document": c["from_document"],
         "from_pattern": c["from_pattern"],
+        "several_words": (~one_word).astype(float),
+        "common_word": (one_word & (c["span_zipf_max"] >= 5.0)).astype(float),
         "edge_function": c["edge_function"],
-        "name_cue": c["name_cue"],
-        "anchor": c["anchor"],
-        "cue_person": c["name_cue"] * c["ent_person"],
-        "case_span_low": c["has_case"] * (1 - c["span_capital"]),
-        "psim_x_zipf": psim * c["span_zipf_max"],
-        "log_entities": np.full(n, np.log10(max(1, n_entities))),
+        "same_letters": c["same_letters"],
+        "ent_person": c["ent_person"],
     }
     if evidence is not None:
         ev = np.array(evidence, dtype=float).reshape(n, 4)
         out.update(
             ev_present=np.log1p(ev[:, 0]), ev_repaired=np.log1p(ev[:, 1]), ev_near=ev[:, 2],
-            ev_best=ev[:, 3], ev_any=((ev[:, 0] + ev[:, 1]) > 0).astype(float),
+            ev_best=ev[:, 3],
         )
     return out
 
