@@ -32,7 +32,15 @@ from typing import TYPE_CHECKING
 
 from .errors import OptionError
 from .lexicon import Entity, Lexicon
-from .result import DEFAULT_MIN_SCORE, Change, FixOptions, Result, apply_changes, sha256_text
+from .result import (
+    DEFAULT_MIN_SCORE,
+    Change,
+    FixOptions,
+    Result,
+    apply_changes,
+    compose,
+    sha256_text,
+)
 from .state import collector_paused
 from .variants import ONE_PART_KINDS
 from .words import WORD, Token, letters, tokenize, zipf
@@ -79,14 +87,70 @@ def _fix(text: str, entities, options: FixOptions, barriers: Sequence[int]) -> R
     if not lexicon or not text.strip():
         return Result(text, text, (), options)
 
-    from .decide import score_matches
     from .index import LexiconIndex
-    from .match import find_matches
 
     index = LexiconIndex.of(lexicon)
+    result = _one_pass(text, index, options, barriers)
+    # A change can make another: a given name repaired beside its surname makes the full
+    # name match ("Lee Kati Ferrante" -> "Leocadia Ferrante"). The words around each change
+    # are searched again, up to the fixed point, so that correcting the output changes
+    # nothing more; what is found is folded into the changes of the source.
+    for _ in range(_MAX_PASSES - 1):
+        if not result.changes:
+            break
+        again = _one_pass(result.text, index, options, _moved(barriers, result.changes),
+                          around=_around(result.changes, options.max_span_words))
+        if not again.changes:
+            break
+        result = compose(result, again)
+    return result
+
+
+_MAX_PASSES = 3
+
+
+def _moved(barriers: Sequence[int], changes: Sequence[Change]) -> list[int]:
+    """Offsets of the source where they are after ``changes`` (none crosses a barrier)."""
+    return [b + sum(len(c.replacement) - (c.end - c.start) for c in changes if c.end <= b)
+            for b in barriers]
+
+
+def _around(changes: Sequence[Change], words: int) -> list[tuple[int, int]]:
+    """Where each change lies in the corrected text, widened by ``words`` words' worth of
+    characters each side (the token ranges are taken from these)."""
+    out, shift = [], 0
+    for c in sorted(changes, key=lambda c: c.start):
+        start = c.start + shift
+        out.append((start, start + len(c.replacement)))
+        shift += len(c.replacement) - (c.end - c.start)
+    return out
+
+
+def _token_windows(tokens: Sequence[Token], spans: Sequence[tuple[int, int]], words: int):
+    """Token ranges [a, b) covering each character span and ``words`` tokens each side."""
+    starts = [t.start for t in tokens]
+    out = []
+    for a, b in spans:
+        first = max(0, bisect.bisect_right(starts, a) - 1 - words)
+        last = min(len(tokens), bisect.bisect_left(starts, b) + words)
+        out.append((first, last))
+    return out
+
+
+def _one_pass(
+    text: str, index: LexiconIndex, options: FixOptions, barriers: Sequence[int],
+    around: Sequence[tuple[int, int]] | None = None,
+) -> Result:
+    """One search and choice over ``text`` (only near the character spans ``around``,
+    when given)."""
+    from .decide import score_matches
+    from .match import find_matches
+
     tokens = tokenize(text)
+    within = None if around is None else _token_windows(tokens, around, options.max_span_words)
     found = find_matches(
-        text, tokens, index, max_span_words=options.max_span_words, barriers=barriers
+        text, tokens, index, max_span_words=options.max_span_words, barriers=barriers,
+        within=within,
     )
     # judging: each match on its own evidence and the transcript's facts
     features = [m.features for m in found.matches]
@@ -237,6 +301,14 @@ def _other_form(original: str, replacement: str) -> bool:
     return stem >= 4 and a[stem:] in _FORM_ENDINGS and b[stem:] in _FORM_ENDINGS
 
 
+def _edges(text: str) -> str:
+    """``text`` without the punctuation at its words' edges."""
+    return " ".join(w.strip(_EDGE_PUNCTUATION) for w in text.split())
+
+
+_EDGE_PUNCTUATION = "-'’.,;:!?\"“”()[]"
+
+
 def _worth_respelling(original: str, replacement: str, has_case: bool) -> bool:
     """For a change that keeps every letter: is it more than punctuation noise?
 
@@ -246,6 +318,8 @@ def _worth_respelling(original: str, replacement: str, has_case: bool) -> bool:
     """
     if original.lower() == replacement.lower():
         return has_case and any(ch.isupper() for ch in replacement)
+    if _edges(original).lower() == _edges(replacement).lower():
+        return False  # only punctuation at a word's edge: "you" -> "You-", "now" -> "now'"
     if re.search(r"[\s-]", original) or re.search(r"[\s-]", replacement):
         # a compound joined or split, unless only apostrophes moved as well
         return original.lower().replace("'", "") != replacement.lower().replace("'", "")

@@ -126,15 +126,18 @@ def find_matches(
     prefilter_cutoff: float = 0.599,
     min_psim: float = 0.5,
     per_span: int = 4,
+    within: Sequence[tuple[int, int]] | None = None,
 ) -> Found:
     """Every plausible (span, entity variant) pair with its features; no decision is taken here.
 
-    ``barriers`` are character offsets no span may cross (cue boundaries in subtitles).
+    ``barriers`` are character offsets no span may cross (cue boundaries in subtitles);
+    ``within``, when given, holds the token ranges [a, b) the spans must lie in (the
+    transcript's facts are still measured on all of it).
     """
     if not index.entries or not tokens:
         return Found([], None, _facts(tokens, (), index))
     max_len = min(max_span_words, index.max_words + 2)
-    table = find_spans(text, tokens, index, max_len, barriers)
+    table = find_spans(text, tokens, index, max_len, barriers, within)
     facts = _facts(tokens, table.written_right, index)
     shortlist = _shortlist(index, table, prefilter_cutoff, per_span)
     kept = _check_spans(index, table, facts, shortlist, min_psim, per_span)
@@ -147,10 +150,12 @@ def _facts(tokens: Sequence[Token], written_right, index: LexiconIndex) -> Trans
 
 
 def find_spans(
-    text: str, tokens: Sequence[Token], index: LexiconIndex, max_len: int, barriers: Sequence[int]
+    text: str, tokens: Sequence[Token], index: LexiconIndex, max_len: int,
+    barriers: Sequence[int], within: Sequence[tuple[int, int]] | None = None,
 ) -> SpanTable:
-    """Phase 1: the spans of up to ``max_len`` words one name could cover, and the listed
-    names already present (any case), which are protected."""
+    """Phase 1: the spans of up to ``max_len`` words one name could cover (only inside the
+    token ranges ``within``, when given), and the listed names already present (any case),
+    which are protected."""
     stems = [stem(t.text) for t in tokens]
     phonetics.word_phonemes([w.lower() for w in dict.fromkeys(stems) if phonetics.is_plain_word(w)])
     word_codes = phonetics.phonemes.each(stems)
@@ -169,6 +174,12 @@ def find_spans(
     spans: list[tuple[int, int, str]] = []
     reduced: list[str] = []
     skeletons: list[str] = []
+    ends = [len(tokens)] * len(tokens)  # per first token: where its spans must end
+    if within is not None:
+        ends = [0] * len(tokens)
+        for a, b in within:
+            for k in range(max(a, 0), min(b, len(tokens))):
+                ends[k] = max(ends[k], b)
     for i in range(len(tokens)):
         for j in range(i + 1, min(len(tokens), i + max_len) + 1):
             if j - i >= 2 and not joinable[j - 2]:
@@ -188,7 +199,7 @@ def find_spans(
                     if variant.kind != "sounds_like":
                         present.setdefault(variant.entity, []).append((i, j))
             codes = "".join(word_codes[i:j])
-            if codes:
+            if codes and j <= ends[i]:
                 spans.append((i, j, codes))
                 reduced.append("".join(word_reduced[i:j]))
                 skeletons.append("".join(word_skeleton[i:j])[:3])
