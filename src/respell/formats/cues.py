@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -47,6 +47,19 @@ def parse_time(stamp: str) -> float:
     return seconds + int(frac) / 10 ** len(frac)
 
 
+def format_time(seconds: float, sep: str = ",") -> str:
+    """A subtitle time stamp, ``sep`` before the milliseconds (SRT ``,``, WebVTT ``.``).
+
+    >>> format_time(3723.5), format_time(0.25, ".")
+    ('01:02:03,500', '00:00:00.250')
+    """
+    ms = round(max(0.0, seconds) * 1000)
+    h, ms = divmod(ms, 3600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
 @dataclass(frozen=True)
 class CueDocument(Document):
     """Shared parser and writer of SRT and WebVTT; subclasses differ in class attributes."""
@@ -55,6 +68,35 @@ class CueDocument(Document):
     verbatim_blocks: ClassVar[tuple[str, ...]] = ()
     #: whether the first block is a header (WEBVTT) kept verbatim
     has_header: ClassVar[bool] = False
+    #: what :meth:`write` puts before the cues, whether it numbers them, the
+    #: separator of milliseconds in its time stamps
+    header: ClassVar[str] = ""
+    numbered: ClassVar[bool] = False
+    time_sep: ClassVar[str] = ","
+
+    @classmethod
+    def write(cls, cues: Iterable[tuple[float, float, str]]) -> str:
+        """A new file of ``cues`` (start and end in seconds, text), one cue each;
+        blank texts are left out. :meth:`parse` reads it back.
+
+        >>> print(SubRip.write([(0.5, 1.25, " Hi there."), (2.0, 2.5, " ")]), end="")
+        1
+        00:00:00,500 --> 00:00:01,250
+        Hi there.
+        >>> print(WebVTT.write([(61.0, 62.0, "Liz Sly.")]), end="")
+        WEBVTT
+        <BLANKLINE>
+        00:01:01.000 --> 00:01:02.000
+        Liz Sly.
+        """
+        blocks = []
+        for t0, t1, text in cues:
+            if not text.strip():
+                continue
+            number = f"{len(blocks) + 1}\n" if cls.numbered else ""
+            stamp = f"{format_time(t0, cls.time_sep)} --> {format_time(t1, cls.time_sep)}"
+            blocks.append(f"{number}{stamp}\n{text.strip()}\n")
+        return cls.header + "\n".join(blocks)
 
     pieces: tuple[str, ...] = field(default=(), repr=False)
     slot_pieces: tuple[int, ...] = field(default=(), repr=False)
@@ -156,6 +198,7 @@ class SubRip(CueDocument):
 
     name = "srt"
     extensions = (".srt",)
+    numbered = True
 
     @classmethod
     def sniff(cls, raw: str) -> bool:
@@ -180,6 +223,8 @@ class WebVTT(CueDocument):
     extensions = (".vtt",)
     verbatim_blocks = ("NOTE", "STYLE", "REGION")
     has_header = True
+    header = "WEBVTT\n\n"
+    time_sep = "."
 
     @classmethod
     def sniff(cls, raw: str) -> bool:
