@@ -129,7 +129,9 @@ def summary(out) -> str:
     found = out.names_found()
     mentions = sum(found.values())
     changes = len(out.result.changes)
-    return (f"Whisper {t.model} ({t.backend}): {minutes}:{seconds:02d} of audio in "
-            f"{out.seconds or t.seconds:.0f} s (real-time factor {out.real_time_factor:.2f}); "
-            f"{len(found)} of {len(out.names)} names heard ({mentions} mention"
+    head = (f"Whisper {t.model} ({t.backend}): {minutes}:{seconds:02d} of audio in "
+            f"{out.seconds or t.seconds:.0f} s (real-time factor {out.real_time_factor:.2f})")
+    if not out.names:
+        return f"{head}; no entity list"
+    return (f"{head}; {len(found)} of {len(out.names)} names heard ({mentions} mention"
             f"{'s' * (mentions != 1)}), {changes} change{'s' * (changes != 1)}")
