@@ -12,7 +12,6 @@ import importlib
 import io
 import itertools
 import json
-import os
 import struct
 import wave
 from pathlib import Path
@@ -194,10 +193,12 @@ def test_default_model_is_base_when_its_weights_are_installed(monkeypatch):
     assert TranscribeOptions().model is None and ConfirmOptions().model is None
 
 
-def test_one_name_is_not_a_list_of_letters():
-    from respell.audio.biasing import _as_lexicon
+def test_one_name_is_not_a_list_of_letters(tmp_path):
+    from respell.audio import transcribe
+    from respell.errors import OptionError
 
-    assert [e.text for e in _as_lexicon("Qassem Soleimani")] == ["Qassem Soleimani"]
+    with pytest.raises(OptionError, match="wrap it in a list"):  # as respell.fix says
+        transcribe(tmp_path / "any.wav", "Qassem Soleimani")
 
 
 def test_blocks_cover_the_audio_and_cut_in_quiet():
@@ -654,7 +655,6 @@ def test_real_repair_confirmed_by_audio(speech):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("RESPELL_SLOW_TESTS"), reason="set RESPELL_SLOW_TESTS=1")
 def test_real_confirm_aligns_its_own_times(speech):
     from respell.audio import load_audio, transcribe
 
@@ -664,6 +664,7 @@ def test_real_confirm_aligns_its_own_times(speech):
     assert confirm(fix(plain.text, NAMES), samples).text == with_times.text
 
 
+@pytest.mark.slow
 def test_real_prompt_never_leaks_on_silence():
     pytest.importorskip("faster_whisper")
     from respell.audio import transcribe
@@ -679,6 +680,7 @@ def test_real_prompt_never_leaks_on_silence():
         assert not any(n in t.text for n in many), t.text
 
 
+@pytest.mark.slow
 def test_real_cli_transcribe_spells_the_names(speech, tmp_path):
     from respell.cli import main
 
@@ -724,7 +726,6 @@ def test_cli_transcribe_bad_input(argv, message, tmp_path, capsys):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("RESPELL_SLOW_TESTS"), reason="set RESPELL_SLOW_TESTS=1")
 def test_real_openai_whisper_speedups_give_openai_whisper_results(speech):
     import whisper
     from whisper.model import Whisper
@@ -747,7 +748,6 @@ def test_real_openai_whisper_speedups_give_openai_whisper_results(speech):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("RESPELL_SLOW_TESTS"), reason="set RESPELL_SLOW_TESTS=1")
 def test_real_backends_agree_on_which_reading_the_audio_supports(speech):
     from respell.audio import load_audio, load_backend
 
@@ -789,7 +789,6 @@ def _peak_rss_growth(work):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("RESPELL_SLOW_TESTS"), reason="set RESPELL_SLOW_TESTS=1")
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
 def test_real_twenty_minutes_in_flat_memory(speech, tmp_path):
     """A 20-minute file (the sentence once a minute, quiet between) is read and decoded

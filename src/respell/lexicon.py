@@ -1,5 +1,9 @@
 """Known entities: loading lists, deriving spoken variants, reuse across transcripts.
 
+:class:`~respell.entity.Entity` and :data:`~respell.entity.LABELS` live in
+:mod:`respell.entity` (below :mod:`respell.extract`, which makes entities from
+documents) and are importable from here as well.
+
 >>> lex = Lexicon.from_entries(["Qassem Soleimani", "Beirut"])
 >>> len(lex), [v.text for v in lex.variants][:3]
 (2, ['Qassem Soleimani', 'Soleimani', 'Beirut'])
@@ -18,13 +22,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ._memo import memo
-from .errors import EntityListError
+from .entity import LABELS, ORIGINS, Entity, split_source
+from .errors import EntityListError, OptionError
 from .textio import read_text
 
-#: spaCy entity labels respell knows; others are kept as given.
-LABELS = (
-    "PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
-)
+__all__ = ["LABELS", "ORIGINS", "Entity", "Lexicon", "Variant", "looks_like_person",
+           "read_entity_file", "split_source"]
 
 # Words that mark a multi-word name as an organisation or place, never a person,
 # so no surname variant is derived from it.
@@ -40,24 +43,6 @@ _NOT_PERSON_WORDS = frozenset(
 )
 _HAS_ALNUM = re.compile(r"[^\W_]")
 _NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*$")
-
-
-@dataclass(frozen=True, slots=True)
-class Entity:
-    """One known name, spelled as it should appear in the transcript.
-
-    ``aliases`` are other correct names for it (each written as given);
-    ``sounds_like`` are known misrecognitions that map to ``text``.
-
-    >>> Entity("Qassem Soleimani", label="PERSON", sounds_like=("Sola money",)).text
-    'Qassem Soleimani'
-    """
-
-    text: str
-    label: str | None = None
-    aliases: tuple[str, ...] = ()
-    sounds_like: tuple[str, ...] = ()
-    count: int = 1
 
 
 class Variant(NamedTuple):
@@ -119,20 +104,39 @@ class Lexicon:
         return cls(tuple(_merge(entities)))
 
     @classmethod
-    def from_documents(cls, *paths: str | os.PathLike, labels: Iterable[str] = LABELS) -> Lexicon:
-        """Extract named entities from related documents with spaCy (``pip install respell[ner]``)."""
+    def from_documents(cls, *paths: str | os.PathLike, labels: Iterable[str] = LABELS,
+                       **options) -> Lexicon:
+        """Extract named entities from related documents with spaCy (``pip install respell[ner]``);
+        ``options`` go to :func:`respell.extract.extract_entities` (``on_error`` to skip a
+        document that cannot be used, ``patterns``, ``clean``, ``min_count``)."""
         from .extract import extract_entities
 
-        return cls(tuple(_merge(extract_entities(paths, labels=labels))))
+        return cls(tuple(_merge(extract_entities(paths, labels=labels, **options))))
+
+    @classmethod
+    def coerce(cls, entities: Lexicon | Iterable[str | Entity | dict] | None) -> Lexicon:
+        """A Lexicon from what the API accepts as ``entities``: a Lexicon (as it is), an
+        iterable of names, :class:`Entity` objects or dicts, or None (empty).
+
+        One string is refused rather than read as a list of its letters.
+
+        >>> len(Lexicon.coerce(["Liz Sly", "Beirut"])), len(Lexicon.coerce(None))
+        (2, 0)
+        >>> Lexicon.coerce("Liz Sly")
+        Traceback (most recent call last):
+        ...
+        respell.errors.OptionError: entities must be a list of names, not one string: wrap it in a list
+        """
+        if entities is None:
+            return cls(())
+        if isinstance(entities, Lexicon):
+            return entities
+        if isinstance(entities, str):
+            raise OptionError("entities must be a list of names, not one string: wrap it in a list")
+        return cls.from_entries(entities)
 
     def __add__(self, other: Lexicon) -> Lexicon:
         return Lexicon(tuple(_merge([*self.entities, *other.entities])))
-
-    def __getstate__(self) -> dict:
-        # The matching index that correct.lexicon_index caches on a lexicon refers to this
-        # process's table of every form compiled so far: a copy sent to another process
-        # (a worker of respell.batch) builds its own instead of carrying that table.
-        return {k: v for k, v in self.__dict__.items() if k != "_index"}
 
     def __len__(self) -> int:
         return len(self.entities)
@@ -236,6 +240,7 @@ def _merge(entities: Iterable[Entity]) -> list[Entity]:
                 tuple(dict.fromkeys(old.aliases + ent.aliases)),
                 tuple(dict.fromkeys(old.sounds_like + ent.sounds_like)),
                 old.count + ent.count,
+                old.sources + tuple(s for s in ent.sources if s not in old.sources),
             )
     return list(merged.values())
 
@@ -292,9 +297,13 @@ def read_entity_file(path: str | os.PathLike) -> list[Entity]:
       ``label``, ``aliases``, ``sounds_like`` (several values separated by ``;`` or ``|``);
       without such a header the first column is the entity, the second its label.
     * ``.json``: a list of strings or objects; ``.jsonl``: one string or object a line.
+
+    Entries without ``sources`` (a list ``respell entities`` wrote keeps them) are the
+    user's: their source is ``user:PATH``.
     """
     name = str(path)
     text = read_text(path, what="entity list")
+    mine = (f"user:{'<stdin>' if name == '-' else name}",)
     suffix = Path(name).suffix.lower() if name != "-" else ""
     stripped = text.lstrip()
     if suffix == ".jsonl" or (suffix != ".json" and stripped.startswith("{")):
@@ -304,19 +313,19 @@ def read_entity_file(path: str | os.PathLike) -> list[Entity]:
     elif suffix in (".csv", ".tsv"):
         entities = _read_table(text, name, "\t" if suffix == ".tsv" else ",")
     else:
-        entities = _read_lines(text)
+        entities = _read_lines(text, mine)
     entities = [e for e in entities if e.text.strip()]
     if not entities:
         raise EntityListError(f"entity list has no usable entry: {name}")
-    return entities
+    return [e if e.sources else replace(e, sources=mine) for e in entities]
 
 
-def _read_lines(text: str) -> list[Entity]:
+def _read_lines(text: str, sources: tuple[str, ...]) -> list[Entity]:
     out = []
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
         if line:
-            out.append(Entity(line))
+            out.append(Entity(line, sources=sources))
     return out
 
 
@@ -349,6 +358,7 @@ def _entity_from_record(rec: dict, where: str) -> Entity:
         _split_multi(lower.get("aliases")),
         _split_multi(lower.get("sounds_like")),
         count,
+        _split_multi(lower.get("sources")),
     )
 
 

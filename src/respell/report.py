@@ -22,13 +22,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .correct import Change, Result
 from .errors import ReportError
+from .result import Change, Result
 from .textio import atomic_write, read_text
 
 REPORT_VERSION = 1
 CSV_FIELDS = ("input", "start", "end", "original", "replacement", "entity", "label", "score",
-              "runner_up", "runner_up_score", "reason", "acoustic", "input_sha256", "format")
+              "runner_up", "runner_up_score", "reason", "acoustic", "input_sha256", "format",
+              "sources")
 KINDS = (".json", ".csv", ".html", ".htm")
 
 
@@ -132,14 +133,16 @@ def report_csv(entries: Sequence[FileReport]) -> str:
     for e in entries:
         for c in e.result.changes:
             row = {**c.to_dict(), "input": e.input, "input_sha256": e.input_sha256,
-                   "format": e.format}
+                   "format": e.format, "sources": ";".join(c.sources)}
             writer.writerow({k: row.get(k) for k in CSV_FIELDS})
     return buf.getvalue()
 
 
 def report_html(entries: Sequence[FileReport], *, title: str = "respell report") -> str:
     """A standalone page: a summary, then each transcript with its changes highlighted."""
-    from .display import CSS, _e, page, result_fragment
+    from html import escape as _e
+
+    from .display import CSS, page, result_fragment
 
     s = _summary(entries)
     ents = ", ".join(f"{_e(k)} ({v})" for k, v in list(s["entities"].items())[:30]) or "none"
@@ -212,6 +215,7 @@ def load_report_csv(text: str, name: str) -> LoadedReport:
                 data[key] = _number(data[key], key, where)
         data.setdefault("original", "")
         data.setdefault("replacement", "")
+        data["sources"] = tuple(data.get("sources", "").split(";")) if data.get("sources") else ()
         sha = data.pop("input_sha256", None)
         if not sha:
             raise ReportError(f"{where}: missing input_sha256")

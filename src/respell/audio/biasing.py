@@ -117,12 +117,12 @@ def transcribe(
         options = TranscribeOptions(**overrides)
     elif overrides:
         options = replace(options, **overrides)
+    lexicon = Lexicon.coerce(entities)  # a bad list fails before the model loads
     started = time.perf_counter()
     samples = load_audio(audio)
     duration = len(samples) / SAMPLE_RATE
     model = options.model or default_model()
     backend = load_backend(model, options.backend, options.device)
-    lexicon = _as_lexicon(entities)
     bar, own_bar = as_progress(progress, duration)
     budget = min(options.prompt_tokens, backend.max_prompt_tokens)
 
@@ -240,16 +240,6 @@ def _decode(backend, samples: np.ndarray, options: TranscribeOptions, prompt: st
     )
 
 
-def _as_lexicon(entities) -> Lexicon:
-    if entities is None:
-        return Lexicon(())
-    if isinstance(entities, Lexicon):
-        return entities
-    if isinstance(entities, (str, Entity)):  # one name, not a sequence of letters
-        entities = [entities]
-    return Lexicon.from_entries(entities)
-
-
 def _by_frequency(lexicon: Lexicon) -> list[str]:
     ents = sorted(enumerate(lexicon), key=lambda p: (-p[1].count, p[0]))
     return [e.text for _, e in ents]
@@ -263,7 +253,7 @@ def entities_for(text: str, lexicon: Lexicon) -> list[str]:
     >>> entities_for("we flew to bay root", ["Beirut", "Paris"])[:1]
     ['Beirut']
     """
-    lexicon = _as_lexicon(lexicon)
+    lexicon = Lexicon.coerce(lexicon)
     from ..correct import fix
 
     ranked: list[str] = []

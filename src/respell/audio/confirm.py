@@ -32,8 +32,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..correct import Change, Result
 from ..errors import OptionError
+from ..result import Change, Result
 from .backends import BACKENDS, SAMPLE_RATE, load_audio, load_backend
 from .progress import Progress, as_progress
 

@@ -13,8 +13,8 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from ..correct import FixOptions, Result
 from ..errors import OptionError
+from ..result import FixOptions, Result
 from .segments import Transcription
 
 #: output formats and the file extensions that choose them
@@ -119,13 +119,14 @@ def transcribe_and_fix(
     One progress bar (see :func:`~respell.audio.transcribe`) follows every pass."""
     from ..correct import fix
     from ..formats import format_class
+    from ..lexicon import Lexicon
     from .backends import SAMPLE_RATE, load_audio
-    from .biasing import _as_lexicon, transcribe
+    from .biasing import transcribe
     from .confirm import align_words, confirm
     from .progress import as_progress
 
     started = time.perf_counter()
-    lexicon = _as_lexicon(entities)
+    lexicon = Lexicon.coerce(entities)
     audio = load_audio(audio)
     bar, _ = as_progress(progress, len(audio) / SAMPLE_RATE)
     try:

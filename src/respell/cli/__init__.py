@@ -14,7 +14,7 @@ from importlib import import_module
 from ..errors import RespellError
 
 #: subcommand modules, in the order ``respell --help`` lists them
-COMMANDS = ("fix", "apply", "entities", "eval", "transcribe")
+COMMANDS = ("fix", "apply", "entities", "eval", "transcribe", "batch")
 
 
 def skipped_line(path: str, exc: Exception) -> str:
