@@ -468,3 +468,87 @@ def test_line_of_points_into_the_file(cls, raw, word, line):
     assert doc.line_of(doc.text.index(word)) == line
     if line is not None:
         assert word in raw.splitlines()[line - 1]
+
+
+# -- hostile input (issue 14) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("probabilities", [[None, None], ["high", None], [None, 0.7],
+                                           [{}, "x"], [True, 0.6]])
+def test_whisper_word_probability_that_is_not_a_number(probabilities):
+    data = json.loads(json.dumps(WHISPER))
+    for word, p in zip(data["segments"][0]["words"][1:3], probabilities):
+        word["probability"] = p
+    doc = WhisperJSON.parse(json.dumps(data))
+    out = json.loads(doc.render([_change(doc, "Sola money", "Soleimani")]))
+    merged = out["segments"][0]["words"][1]
+    numbers = [p for p in probabilities if isinstance(p, float)]
+    expected = min(numbers) if numbers and isinstance(probabilities[0], float) else probabilities[0]
+    assert merged["word"] == " Soleimani" and merged["probability"] == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"segments": ' + "[" * 5000 + "]" * 5000 + "}",
+        '{"segments": [{"text": " a", "start": ' + "9" * 5000 + "}]}",
+    ],
+)
+def test_whisper_json_too_deep_or_too_long_is_a_format_error(raw):
+    with pytest.raises(FormatError, match="invalid JSON at line 1: (nested more than|number too long)"):
+        WhisperJSON.parse(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "path", "message"),
+    [
+        ("", "a.srt", "no cue with a timing line"),
+        ("1\n00:00:01,000 --> 00:00:02,000\n\n2\n00:00:02,000 --> 00:00:03,000\n", "a.srt",
+         "no words to correct: this srt transcript is empty"),
+        ("WEBVTT\n\n", "a.vtt", "no cue with a timing line"),
+        ('{"text": "", "segments": []}', "a.json", "this whisper-json transcript is empty"),
+        ('{"text": " ", "segments": [{"text": " ", "start": 0, "end": 1}]}', "a.json",
+         "this whisper-json transcript is empty"),
+        ("token|speaker|ts|endTs|punctuation|case|tags\n", "a.nlp", "this nlp transcript is empty"),
+        (" \n\t\n", "a.txt", "this txt transcript is empty"),
+    ],
+)
+def test_a_transcript_without_words_is_refused_in_every_format(raw, path, message):
+    with pytest.raises(FormatError, match=message):
+        parse(raw, path=path)
+
+
+@pytest.mark.parametrize(("cls", "raw"), [(SubRip, ""), (WebVTT, "WEBVTT\n\n"),
+                                          (WhisperJSON, '{"text": "", "segments": []}')])
+def test_an_empty_transcript_as_written_for_silence_parses_to_an_empty_document(cls, raw):
+    doc = cls.parse(raw)
+    assert doc.text == "" and doc.render() == raw
+
+
+@pytest.mark.parametrize(
+    ("cls", "raw", "original", "replacement", "message"),
+    [
+        (SubRip, SRT, "Sola", "Soleimani\n\n3\n00:09:00,000 --> 00:09:01,000\nX", "a blank line"),
+        (SubRip, SRT, "Sola", "X\n00:09:00,000 --> 00:09:01,000", "a timing line"),
+        (SubRip, SRT, "General Sola", "\nSoleimani", "a blank line"),
+        (WebVTT, "WEBVTT\n\n00:01.000 --> 00:02.000\nbay loop\n", "bay loop", "a --> b", "'-->'"),
+        (NlpTokens, "token|speaker|ts|endTs|punctuation|case|tags\nbay|1|1.0|1.2|||\n", "bay",
+         "Bei|rut", "holds '|'"),
+    ],
+)
+def test_a_replacement_cannot_break_the_file_structure(cls, raw, original, replacement, message):
+    doc = cls.parse(raw)
+    with pytest.raises(FormatError, match=message):
+        doc.render([_change(doc, original, replacement)])
+
+
+def test_a_cue_may_keep_what_it_had():
+    # a cue whose text already holds a timing-like line (a missing blank line) is still edited
+    raw = "1\n00:00:01,000 --> 00:00:02,000\nSola money\n00:00:02,000 --> 00:00:03,000\nhi\n"
+    doc = SubRip.parse(raw)
+    assert doc.render([_change(doc, "Sola money", "Soleimani")]) == raw.replace("Sola money", "Soleimani")
+
+
+def test_nlp_punctuation_with_spaces_is_refused():
+    with pytest.raises(FormatError, match="line 2: punctuation '\\\\t' has spaces"):
+        NlpTokens.parse("token|speaker|ts|endTs|punctuation|case|tags\nbay|1|1.0|1.2|\t||\n")

@@ -181,3 +181,45 @@ def test_report_kind_from_extension(path, ok):
     else:
         with pytest.raises(ReportError, match=r"\.json, \.csv or \.html"):
             check_kind(path)
+
+
+# -- hostile input (issue 14) -------------------------------------------------------------------
+
+
+def test_csv_cells_never_start_a_formula_and_read_back_exactly():
+    from respell.report import load_report_csv
+
+    source = "=1+2 met -Liz sly at @home and 'quoted"
+    texts = ["=1+2", "-Liz sly", "@home", "'quoted"]
+    changes = tuple(Change(source.index(t), source.index(t) + len(t), t, "+" + t, "@" + t,
+                           "=LABEL", 0.9, runner_up="-x", reason="\tsounds like") for t in texts)
+    entry = FileReport("=HYPERLINK(x).txt", "ab", "\rtxt", Result(source, source, changes))
+    text = report_csv([entry])
+    cells = [c for row in csv.reader(io.StringIO(text, newline="")) for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    (loaded,) = load_report_csv(text, "r.csv").files
+    assert loaded.input == "=HYPERLINK(x).txt" and loaded.format == "\rtxt"
+    assert [(c.original, c.replacement, c.entity, c.label, c.runner_up, c.reason)
+            for c in loaded.changes] == [(t, "+" + t, "@" + t, "=LABEL", "-x", "\tsounds like")
+                                         for t in texts]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("input_sha256,start,end,original,replacement\nab,1,2," + "x" * 200_000 + ",b\n",
+         "r.csv:2: not readable as CSV: field larger"),
+        ("input_sha256,start,end,original,replacement\nab,1e999,2,a,b\n", "'start' must be a whole"),
+        ("input_sha256,start,end,original,replacement\nab,nan,2,a,b\n", "'start' must be a whole"),
+    ],
+)
+def test_malformed_csv_reports_are_one_line(text, message):
+    from respell.report import load_report_csv
+
+    with pytest.raises(ReportError, match=message):
+        load_report_csv(text, "r.csv")
+
+
+def test_a_deep_json_report_is_one_line():
+    with pytest.raises(ReportError, match="r.json: JSON nested too deeply"):
+        load_report_text('{"files": ' + "[" * 100_000 + "]" * 100_000 + "}", "r.json")

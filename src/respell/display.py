@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -102,10 +103,11 @@ def describe(change: Change) -> str:
     >>> describe(Change(0, 4, "bay loop", "Beirut", "Beirut", "GPE", 0.8, "Bayreuth", 0.3))
     'score 0.80  Beirut (GPE)  runner-up: Bayreuth 0.30'
     """
-    parts = [f"score {change.score:.2f}", change.entity + (f" ({change.label})" if change.label else "")]
+    entity = change.entity + (f" ({change.label})" if change.label else "")
+    parts = [f"score {change.score:.2f}", printable(entity)]
     if change.runner_up:
         rs = f" {change.runner_up_score:.2f}" if change.runner_up_score is not None else ""
-        parts.append(f"runner-up: {change.runner_up}{rs}")
+        parts.append(f"runner-up: {printable(change.runner_up)}{rs}")
     if change.acoustic is not None:
         parts.append(f"audio {change.acoustic:.2f}")
     return "  ".join(parts)
@@ -149,8 +151,35 @@ def format_time(seconds: float) -> str:
 _RED, _GREEN, _DIM, _BOLD, _RESET = "\x1b[31;9m", "\x1b[32;1m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
 
 
-def _flat(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\n", " ⏎ ")
+_UNSAFE = re.compile(
+    "\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]"  # line breaks
+    "|[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]"  # controls, bidi
+)
+_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def printable(text: str, *, line_break: str = " ⏎ ") -> str:
+    """``text`` made safe to print on a terminal as one line: line breaks become
+    ``line_break``, control characters (escape sequences among them) and bidirectional
+    overrides are shown escaped, so a transcript can neither move the cursor, recolour
+    nor reorder what is shown.
+
+    >>> printable("Sola\\x1b[2J money\\r\\nGeneral")
+    'Sola\\\\x1b[2J money ⏎ General'
+    """
+    if text.isprintable():
+        return text
+
+    def escape(m: re.Match) -> str:
+        ch = m.group()
+        if _LINE_BREAK.fullmatch(ch):
+            return line_break
+        return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+    return _UNSAFE.sub(escape, text)
+
+
+_flat = printable
 
 
 def change_context(source: str, change: Change, *, color: bool = False, context: int = 40,
@@ -187,7 +216,8 @@ def terminal_diff(
     out = []
     for ch in result.changes:
         where = location(result.source, ch.start, times, line_of)
-        head = (f"{name} {where}" if where.startswith("@") else f"{name}:{where}") if name else where
+        shown = printable(name) if name else ""
+        head = (f"{shown} {where}" if where.startswith("@") else f"{shown}:{where}") if name else where
         desc = describe(ch)
         if color:
             head, desc = f"{_BOLD}{head}{_RESET}", f"{_DIM}{desc}{_RESET}"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 from collections import Counter
 from collections.abc import Sequence
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from .correct import Change, Result
 from .errors import ReportError
-from .textio import atomic_write, read_text
+from .textio import atomic_write, csv_rows, load_json, read_text
 
 REPORT_VERSION = 1
 CSV_FIELDS = ("input", "start", "end", "original", "replacement", "entity", "label", "score",
@@ -125,16 +126,43 @@ def report_json(entries: Sequence[FileReport]) -> str:
 
 def report_csv(entries: Sequence[FileReport]) -> str:
     """One row per change, for spreadsheets; ``respell apply`` reads it back once rows are
-    deleted or replacements edited (the last two columns say which file a row is for)."""
+    deleted or replacements edited (the last two columns say which file a row is for).
+
+    A text cell that a spreadsheet would run as a formula (one starting with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return, as OWASP's advice on CSV injection lists) is
+    written with a ``'`` in front, and so is one that starts with ``'``; ``apply`` takes
+    that one ``'`` off again.
+
+    >>> from respell.correct import Change, Result
+    >>> r = Result("x", "=1+2", (Change(0, 1, "x", "=1+2", "=1+2", None, 0.9),))
+    >>> report_csv([FileReport("a.txt", "ab", "txt", r)]).splitlines()[1]
+    "a.txt,0,1,x,'=1+2,'=1+2,,0.9,,,,,ab,txt"
+    """
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    # CRLF, as RFC 4180 has it: the writer then quotes a cell holding a lone CR as well
+    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\r\n")
     writer.writeheader()
     for e in entries:
         for c in e.result.changes:
             row = {**c.to_dict(), "input": e.input, "input_sha256": e.input_sha256,
                    "format": e.format}
-            writer.writerow({k: row.get(k) for k in CSV_FIELDS})
+            writer.writerow({k: _cell(row.get(k)) for k in CSV_FIELDS})
     return buf.getvalue()
+
+
+#: first characters that make a spreadsheet read a cell as a formula
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """A CSV cell that no spreadsheet runs as a formula (see :func:`report_csv`)."""
+    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, "'")):
+        return "'" + value
+    return value
+
+
+def _uncell(value: str) -> str:
+    return value[1:] if value.startswith("'") else value
 
 
 def report_html(entries: Sequence[FileReport], *, title: str = "respell report") -> str:
@@ -194,17 +222,21 @@ def load_report_csv(text: str, name: str) -> LoadedReport:
     >>> load_report_csv("\\n".join(rows), "r.csv").files[0].changes[0].replacement
     'Soleimani'
     """
-    rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    table = csv_rows(text.lstrip("\ufeff"), name, error=ReportError)
+    fieldnames = next(table, [])
     missing = [k for k in ("input_sha256", "start", "end", "original", "replacement")
-               if k not in (rows.fieldnames or ())]
+               if k not in fieldnames]
     if missing:
         raise ReportError(f"{name}: not a respell CSV report (no {', '.join(missing)} column"
                           f"{'s' * (len(missing) > 1)}); make one with respell fix FILE -e LIST "
                           "--report changes.csv")
     files: dict[str, tuple[str, str, list[Change]]] = {}
-    for n, row in enumerate(rows, 2):
+    for n, cells in enumerate(table, 2):
         where = f"{name}:{n}"
-        data = {k: v for k, v in row.items() if k is not None and v not in (None, "")}
+        if not any(cells):
+            continue  # a blank line, as a spreadsheet may leave after deleted rows
+        row = dict(zip(fieldnames, cells))
+        data = {k: _uncell(v) if k not in _NUMERIC else v for k, v in row.items() if v != ""}
         for key in ("start", "end"):
             data[key] = _whole(data.get(key), key, where)
         for key in ("score", "runner_up_score", "acoustic"):
@@ -221,13 +253,16 @@ def load_report_csv(text: str, name: str) -> LoadedReport:
                                     for sha, (inp, fmt, changes) in files.items()))
 
 
+_NUMERIC = ("start", "end", "score", "runner_up_score", "acoustic")
+
+
 def _whole(value, key: str, where: str) -> int:
     """A spreadsheet's cell as a whole number ("12", "12.0")."""
     try:
         number = float(value)
     except (TypeError, ValueError):
         raise ReportError(f"{where}: '{key}' must be a whole number, got {value!r}") from None
-    if not number.is_integer():
+    if not math.isfinite(number) or not number.is_integer():
         raise ReportError(f"{where}: '{key}' must be a whole number, got {value!r}")
     return int(number)
 
@@ -241,10 +276,7 @@ def _number(value: str, key: str, where: str) -> float:
 
 def load_report_text(text: str, name: str) -> LoadedReport:
     """Parse the text of a JSON report (see :func:`load_report`)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReportError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    data = load_json(text, name, ReportError)
     if not isinstance(data, dict) or "files" not in data or not isinstance(data["files"], list):
         raise ReportError(f"{name}: not a respell report (no 'files' list); make one with "
                           "respell fix FILE -e LIST --report changes.json")

@@ -52,11 +52,11 @@ def _read(path: str, fmt: str | None) -> str:
 
 def run(args) -> int:
     from .. import evaluate
-    from ..errors import OptionError
     from ..lexicon import Lexicon
+    from . import check_stdin_once
 
-    if args.reference == "-" and args.hypothesis == "-":
-        raise OptionError("REF and HYP cannot both be standard input")
+    check_stdin_once([("REF", args.reference), ("HYP", args.hypothesis),
+                      ("--original", args.original)] + [("-e", e) for e in args.entities])
     reference = _read(args.reference, args.format)
     hypothesis = _read(args.hypothesis, args.format)
     original = _read(args.original, args.format) if args.original else None

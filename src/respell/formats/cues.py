@@ -4,6 +4,10 @@ The text view is the cues' text joined by a blank line; each cue boundary is a
 barrier, so a correction never moves words from one cue to another (a name
 split across two cues is not proposed). Line breaks inside a cue stay in the
 view; a correction across such a break replaces it with the entity's spelling.
+A file without any cue (empty, or a WebVTT header alone, as written for silence)
+parses to an empty document; reading one as a transcript is refused by
+:func:`respell.formats.parse`. A replacement may not end a cue or start one (a
+blank line, a timing line or ``-->`` in it is refused).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ log = logging.getLogger(__name__)
 _TIME = r"(?:\d+:)?\d{1,2}:\d{1,2}[,.]\d{1,3}"
 _TIMING = re.compile(rf"^\s*({_TIME})\s*-->\s*({_TIME})")
 _SEP = "\n\n"
+NO_CUE = "no cue with a timing line ('00:00:01,000 --> ...') found"
 
 
 def parse_time(stamp: str) -> float:
@@ -114,8 +119,8 @@ class CueDocument(Document):
             verbatim.append(ending)
             k = end
         pieces.append("".join(verbatim))
-        if not slot_pieces:
-            raise FormatError(f"{source}: no {cls.unit} with a timing line ('00:00:01,000 --> ...') found")
+        if not slot_pieces and stray:  # words but no cue: not this format
+            raise FormatError(f"{source}: {NO_CUE}")
         for line in stray:
             log.warning("%s: line %d: block without a timing line kept as is", source, line)
         view, spans, barriers = join_slots([pieces[i] for i in slot_pieces], _SEP)
@@ -142,7 +147,24 @@ class CueDocument(Document):
         for k, edits in by_slot.items():
             i = self.slot_pieces[k]
             pieces[i] = apply_local(pieces[i], edits)
+            _check_cue_text(self.pieces[i], pieces[i], self.slot_lines[k])
         return self._with_bom("".join(pieces))
+
+
+def _check_cue_text(old: str, new: str, line: int) -> None:
+    """Refuse a cue text that would end its cue or start another once written: more
+    blank lines, timing lines or ``-->`` than it had (a file may already hold some)."""
+
+    def counts(text: str) -> tuple[int, int, int]:
+        lines = text.splitlines()
+        return (sum(not t.strip() for t in lines), sum(bool(_TIMING.match(t)) for t in lines),
+                text.count("-->"))
+
+    blank, timing, arrow = (n > o for n, o in zip(counts(new), counts(old)))
+    if blank or timing or arrow:
+        problem = ("a blank line, which would end the cue" if blank else
+                   "a timing line" if timing else "'-->', which only a timing line may hold")
+        raise FormatError(f"the changes to the cue at line {line} would put {problem} into it")
 
 
 @dataclass(frozen=True)
