@@ -223,3 +223,28 @@ def test_malformed_csv_reports_are_one_line(text, message):
 def test_a_deep_json_report_is_one_line():
     with pytest.raises(ReportError, match="r.json: JSON nested too deeply"):
         load_report_text('{"files": ' + "[" * 100_000 + "]" * 100_000 + "}", "r.json")
+
+
+def test_html_report_is_a_review_form_with_its_report_inside():
+    from respell.formats.base import Timing
+
+    entry = FileReport("ep <1>.srt", "ab" * 32, "srt", RESULT,
+                       times=(Timing(0, 30, 61.5, 63.0), Timing(32, len(SOURCE), 64.0, 66.0)),
+                       line_of=lambda offset: 3 + SOURCE.count("\n", 0, offset))
+    page = report_html([entry], download="x-reviewed.json")
+    tree = parse_html(page)
+    boxes = [a for t, a, _ in tree.tags if t == "input" and a.get("type") == "checkbox"]
+    assert [("checked" in a) for a in boxes] == [True, True, False]  # 2 changes, 1 proposal
+    fields = [a["value"] for t, a, _ in tree.tags if t == "input" and a.get("type") == "text"]
+    assert fields == ["Soleimani", "Liz Sly", "Beirut"]
+    text = "".join(tree.text)
+    assert "3 @0:01:01.500" in text and "5 @0:01:04.000" in text  # file line and cue time
+    assert "runner-up" in text and "Salman (0.21)" in text
+    assert "not applied (below the threshold)" in text
+    block = page.split('<script type="application/json" id="respell-data">', 1)[1].split(
+        "</script>", 1)[0]
+    assert "<" not in block  # nothing in the data can end or confuse its script element
+    data = json.loads(block)
+    assert data["report"] == json.loads(report_json([entry]))
+    assert [p["replacement"] for p in data["proposals"][0]] == ["Soleimani", "Liz Sly", "Beirut"]
+    assert 'data-name="x-reviewed.json"' in page and "respell apply x-reviewed.json" in page

@@ -20,7 +20,8 @@ import math
 import os
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .correct import Change, Result
@@ -35,12 +36,18 @@ KINDS = (".json", ".csv", ".html", ".htm")
 
 @dataclass(frozen=True)
 class FileReport:
-    """One transcript's part of a report: where it came from and what was changed."""
+    """One transcript's part of a report: where it came from and what was changed.
+
+    ``times`` and ``line_of`` (the document's, optional) let the HTML page say where
+    each change is: the file's line and, for subtitles and Whisper JSON, the time.
+    """
 
     input: str
     input_sha256: str
     format: str
     result: Result
+    times: tuple = field(default=(), compare=False, repr=False)
+    line_of: Callable[[int], int | None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,10 @@ def check_kind(path: str | os.PathLike) -> str:
 def write_report(path: str | os.PathLike, entries: Sequence[FileReport]) -> None:
     """Write a report, its kind chosen by the extension; atomically."""
     kind = check_kind(path)
-    text = {".json": report_json, ".csv": report_csv, ".html": report_html}[kind](entries)
+    if kind == ".html":  # the page's edited report downloads beside it, by a name of its own
+        text = report_html(entries, download=f"{Path(str(path)).stem}-reviewed.json")
+    else:
+        text = {".json": report_json, ".csv": report_csv}[kind](entries)
     atomic_write(path, text)
 
 
@@ -165,9 +175,17 @@ def _uncell(value: str) -> str:
     return value[1:] if value.startswith("'") else value
 
 
-def report_html(entries: Sequence[FileReport], *, title: str = "respell report") -> str:
-    """A standalone page: a summary, then each transcript with its changes highlighted."""
-    from .display import CSS, _e, page, result_fragment
+def report_html(entries: Sequence[FileReport], *, title: str = "respell report",
+                download: str = "changes-reviewed.json") -> str:
+    """A standalone review page: a summary, then each transcript with its changes
+    highlighted and a table saying where each is, its runner-up and why it was made.
+
+    In a browser (from a file: no server) the reader can untick a change, tick a
+    proposal that was not applied, or edit a replacement, and download the JSON
+    report of what is left (``download`` names it), which ``respell apply`` takes.
+    Without script the page still shows everything.
+    """
+    from .display import CSS, _e, page, result_fragment, shown_candidates
 
     s = _summary(entries)
     ents = ", ".join(f"{_e(k)} ({v})" for k, v in list(s["entities"].items())[:30]) or "none"
@@ -186,15 +204,124 @@ def report_html(entries: Sequence[FileReport], *, title: str = "respell report")
         (f"<table><thead><tr><th>file</th><th>format</th><th>changes</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"),
         ('<p class="respell-summary">Hover over (or tab to) a change to see its score, entity and '
-        "runner-up; dotted underlines are proposals below the threshold, not applied.</p>"),
+        "runner-up; dotted underlines are proposals below the threshold, not applied. "
+        "Untick a change, tick a proposal or edit a replacement in the tables, then "
+        f'<button type="button" id="respell-download" data-name="{_e(download)}" disabled>'
+        "download the reviewed report</button> and apply it: <code>respell apply "
+        f"{_e(download)} FILE</code>. <span id=\"respell-status\"></span></p>"),
         "</section>",
     ]
+    proposals = []
     for i, e in enumerate(entries, 1):
         parts.append(f'<section id="file{i}">')
         parts.append(result_fragment(e.result, title=e.input, anchor=f"f{i}c", heading="h2",
-                                     style=False))
+                                     style=False, times=e.times, line_of=e.line_of,
+                                     review=i - 1))
         parts.append("</section>")
-    return page(title, "\n".join(parts))
+        proposals.append([c.to_dict() for c in (*e.result.changes, *shown_candidates(e.result))])
+    data = {"report": json.loads(report_json(entries)), "proposals": proposals}
+    # no "<" at all inside the script element ("</script>", "<!--" would end or confuse it);
+    # JSON spells it \u003c
+    blob = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    parts.append(f'<script type="application/json" id="respell-data">{blob}</script>')
+    return page(title, "\n".join(parts), script=REVIEW_SCRIPT)
+
+
+#: The review page's script: keeps the highlighted text in step with the table, and
+#: builds the reviewed JSON report (the report's own entries, with the changes kept).
+REVIEW_SCRIPT = r"""
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("respell-data").textContent);
+  var button = document.getElementById("respell-download");
+  var status = document.getElementById("respell-status");
+
+  function rowParts(row) {
+    return {
+      box: row.querySelector("input.respell-apply"),
+      field: row.querySelector("input.respell-replacement"),
+      span: document.getElementById(row.querySelector("a").getAttribute("href").slice(1)),
+      proposal: data.proposals[+row.dataset.file][+row.dataset.k]
+    };
+  }
+
+  function show(row) {
+    var p = rowParts(row), on = p.box.checked, value = p.field.value;
+    row.classList.toggle("respell-off", !on);
+    if (!p.span) { return; }
+    if (p.span.classList.contains("respell-change")) {
+      p.span.classList.toggle("respell-off", !on);
+      p.span.querySelector("ins").textContent = value;
+    } else {
+      p.span.textContent = "";
+      if (on) {
+        var del = document.createElement("del"), ins = document.createElement("ins");
+        del.textContent = p.proposal.original;
+        ins.textContent = value;
+        p.span.appendChild(del);
+        p.span.appendChild(ins);
+        p.span.className = "respell-change";
+      } else {
+        p.span.textContent = p.proposal.original;
+        p.span.className = "respell-candidate";
+      }
+    }
+  }
+
+  function reviewed() {
+    var out = JSON.parse(JSON.stringify(data.report)), all = [];
+    out.files.forEach(function (file, i) {
+      var kept = [];
+      document.querySelectorAll('tr.respell-row[data-file="' + i + '"]').forEach(function (row) {
+        var p = rowParts(row);
+        if (!p.box.checked) { return; }
+        var change = JSON.parse(JSON.stringify(p.proposal));
+        if (p.field.value !== change.replacement) {
+          change.reason = "edited in review (proposed " + JSON.stringify(change.replacement) + ")";
+          change.replacement = p.field.value;
+        }
+        kept.push(change);
+      });
+      kept.sort(function (a, b) { return a.start - b.start; });
+      file.changes = kept;
+      all = all.concat(kept);
+    });
+    var entities = {};
+    all.forEach(function (c) { entities[c.entity] = (entities[c.entity] || 0) + 1; });
+    out.summary = {
+      files: out.files.length, changes: all.length, entities: entities,
+      mean_score: all.length ? Math.round(all.reduce(function (s, c) { return s + c.score; }, 0)
+                                          / all.length * 1e4) / 1e4 : null,
+      reviewed: true
+    };
+    return out;
+  }
+
+  document.addEventListener("change", function (ev) {
+    var row = ev.target.closest("tr.respell-row");
+    if (row) { show(row); }
+  });
+  document.addEventListener("input", function (ev) {
+    var row = ev.target.closest("tr.respell-row");
+    if (row) { show(row); }
+  });
+  button.addEventListener("click", function () {
+    var report = reviewed();
+    var blob = new Blob([JSON.stringify(report, null, 2) + "\n"], {type: "application/json"});
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = button.dataset.name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    status.textContent = report.summary.changes + " change" +
+      (report.summary.changes === 1 ? "" : "s") + " kept in " + button.dataset.name;
+  });
+  window.respellReviewed = reviewed;
+  document.querySelectorAll("tr.respell-row").forEach(show);
+  button.disabled = false;
+})();
+"""
 
 
 # -- reading back -----------------------------------------------------------------------------

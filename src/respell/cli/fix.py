@@ -285,7 +285,7 @@ class _Batch:
             result = review(result, ask=_ask, out=sys.stderr, color=_color(args, sys.stderr),
                             times=doc.times, name=name, line_of=doc.line_of)
         output = doc.render(result.changes)
-        self.reports.append(FileReport(name, sha, doc.name, result))
+        self.reports.append(FileReport(name, sha, doc.name, result, doc.times, doc.line_of))
         n = len(result.changes)
         if args.diff:
             text = terminal_diff(result, color=_color(args, sys.stdout), name=name, times=doc.times,
