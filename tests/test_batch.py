@@ -138,7 +138,7 @@ def test_all_cores():
 
 
 def test_the_pool_is_no_larger_than_the_cores_or_the_work(monkeypatch):
-    import respell.batch as batch
+    from respell import batch
 
     sizes = []
     real = concurrent.futures.ProcessPoolExecutor

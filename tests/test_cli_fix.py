@@ -314,8 +314,8 @@ def test_console_script_pipes_stdin_to_stdout(work):
         (["fix", "ep.txt", "-e", "names.txt", "-o", "ln.txt"],
          "the output ln.txt is also the entity list (names.txt)"),
         (["fix", "ep.txt", "-e", "names.txt", "-o", "hard.txt"],
-         "the output hard.txt is also the transcript (ep.txt): it would overwrite an input; "
-         "use --in-place"),
+         ("the output hard.txt is also the transcript (ep.txt): it would overwrite an input; "
+          "use --in-place")),
         (["fix", "ep.txt", "-e", "names.json", "--report", "names.json"], "is also the entity list"),
         (["fix", "ep.txt", "-e", "names.txt", "--diff", "--report", "ep.txt"], ".json, .csv"),
         (["fix", "ep.json", "-e", "names.txt", "--report", "ep.json"],
@@ -327,8 +327,8 @@ def test_console_script_pipes_stdin_to_stdout(work):
         (["apply", "r.json", "ep.txt", "-o", "r.json"], "-o r.json is also the report"),
         (["apply", "r.json", "ep.txt", "-o", "ep.txt"], "-o ep.txt is also the transcript"),
         (["entities", "ep.txt", "-o", "ep.txt"], "-o ep.txt is also the document"),
-        (["fix", "-", "-e", "-"], "standard input ('-') can be read only once, but it is given "
-                                  "for the transcript and the entity list"),
+        (["fix", "-", "-e", "-"], ("standard input ('-') can be read only once, but it is given "
+                                   "for the transcript and the entity list")),
         (["fix", "ep.txt", "-e", "names.txt", "--from-doc", "-", "-e", "-"], "read only once"),
         (["eval", "-", "ep.txt", "-e", "-"], "given for REF and -e"),
         (["apply", "-", "-"], "given for the report and the transcript"),
@@ -339,8 +339,8 @@ def test_console_script_pipes_stdin_to_stdout(work):
         (["fix", "ep.txt", "ep.srt", "-e", "names.txt", "-o", "names.txt/sub/"],
          "names.txt is a file, not a directory"),
         (["fix", "ep.txt", "-e", "names.txt", "--diff", "--report", "d.json"], "is a directory"),
-        (["fix", "ep.txt", "-e", "names.txt", "--in-place"], "ep.txt is read-only: make it writable, "
-                                                             "or pass --force"),
+        (["fix", "ep.txt", "-e", "names.txt", "--in-place"],
+         "ep.txt is read-only: make it writable, or pass --force"),
         (["fix", "ep.txt", "-e", "names.txt", "-o", "ro.txt"], "ro.txt is read-only"),
         (["apply", "r.json", "ep.txt", "--in-place"], "ep.txt is read-only"),
         (["fix", "late.txt", "-e", "names.txt"], "NUL byte at offset 5000"),
@@ -388,8 +388,8 @@ def test_in_place_says_when_hard_links_keep_the_old_text(work, capsys, caplog):
     code, _, _ = run(["fix", "ep.txt", "-e", "names.txt", "--in-place"], capsys)
     assert code == 0 and (work / "ep.txt").read_text() == FIXED
     assert (work / "other.txt").read_text() == TEXT
-    assert caplog.messages == ["ep.txt had 1 other hard link: it keeps the old text (the new "
-                               "file replaces this name only)"]
+    assert caplog.messages == [("ep.txt had 1 other hard link: it keeps the old text (the new "
+                                "file replaces this name only)")]
 
 
 def test_a_batch_goes_on_past_word_probabilities_that_are_not_numbers(work, capsys):
@@ -482,7 +482,8 @@ def _session(sid: int) -> list[int]:
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
             except OSError:
                 continue
             if int(fields[3]) == sid and fields[0] != "Z":

@@ -30,7 +30,7 @@ def test_printable(text, shown):
 def test_terminal_diff_shows_escape_sequences_escaped():
     source = f"General Sola money{ESC} was killed."
     change = Change(8, 18, "Sola money", "Soleimani", f"Qassem{ESC} Soleimani", "PERSON", 0.9,
-                    runner_up=f"\u202eX", runner_up_score=0.1)
+                    runner_up="\u202eX", runner_up_score=0.1)
     result = Result(source, apply_changes(source, [change]), (change,))
     for color in (False, True):
         out = terminal_diff(result, color=color, name=f"ep{ESC}.txt")

@@ -19,8 +19,7 @@ import json
 import math
 import os
 from collections import Counter
-from collections.abc import Sequence
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,7 +171,7 @@ def _cell(value):
 
 
 def _uncell(value: str) -> str:
-    return value[1:] if value.startswith("'") else value
+    return value.removeprefix("'")
 
 
 def report_html(entries: Sequence[FileReport], *, title: str = "respell report",

@@ -252,9 +252,7 @@ class _Batch:
         file's error, if it had one."""
         from ..display import terminal_diff
         from ..report import FileReport
-        from ..textio import atomic_write
-
-        from ..textio import is_read_only
+        from ..textio import atomic_write, is_read_only
 
         args = self.args
         name = "<stdin>" if path == "-" else path
