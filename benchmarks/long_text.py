@@ -24,7 +24,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -42,8 +41,7 @@ def build(words: int, folder: Path, single_line: bool) -> tuple[Path, int]:
     copies = max(1, round(words / per))
     path = folder / f"long-{words}{'-1line' if single_line else ''}.txt"
     with open(path, "w", encoding="utf-8") as f:
-        for _ in range(copies):
-            f.write(text)
+        f.writelines(text for _ in range(copies))
     return path, per * copies
 
 
