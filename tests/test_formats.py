@@ -552,3 +552,18 @@ def test_a_cue_may_keep_what_it_had():
 def test_nlp_punctuation_with_spaces_is_refused():
     with pytest.raises(FormatError, match="line 2: punctuation '\\\\t' has spaces"):
         NlpTokens.parse("token|speaker|ts|endTs|punctuation|case|tags\nbay|1|1.0|1.2|\t||\n")
+
+
+@pytest.mark.parametrize("fmt", ["srt", "vtt", "whisper-json", "txt"])
+def test_transcribing_silence_writes_a_file_that_parses(fmt):
+    """What respell transcribe writes for a recording without speech: an empty document
+    (which reading it as a transcript to correct then refuses, as for every format)."""
+    from respell.audio.pipeline import render_transcription
+    from respell.audio.segments import Transcription
+    from respell.formats import format_class
+
+    raw = render_transcription(Transcription(()), fmt)
+    doc = format_class(fmt).parse(raw)
+    assert doc.text == "" and doc.render() == raw
+    with pytest.raises(FormatError, match="no words to correct|no cue with a timing line"):
+        parse(raw, format=fmt)
