@@ -917,7 +917,14 @@ def mutate_json(rng: random.Random, data):
 
 
 def _seed_lines(rng: random.Random) -> list[str]:
-    return [rng.choice(SENTENCES) for _ in range(rng.randint(1, 5))]
+    """Sentences, one a line; now and then a line (a cue) ends inside a name."""
+    lines = []
+    for _ in range(rng.randint(1, 5)):
+        line = rng.choice(SENTENCES)
+        if rng.random() < 0.3:
+            line = line.replace("Sola money", "Sola\nmoney").replace("Torah Bora", "Torah\nBora")
+        lines.extend(line.split("\n"))
+    return lines
 
 
 def gen_documents(fmt: str, n: int, rng: random.Random, lexicon) -> tuple[int, list[str]]:
@@ -980,12 +987,19 @@ def _through_library(cls, raw, lexicon, fix, detect, RespellError) -> str:
                   min(len(again.text), len(result.text)))
         return (f"output's text is not the corrected text at {at}: "
                 f"{again.text[at - 20:at + 40]!r} vs {result.text[at - 20:at + 40]!r}")
+    if cls.name in ("txt", "srt", "vtt") and _breaks(out) != _breaks(raw):
+        return f"line breaks not kept: {len(_breaks(raw))} in the input, {len(_breaks(out))} out"
     if cls.name in ("srt", "vtt"):
         if len(again.times) != len(doc.times):
             return "number of cues changed"
         if _verbatim(again) != _verbatim(doc):
             return "numbering, timing or other lines outside the cue texts changed"
     return ""
+
+
+def _breaks(text: str) -> list[str]:
+    """The line breaks of a text, in order (``\r\n`` as one)."""
+    return re.findall(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]", text)
 
 
 def _view(doc, text: str | None = None) -> str:
