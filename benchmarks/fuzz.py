@@ -177,6 +177,13 @@ def _snapshot(root: Path) -> dict[str, tuple]:
     return out
 
 
+def describe(exc: BaseException, limit: int = 100) -> str:
+    """One line for an exception that escaped: its type, message and where it was raised."""
+    tb = traceback.extract_tb(exc.__traceback__)
+    at = f" (at {Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""
+    return f"{type(exc).__name__}: {str(exc)[:limit]}{at}"
+
+
 def run_cli(argv: list[str], stdin: bytes = b"") -> Outcome:
     """``respell ARGV`` in this process, its standard streams captured."""
     from respell.cli import main
@@ -195,12 +202,8 @@ def run_cli(argv: list[str], stdin: bytes = b"") -> Outcome:
         code = main(argv)
     except SystemExit as exc:  # argparse's usage errors
         code = exc.code if isinstance(exc.code, int) else 1
-    except BaseException as exc:  # noqa: BLE001 - anything else is a break
-        code = 1
-        crash = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        tb = traceback.extract_tb(exc.__traceback__)
-        if tb:
-            crash += f" (at {Path(tb[-1].filename).name}:{tb[-1].lineno})"
+    except Exception as exc:  # noqa: BLE001 - anything else is a break
+        code, crash = 1, describe(exc)
     finally:
         fake_out.flush()
         fake_err.flush()
@@ -957,12 +960,8 @@ def gen_documents(fmt: str, n: int, rng: random.Random, lexicon) -> tuple[int, l
         where = f"{fmt} #{k}"
         try:
             problem = _through_library(cls, raw, lexicon, fix, detect, RespellError)
-        except BaseException as exc:
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            tb = traceback.extract_tb(exc.__traceback__)
-            at = f" (at {Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""
-            problem = f"{type(exc).__name__}: {str(exc)[:100]}{at}"
+        except Exception as exc:  # noqa: BLE001 - escaping the library is the break
+            problem = describe(exc)
         if problem:
             breaks.append(f"{where}: {problem} | input {raw[:160]!r}")
             SAVED.append((f"{fmt}-{k}", raw))
@@ -1048,13 +1047,8 @@ def gen_lists(n: int, rng: random.Random) -> tuple[int, list[str]]:
                 except RespellError:
                     continue
                 fix(TXT, lex)
-            except BaseException as exc:
-                if isinstance(exc, KeyboardInterrupt):
-                    raise
-                tb = traceback.extract_tb(exc.__traceback__)
-                at = f" (at {Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""
-                breaks.append(f"list {kind} #{k}: {type(exc).__name__}: {str(exc)[:80]}{at} | "
-                              f"{raw[:120]!r}")
+            except Exception as exc:  # noqa: BLE001 - escaping the library is the break
+                breaks.append(f"list {kind} #{k}: {describe(exc, 80)} | {raw[:120]!r}")
                 SAVED.append((f"list-{k}{kind}", raw))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -1111,13 +1105,9 @@ def gen_reports(n: int, rng: random.Random) -> tuple[int, list[str]]:
                               f"({again.text[:60]!r} vs {want[:60]!r})")
             elif len(again.times) != len(doc.times) and doc.name in ("srt", "vtt"):
                 breaks.append(f"report #{k} ({target}): number of cues changed")
-        except BaseException as exc:
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            tb = traceback.extract_tb(exc.__traceback__)
-            at = f" (at {Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""
+        except Exception as exc:  # noqa: BLE001 - escaping the library is the break
             breaks.append(f"report #{k} ({target}, {'csv' if as_csv else 'json'}): "
-                          f"{type(exc).__name__}: {str(exc)[:80]}{at}")
+                          f"{describe(exc, 80)}")
             SAVED.append((f"report-{k}{'.csv' if as_csv else '.json'}", raw))
     return n, breaks
 
