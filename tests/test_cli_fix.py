@@ -333,6 +333,12 @@ def test_console_script_pipes_stdin_to_stdout(work):
         (["eval", "-", "ep.txt", "-e", "-"], "given for REF and -e"),
         (["apply", "-", "-"], "given for the report and the transcript"),
         (["fix", "ep.txt", "-e", "names.txt", "--in-place", "--backup", ""], "--backup takes a suffix"),
+        (["fix", "ep", "ep.txt", "-e", "names.txt", "--in-place", "--backup", ".txt"],
+         "the backup of ep ep.txt is also the transcript"),
+        (["fix", "ep.txt", "-e", "ep.txt.orig", "--in-place", "--backup", ".orig"],
+         "the backup of ep.txt ep.txt.orig is also the entity list"),
+        (["apply", "ep.txt.json", "ep.txt", "--in-place", "--backup", ".json"],
+         "the backup of ep.txt ep.txt.json is also the report"),
         (["fix", "ep.txt", "-e", "names.txt", "--in-place", "--backup", "/x"], "such as .orig"),
         (["apply", "r.json", "ep.txt", "--in-place", "--backup", "../x"], "--backup takes a suffix"),
         (["fix", "ep.txt", "-e", "names.txt", "-o", "ep.txt/x.txt"], "ep.txt is a file, not a directory"),
@@ -353,6 +359,8 @@ def test_console_script_pipes_stdin_to_stdout(work):
 )
 def test_hostile_usage_is_one_line_and_writes_nothing(work, capsys, monkeypatch, args, message):
     (work / "names.json").write_text(json.dumps(["Liz Sly"]))
+    (work / "ep").write_text(TEXT)
+    (work / "ep.txt.orig").write_text(NAMES)
     (work / "ep.json").write_text(json.dumps({"segments": [{"text": " Liz sly", "start": 0,
                                                             "end": 1}]}))
     (work / "ln.txt").symlink_to("names.txt")
@@ -366,6 +374,7 @@ def test_hostile_usage_is_one_line_and_writes_nothing(work, capsys, monkeypatch,
     (work / "empty.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\n\n")
     (work / "deep.json").write_text('{"segments": ' + "[" * 1000 + "]" * 1000 + "}")
     run(["fix", "ep.txt", "-e", "names.txt", "--diff", "--report", "r.json"], capsys)
+    (work / "ep.txt.json").write_bytes((work / "r.json").read_bytes())
     if "read-only" in message and "ep.txt" in message:
         (work / "ep.txt").chmod(0o444)
     before = snapshot(work)

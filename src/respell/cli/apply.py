@@ -56,6 +56,9 @@ def run(args) -> int:
     output = [("-o", args.output)]
     check_outputs([("the transcript", args.file)], output, hint="; use --in-place")
     check_outputs([("the report", args.report)], output)
+    if args.in_place and args.backup:
+        check_outputs([("the report", args.report)],
+                      [(f"the backup of {args.file}", args.file + args.backup)])
     check_output_location("-o", args.output)
     target = args.file if args.in_place else args.output
     if target and not args.force and is_read_only(target):

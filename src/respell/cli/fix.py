@@ -115,6 +115,9 @@ def check_options(args) -> None:
     check_outputs([x for x in named_inputs(args) if x[0] != "the transcript"], outputs)
     check_outputs([x for x in named_inputs(args) if x[0] == "the transcript"], outputs,
                   hint="; use --in-place to rewrite inputs")
+    if args.in_place and args.backup:  # a backup is written over: it must not be an input
+        for f in files:  # (a file named twice has one backup, kept by its first turn)
+            check_outputs(named_inputs(args), [(f"the backup of {f}", f + args.backup)])
     check_output_location("--report", args.report)
     check_output_location("-o", args.output, folder=bool(args.output) and _is_dir(args.output))
 
