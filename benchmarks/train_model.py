@@ -43,10 +43,11 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from respell.correct import lexicon_index
-from respell.decide import _linear, transform
+from respell.decide import linear_log_odds, model_inputs, transform
+from respell.index import LexiconIndex
 from respell.lexicon import Entity, Lexicon
-from respell.match import find_candidates, tokenize
+from respell.match import find_matches
+from respell.words import tokenize
 
 NAMED = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW")
 
@@ -78,11 +79,11 @@ def hyp_to_ref_spans(hyp, ref):
     return spans
 
 
-def label_candidates(text, tokens, cands, index, ref_words):
+def label_matches(text, tokens, matches, index, ref_words):
     hyp = [t.text.lower().replace("’", "'") for t in tokens]
     spans = hyp_to_ref_spans(hyp, ref_words)
     labels = []
-    for c in cands:
+    for c in matches:
         a = min(spans[k][0] for k in range(c.i, c.j))
         b = max(spans[k][1] for k in range(c.i, c.j))
         target = norm(index.entries[c.entry].variant.text.split())
@@ -141,12 +142,12 @@ def earnings(bench: Path, vendor: str, lists: str):
 def collect(docs):
     X, y, groups = [], [], []
     for name, text, lex, ref in docs:
-        index = lexicon_index(lex)
+        index = LexiconIndex.of(lex)
         tokens = tokenize(text)
-        cands = find_candidates(text, tokens, index)
-        labels = label_candidates(text, tokens, cands, index, ref)
-        for c, lab in zip(cands, labels):
-            X.append(c.features)
+        found = find_matches(text, tokens, index)
+        labels = label_matches(text, tokens, found.matches, index, ref)
+        for m, lab in zip(found.matches, labels):
+            X.append(model_inputs(m.features, found.facts))
             y.append(lab)
             groups.append(name)
     return X, y, groups
@@ -335,7 +336,7 @@ def fit_on_top(data, base, out, C=1.0):
     weights, mean, scale = base["weights"][:k], base["mean"][:k], base["scale"][:k]
     names, matrix, y, w, _ = _matrix(data)
     column = dict(zip(names, matrix.T))
-    z = _linear({"features": kept, "weights": weights, "mean": mean, "scale": scale,
+    z = linear_log_odds({"features": kept, "weights": weights, "mean": mean, "scale": scale,
                  "bias": base["bias"]}, column, len(y))  # the base model's log-odds
     new = [n for n in names if n not in kept]
     X = np.column_stack([column[n] for n in new])

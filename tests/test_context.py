@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from respell.context import anchored, cue_after, name_cues
-from respell.correct import lexicon_index
+from respell.decide import model_inputs
+from respell.index import LexiconIndex
 from respell.lexicon import Lexicon
-from respell.match import find_candidates, tokenize
+from respell.match import find_matches
+from respell.words import tokenize
 
 # (text, the words that stand right after an address or introduction cue)
 CUED = [
@@ -66,17 +68,18 @@ def test_anchored(text, i, j, variant, full, kind, expected):
 
 
 def _features(text, names):
-    """(first token, span words, variant) -> features of each candidate."""
-    index = lexicon_index(Lexicon.from_entries(names))
+    """(first token, span words, variant) -> the model's raw inputs for each match."""
+    index = LexiconIndex.of(Lexicon.from_entries(names))
     tokens = tokenize(text)
+    found = find_matches(text, tokens, index)
     return {
-        (c.i, " ".join(t.text for t in tokens[c.i:c.j]), index.entries[c.entry].variant.text):
-        c.features
-        for c in find_candidates(text, tokens, index)
+        (m.i, " ".join(t.text for t in tokens[m.i:m.j]), index.entries[m.entry].variant.text):
+        model_inputs(m.features, found.facts)
+        for m in found.matches
     }
 
 
-def test_find_candidates_reports_context_features():
+def test_find_matches_reports_context_features():
     feats = _features("Ken, please go ahead. Thanks, can. We can grow.", ["Ken"])
     assert feats[(5, "can", "Ken")]["name_cue"] == 1.0  # "Thanks, can"
     assert feats[(7, "can", "Ken")]["name_cue"] == 0.0  # "We can grow"

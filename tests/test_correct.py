@@ -121,12 +121,16 @@ def test_shouted_list_entries_are_written_in_title_case():
     assert result.text == "we spoke to Goldman Sachs today"
 
 
-def test_lexicon_is_reusable_and_indexed_once():
+def test_lexicon_is_reusable_and_indexed_once(monkeypatch):
+    from respell.index import LexiconIndex
+
+    built = []
+    original = LexiconIndex.__init__
+    monkeypatch.setattr(LexiconIndex, "__init__", lambda self, lex: built.append(lex) or original(self, lex))
     lex = respell.Lexicon.from_entries(["Qassem Soleimani", "Beirut"])
     assert fix("Sola money", entities=lex).text == "Soleimani"
-    index = lex.__dict__["_index"]
-    fix("in the bay root", entities=lex)
-    assert lex.__dict__["_index"] is index
+    assert fix("in the bay root", entities=lex).text == "in the Beirut"
+    assert built == [lex]
 
 
 def test_bad_options_are_rejected_with_the_fix():

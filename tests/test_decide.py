@@ -5,6 +5,9 @@ import pytest
 
 from respell import decide
 from respell.decide import Forest
+from respell.features import FEATURES, Features, TranscriptFacts
+
+FACTS = TranscriptFacts(cased=True, lexicon_size=50, cue_before=(), cue_after=())
 
 # Two trees over features (a, b):
 #   tree 1: a <= 0.5 ? (b <= 2 ? 1.0 : 2.0) : -1.0
@@ -42,34 +45,41 @@ def test_forest_scores_rows_independently():
 
 
 def test_shipped_model_prefers_a_close_rare_name_to_a_common_word():
-    model = decide.load_model()
-    assert set(model["features"]) <= set(decide.transform(_features()))
+    model = decide.decision_model()
+    assert set(model["features"]) <= set(decide.transform(decide.model_inputs(_features(), FACTS)))
     name = _features(psim=0.95, csim=0.8, span_zipf_max=1.5, span_zipf_mean=1.5, span_zipf_min=1.5)
     word = _features(psim=0.95, csim=0.8, span_zipf_max=6.0, span_zipf_mean=6.0, span_zipf_min=6.0)
     far = _features(psim=0.55, csim=0.3, span_zipf_max=1.5, span_zipf_mean=1.5, span_zipf_min=1.5)
-    s_name, s_word, s_far = decide.score_candidates([name, word, far])
+    s_name, s_word, s_far = decide.score_matches([name, word, far], FACTS)
     assert 0.0 <= s_far < s_name <= 1.0 and s_word < s_name
 
 
 def test_shipped_model_scores_in_one_batch_as_one_by_one():
     rows = [_features(psim=p, span_zipf_max=z) for p in (0.6, 0.8, 1.0) for z in (1.0, 4.0, 7.0)]
-    assert decide.score_candidates(rows) == pytest.approx(
-        [decide.score_candidates([r])[0] for r in rows]
+    assert decide.score_matches(rows, FACTS) == pytest.approx(
+        [decide.score_matches([r], FACTS)[0] for r in rows]
     )
 
 
-def _features(**changes) -> dict:
-    """A plausible raw feature dict of match.find_candidates (a one-word span)."""
+def _features(**changes) -> Features:
+    """Plausible features of a match (a one-word span)."""
     f = {
         "psim": 0.9, "rsim": 0.8, "csim": 0.7, "margin": 0.5, "rank": 0, "trim_gain": 0.0,
         "span_zipf_max": 3.0, "span_zipf_mean": 3.0, "span_zipf_min": 3.0, "edge_zipf": 0.0,
         "ent_zipf": 1.0, "n_span": 1, "n_ent": 1, "ent_phones": 6, "span_phones": 6,
-        "same_letters": 0.0, "sounds_like": 0.0, "surname": 0.0, "has_case": 1.0,
-        "lexicon_size": 50, "span_capital": 0.0, "span_all_capital": 0.0, "sentence_start": 0.0,
-        "given_name": 0.0, "ent_capital": 1.0, "name_cue": 0.0, "anchor": 0.0, "ent_person": 0.0,
+        "same_letters": False, "sounds_like": False, "surname": False, "span_capital": False,
+        "span_all_capital": False, "sentence_start": False, "given_name": False,
+        "ent_capital": True, "name_cue": False, "anchor": 0.0, "ent_person": False,
     }
     f.update(changes)
-    return f
+    return Features(**f)
+
+
+def test_the_model_reads_every_feature_and_fact_by_its_declared_name():
+    row = decide.model_inputs(_features(), FACTS)
+    assert list(row) == [*FEATURES, "has_case", "lexicon_size"]
+    used = set(decide.transform(row))
+    assert set(decide.decision_model()["features"]) <= used
 
 
 def test_forest_gives_the_same_log_odds_in_chunks(monkeypatch):

@@ -290,7 +290,6 @@ def _model_or_skip():
         pytest.skip(str(exc))
 
 
-@pytest.mark.slow
 def test_real_model_keeps_only_the_recognizer():
     nlp = _model_or_skip()
     assert "ner" in nlp.pipe_names
@@ -298,7 +297,6 @@ def test_real_model_keeps_only_the_recognizer():
     assert extract.load_model() is nlp  # cached
 
 
-@pytest.mark.slow
 def test_real_model_on_html_and_text(tmp_path):
     _model_or_skip()
     page = tmp_path / "notes.html"

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from respell.errors import EntityListError, InputError, RespellError
-from respell.lexicon import Entity, Lexicon, looks_like_person, read_entity_file
+from respell.lexicon import Entity, Lexicon, Variant, looks_like_person, read_entity_file
 
 
 def write(tmp_path, name, content):
@@ -235,14 +235,28 @@ def test_empty_lexicon_is_falsy():
 
 @pytest.mark.parametrize("names", [["Beirut", "Kyiv"], ["Liz Sly", "Beirut"]])
 def test_a_pickled_lexicon_leaves_its_index_behind(names):
-    from respell.correct import fix, lexicon_index
+    from respell.correct import fix
+    from respell.index import LexiconIndex
 
     lex = Lexicon.from_entries(names)
-    lexicon_index(lex)  # refers to every form compiled in this process
+    index = LexiconIndex.of(lex)  # refers to every form compiled in this process
     copy = pickle.loads(pickle.dumps(lex))
-    assert "_index" in lex.__dict__ and "_index" not in copy.__dict__
+    assert len(pickle.dumps(lex)) < 1000  # the index and its tables are not in it
     assert copy == lex and list(copy.variants) == list(lex.variants)
+    assert LexiconIndex.of(copy) is not index and LexiconIndex.of(lex) is index
     assert fix("we met liz sly in bay root", copy) == fix("we met liz sly in bay root", lex)
+
+
+def test_an_index_goes_with_its_lexicon():
+    import weakref
+
+    from respell.index import LexiconIndex
+
+    lex = Lexicon.from_entries(["Liz Sly", "Beirut"])
+    index = weakref.ref(LexiconIndex.of(lex))
+    assert index() is LexiconIndex.of(lex)
+    del lex  # no cycle holds either: reference counting frees both at once
+    assert index() is None
 
 
 def test_add_merges_and_keeps_first_label():
@@ -329,3 +343,44 @@ def test_merge_is_idempotent_and_unique(entries):
     again = Lexicon.from_entries(lex.entities)
     assert again.entities == lex.entities
     assert sum(e.count for e in lex) == sum(1 for e in entries if " ".join(e.split()))
+
+
+# -- plain-name lists (the fast path) -----------------------------------------------------
+
+
+def test_plain_name_lexicon_behaves_like_the_general_one():
+    names = ["Beirut", "Soleimani", "Leocadia", "Xavier"]
+    plain = Lexicon.from_entries(names)
+    general = Lexicon.from_entries([Entity(n) for n in names])
+    assert plain == general
+    assert list(plain.variants) == list(general.variants)
+    assert plain.variants[-1] == Variant("Xavier", "Xavier", 3, "canonical")
+    assert plain.entities[1] is plain.entities[1]  # made once
+    assert [e.text for e in plain] == names
+
+
+def test_plain_name_lexicon_counts_duplicates_like_the_general_one():
+    lex = Lexicon.from_entries(["Beirut", "Beirut", " ", "Xavier"])
+    assert [(e.text, e.count) for e in lex] == [("Beirut", 2), ("Xavier", 1)]
+
+
+@pytest.mark.parametrize("entities", [None, [], (), Lexicon(())])
+def test_coerce_takes_nothing_as_an_empty_lexicon(entities):
+    assert len(Lexicon.coerce(entities)) == 0
+
+
+def test_coerce_keeps_a_lexicon_and_refuses_one_string():
+    from respell.errors import OptionError
+
+    lex = Lexicon.from_entries(["Beirut"])
+    assert Lexicon.coerce(lex) is lex
+    assert [e.text for e in Lexicon.coerce(iter(["Liz Sly", Entity("Beirut", "GPE")]))] == [
+        "Liz Sly", "Beirut"]
+    with pytest.raises(OptionError, match="wrap it in a list"):
+        Lexicon.coerce("Qassem Soleimani")
+
+
+def test_entity_is_the_same_class_from_lexicon_and_entity():
+    from respell import entity, lexicon
+
+    assert lexicon.Entity is entity.Entity and lexicon.LABELS is entity.LABELS

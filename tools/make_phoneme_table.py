@@ -29,27 +29,27 @@ import time
 from pathlib import Path
 
 from respell import phonetics
-from respell.match import _zipf_table
+from respell.words import zipf_table
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src/respell/data" / phonetics.TABLE_FILE
 
 
 def words() -> list[str]:
     """wordfreq's lower-case ASCII English words, most common first."""
-    table = _zipf_table()
+    table = zipf_table()
     return [w for w in sorted(table, key=lambda w: (-table[w], w))
-            if w.isascii() and w.isalpha() and w == w.lower() and w not in phonetics._WEAK_FORMS]
+            if w.isascii() and w.isalpha() and w == w.lower() and w not in phonetics.WEAK_FORMS]
 
 
 def convert(batch: list[str]) -> dict[str, str]:
     """IPA of each word, as word_phonemes converts new words (comma-separated batches)."""
     out = {}
-    for k in range(0, len(batch), phonetics._BATCH):
-        chunk = batch[k:k + phonetics._BATCH]
-        parts = phonetics._espeak_clauses(", ".join(chunk))
-        if len(parts) != len(chunk):  # as word_phonemes does: one by one
+    for k in range(0, len(batch), phonetics.BATCH):
+        chunk = batch[k:k + phonetics.BATCH]
+        parts = phonetics.espeak_batch(chunk)
+        if parts is None:  # as word_phonemes does: one by one
             parts = [phonetics.ipa.__wrapped__(w) for w in chunk]
-        out.update((w, p.strip()) for w, p in zip(chunk, parts))
+        out.update(zip(chunk, parts))
     return out
 
 

@@ -16,10 +16,10 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "fix": "correct",
-    "apply_changes": "correct",
-    "Change": "correct",
-    "Result": "correct",
-    "FixOptions": "correct",
+    "apply_changes": "result",
+    "Change": "result",
+    "Result": "result",
+    "FixOptions": "result",
     "fix_many": "batch",
     "Entity": "lexicon",
     "Lexicon": "lexicon",
@@ -41,7 +41,7 @@ assert set(__all__) == {*_EXPORTS, "__version__"}
 
 if TYPE_CHECKING:  # pragma: no cover
     from .batch import fix_many
-    from .correct import Change, FixOptions, Result, apply_changes, fix
+    from .correct import fix
     from .errors import (
         EntityListError,
         FormatError,
@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # pragma: no cover
         RespellError,
     )
     from .lexicon import Entity, Lexicon
+    from .result import Change, FixOptions, Result, apply_changes
 
 
 def __getattr__(name: str):

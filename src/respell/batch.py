@@ -12,14 +12,13 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .errors import OptionError, RespellError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .correct import FixOptions, Result
     from .lexicon import Entity, Lexicon
+    from .result import FixOptions, Result
 
     Entities = Lexicon | Iterable[str | Entity] | None
     Item = str | tuple[str, Entities] | tuple[str, Entities, Sequence[int]]
@@ -72,18 +71,16 @@ def fix_many(
     >>> [r.text for r in fix_many(pairs)]
     ['We met Liz Sly', 'We met Liz sly']
     """
-    from .correct import FixOptions, as_lexicon
+    from .lexicon import Lexicon
+    from .result import FixOptions
 
     workers = resolve_jobs(jobs)
-    if options is None:
-        options = FixOptions() if min_score is None else FixOptions(min_score=min_score)
-    elif min_score is not None:
-        options = replace(options, min_score=min_score)
+    options = FixOptions.of(options, min_score)
     if chunksize is not None and (
         isinstance(chunksize, bool) or not isinstance(chunksize, int) or chunksize < 1
     ):
         raise OptionError(f"chunksize must be a whole number of items, 1 or more; got {chunksize!r}")
-    lexicon = as_lexicon(entities)  # checked here, and built once for every item and worker
+    lexicon = Lexicon.coerce(entities)  # checked here, and built once for every item and worker
     if workers == 1:
         return _here(items, lexicon, options, return_exceptions)
     return _pooled(items, lexicon, options, workers, chunksize, return_exceptions)

@@ -13,7 +13,7 @@ Two kinds of evidence, from the transcript and the entity list only:
 too and left out: it speaks against a candidate as often as for it, since a
 recognizer that knows a word spells it right, and it cost repeated fixes like "Q3".)
 
->>> from respell.match import tokenize
+>>> from respell.words import tokenize
 >>> text = "Thanks, can. Next question comes from Sebastian forward with UBS."
 >>> [t.text for t, cue in zip(tokenize(text), name_cues(tokenize(text))) if cue]
 ['can', 'Sebastian']
@@ -44,7 +44,7 @@ def name_cues(tokens: Sequence) -> list[bool]:
 
     Punctuation between the cue and the token does not matter ("Thanks. Dear.").
 
-    >>> from respell.match import tokenize
+    >>> from respell.words import tokenize
     >>> name_cues(tokenize("thank you Tom and thanks Ken"))
     [False, False, True, False, False, True]
     """
@@ -71,7 +71,7 @@ def anchored(tokens: Sequence, i: int, j: int, variant_words: Sequence[str],
     for "Sebastian Vogel"), the span being more than that word. Beside: the given
     name just before a surname candidate, the surname just after a given name.
 
-    >>> from respell.match import tokenize
+    >>> from respell.words import tokenize
     >>> toks = tokenize("from Sebastian forward with UBS")
     >>> anchored(toks, 1, 3, ["Sebastian", "Vogel"], ["Sebastian", "Vogel"], "canonical")
     1.0

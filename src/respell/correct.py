@@ -1,4 +1,20 @@
-"""Deciding which candidate corrections to make, applying them, and the Result.
+"""Correcting a transcript: the steps from text to :class:`~respell.result.Result`, and
+choosing the changes.
+
+:func:`fix` runs the steps, each in its own module:
+
+1. words (:mod:`respell.words`): the tokens;
+2. matching (:mod:`respell.match`): spans, the transcript's facts
+   (:mod:`respell.transcript`), shortlist, per-span checks, features;
+3. judging (:mod:`respell.decide`): a calibrated score for each match;
+4. choosing (here): each match as the change it would write (:func:`proposals`),
+   then the best set of changes that do not overlap, each with its runner-up
+   (:func:`choose`).
+
+Evidence from the whole transcript is a step of its own: what one pass over the
+tokens can tell is measured in :mod:`respell.transcript` and read by the model;
+evidence that needs every match (one spelling per transcript) belongs between
+judging and choosing, as a function of the matches and their scores.
 
 >>> r = fix("General Sola money was killed.", entities=["Qassem Soleimani"])
 >>> r.text
@@ -8,124 +24,26 @@
 from __future__ import annotations
 
 import bisect
-import gc
-import hashlib
 import math
 import re
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from .errors import OptionError
 from .lexicon import Entity, Lexicon
+from .result import DEFAULT_MIN_SCORE, Change, FixOptions, Result, apply_changes, sha256_text
+from .state import collector_paused
+from .words import Token, letters, tokenize
 
-#: Default decision threshold on the calibrated score, chosen on ../shared/bench dev data
-#: (see benchmarks/README.md).
-DEFAULT_MIN_SCORE = 0.35
+if TYPE_CHECKING:
+    from .index import LexiconIndex
+    from .match import Match
 
-
-@dataclass(frozen=True)
-class FixOptions:
-    """Options of :func:`fix`. ``min_score`` in [0, 1]: higher means fewer, surer edits."""
-
-    min_score: float = DEFAULT_MIN_SCORE
-    max_span_words: int = 4
-
-    def __post_init__(self) -> None:
-        if not 0.0 <= self.min_score <= 1.0:
-            raise OptionError(f"min_score must be between 0 and 1, got {self.min_score}")
-        if not 1 <= self.max_span_words <= 8:
-            raise OptionError(f"max_span_words must be between 1 and 8, got {self.max_span_words}")
-
-
-@dataclass(frozen=True)
-class Change:
-    """One correction: ``source[start:end]`` (``original``) becomes ``replacement``.
-
-    ``score`` is the calibrated probability that the change is right;
-    ``runner_up`` the best other entity for the same words, if any.
-    ``acoustic`` is set when audio confirmed or judged the change.
-    """
-
-    start: int
-    end: int
-    original: str
-    replacement: str
-    entity: str
-    label: str | None
-    score: float
-    runner_up: str | None = None
-    runner_up_score: float | None = None
-    reason: str = ""
-    acoustic: float | None = None
-
-    def to_dict(self) -> dict:
-        """The change as a JSON-ready dict (the report's record)."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Change:
-        """Inverse of :meth:`to_dict`; unknown keys are ignored."""
-        names = cls.__dataclass_fields__.keys()
-        return cls(**{k: v for k, v in data.items() if k in names})
-
-
-@dataclass(frozen=True)
-class Result:
-    """The outcome of :func:`fix`: corrected ``text``, the ``changes`` and the options used."""
-
-    source: str = field(repr=False)
-    text: str = field(repr=False)
-    changes: tuple[Change, ...]
-    options: FixOptions = field(default_factory=FixOptions)
-    candidates: tuple[Change, ...] = field(default=(), repr=False)
-
-    @property
-    def source_sha256(self) -> str:
-        """Hash of the input text, stored in reports so they are applied to the same input."""
-        return sha256_text(self.source)
-
-    def with_changes(self, changes: Iterable[Change]) -> Result:
-        """A Result with another set of changes (e.g. a reviewed subset) applied to the source."""
-        changes = tuple(sorted(changes, key=lambda c: c.start))
-        return replace(self, changes=changes, text=apply_changes(self.source, changes))
-
-    def __repr__(self) -> str:
-        edits = ", ".join(f"{c.original!r}->{c.replacement!r}" for c in self.changes[:5])
-        more = f", ... {len(self.changes) - 5} more" if len(self.changes) > 5 else ""
-        return f"Result({len(self.changes)} changes: {edits}{more})"
-
-    def _repr_html_(self) -> str:
-        from .display import result_html
-
-        return result_html(self, standalone=False)
-
-
-def sha256_text(text: str) -> str:
-    """SHA-256 of the UTF-8 bytes of ``text``, hex."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def apply_changes(source: str, changes: Sequence[Change]) -> str:
-    """Apply non-overlapping changes to ``source``; bytes outside them are kept as they are.
-
-    >>> apply_changes("so la money", [Change(0, 11, "so la money", "Soleimani", "Soleimani", None, 0.9)])
-    'Soleimani'
-    """
-    out, pos = [], 0
-    for ch in sorted(changes, key=lambda c: c.start):
-        if ch.start < pos:
-            raise OptionError(f"changes overlap at offset {ch.start}: {ch.original!r}")
-        if source[ch.start:ch.end] != ch.original:
-            raise OptionError(
-                f"change at {ch.start}-{ch.end} expects {ch.original!r}, "
-                f"found {source[ch.start:ch.end]!r}"
-            )
-        out.append(source[pos:ch.start])
-        out.append(ch.replacement)
-        pos = ch.end
-    out.append(source[pos:])
-    return "".join(out)
+__all__ = [
+    "DEFAULT_MIN_SCORE", "Change", "FixOptions", "Result", "apply_changes", "as_lexicon", "choose",
+    "fix", "lexicon_index", "proposals", "sha256_text",
+]
 
 
 def fix(
@@ -147,101 +65,94 @@ def fix(
     >>> fix("Liz sly flew to Big Dad", entities=["Liz Sly", "Baghdad"]).text
     'Liz Sly flew to Baghdad'
     """
-    if options is None:
-        options = FixOptions() if min_score is None else FixOptions(min_score=min_score)
-    elif min_score is not None:
-        options = replace(options, min_score=min_score)
+    options = FixOptions.of(options, min_score)
     if not isinstance(text, str):
         raise OptionError(f"text must be a str, got {type(text).__name__}")
-    with _collector_paused():
+    with collector_paused():
         return _fix(text, entities, options, barriers)
 
 
-@contextmanager
-def _collector_paused():
-    """Matching makes many short-lived objects without cycles, which reference counting
-    frees; the cyclic collector would only walk the caches again and again (about 5 %
-    of the time with big lists). It is paused for the call and set back as it was."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def _fix(text: str, entities, options: FixOptions, barriers: Sequence[int]) -> Result:
-    lexicon = as_lexicon(entities)
+    lexicon = Lexicon.coerce(entities)
     if not lexicon or not text.strip():
         return Result(text, text, (), options)
 
-    from .decide import score_candidates
-    from .match import find_candidates, tokenize
+    from .decide import score_matches
+    from .index import LexiconIndex
+    from .match import find_matches
 
-    index = lexicon_index(lexicon)
+    index = LexiconIndex.of(lexicon)
     tokens = tokenize(text)
-    cands = find_candidates(
+    found = find_matches(
         text, tokens, index, max_span_words=options.max_span_words, barriers=barriers
     )
-    scores = score_candidates([c.features for c in cands])
-    floor = min(options.min_score, 0.1)
-    keep = []
-    for c, s in zip(cands, scores):
+    scores = score_matches([m.features for m in found.matches], found.facts)
+    proposed = proposals(text, tokens, index, found.matches, scores, cased=found.facts.cased)
+    changes, others = choose(proposed, options.min_score)
+    return Result(text, apply_changes(text, changes), changes, options, others)
+
+
+#: Lexicon.coerce, under the name it had here.
+as_lexicon = Lexicon.coerce
+
+
+def lexicon_index(lexicon: Lexicon):
+    """The matching index of a lexicon: :meth:`respell.index.LexiconIndex.of`."""
+    from .index import LexiconIndex
+
+    return LexiconIndex.of(lexicon)
+
+
+def proposals(
+    text: str,
+    tokens: Sequence[Token],
+    index: LexiconIndex,
+    matches: Sequence[Match],
+    scores: Sequence[float],
+    *,
+    cased: bool,
+) -> list[tuple[Match, Change]]:
+    """Each match scored high enough to matter, with the change it would write, in text
+    order; matches that would change nothing worth changing are left out."""
+    proposed = []
+    for m, s in zip(matches, scores):
         if s >= _RUNNER_UP_FLOOR:  # weaker ones can be neither changes nor runners-up
-            p = _to_change(text, tokens, index, c, s, has_case=c.features["has_case"] > 0)
+            p = _to_change(text, tokens, index, m, s, has_case=cased)
             if p is not None:
-                keep.append((c, p))
-    keep.sort(key=lambda cp: cp[1].start)
-    chosen = _select(keep, options.min_score)
-    starts = [p.start for _, p in keep]
+                proposed.append((m, p))
+    proposed.sort(key=lambda mp: mp[1].start)
+    return proposed
+
+
+def choose(
+    proposed: list[tuple[Match, Change]], min_score: float
+) -> tuple[tuple[Change, ...], tuple[Change, ...]]:
+    """The changes to make: the best set of non-overlapping proposals scoring ``min_score``
+    or more, each with its runner-up; and the other proposals worth showing (down to
+    ``min(min_score, 0.1)``), which become :attr:`Result.candidates`."""
+    floor = min(min_score, 0.1)
+    chosen = _select(proposed, min_score)
+    starts = [p.start for _, p in proposed]
     changes = tuple(
-        sorted((_with_runner_up(p, keep, starts) for p in chosen), key=lambda c: c.start)
+        sorted((_with_runner_up(p, proposed, starts) for p in chosen), key=lambda c: c.start)
     )
     chosen_ids = {id(p) for p in chosen}
     others = tuple(
         sorted(
-            (p for _, p in keep if id(p) not in chosen_ids and p.score >= floor),
+            (p for _, p in proposed if id(p) not in chosen_ids and p.score >= floor),
             key=lambda c: (c.start, -c.score),
         )
     )
-    return Result(text, apply_changes(text, changes), changes, options, others)
-
-
-def as_lexicon(entities) -> Lexicon:
-    """Accept a Lexicon, an iterable of names/Entity/dicts, or None (empty)."""
-    if entities is None:
-        return Lexicon(())
-    if isinstance(entities, Lexicon):
-        return entities
-    if isinstance(entities, str):
-        raise OptionError("entities must be a list of names, not one string: wrap it in a list")
-    return Lexicon.from_entries(entities)
-
-
-def lexicon_index(lexicon: Lexicon):
-    """The matching index of a lexicon, built on first use and kept on the lexicon."""
-    index = lexicon.__dict__.get("_index")
-    if index is None:
-        from .match import LexiconIndex
-
-        index = LexiconIndex(lexicon)
-        object.__setattr__(lexicon, "_index", index)
-    return index
+    return changes, others
 
 
 _RUNNER_UP_FLOOR = 0.01
-_MAX_SPAN_CHARS = 400  # no candidate span is longer: bounds the runner-up search
-
-
-def _letters(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
+_MAX_SPAN_CHARS = 400  # no span of a match is longer: bounds the runner-up search
 
 
 def _number_only(original: str, replacement: str) -> bool:
     """Whether the two differ only by a final s ("diagnostic", "Diagnostics")."""
-    a, b = _letters(original), _letters(replacement)
+    a, b = letters(original), letters(replacement)
     return a + "s" == b or b + "s" == a
 
 
@@ -272,16 +183,20 @@ def _display(variant_text: str, span_text: str, has_case: bool) -> str:
     return out
 
 
-def _to_change(text, tokens, index, cand, score, *, has_case) -> Change | None:
-    entry = index.entries[cand.entry]
+def _to_change(
+    text: str, tokens: Sequence[Token], index: LexiconIndex, match: Match, score: float, *,
+    has_case: bool,
+) -> Change | None:
+    """The change a match proposes, as it would be written; None when it is no change."""
+    entry = index.entries[match.entry]
     variant = entry.variant
-    start, end = tokens[cand.i].start, tokens[cand.j - 1].end
+    start, end = tokens[match.i].start, tokens[match.j - 1].end
     original = text[start:end]
     replacement = _display(variant.text, original, has_case)
-    last = tokens[cand.j - 1].text
+    last = tokens[match.j - 1].text
     suffix = re.search(r"['’]s$", last)
     if suffix and not re.search(r"['’]s$", replacement) and not (
-        _letters(variant.text).endswith(_letters(last))  # "Albans" already holds the s
+        letters(variant.text).endswith(letters(last))  # "Albans" already holds the s
     ):
         replacement += suffix.group()
     if replacement == original:
@@ -300,23 +215,23 @@ def _to_change(text, tokens, index, cand, score, *, has_case) -> Change | None:
         # "Diagnostics" of Beckman Diagnostics) or when a cased transcript wrote the word
         # in lower case ("genomic" -> "Genomics", "radiometers" -> "Radiometer").
         return None
-    if _letters(replacement) == _letters(original) and not _worth_respelling(
+    if letters(replacement) == letters(original) and not _worth_respelling(
         original, replacement, has_case
     ):
         return None
-    f = cand.features
+    f = match.features
     ent = index.entities[variant.entity]
     how = {"canonical": "", "alias": " (alias)", "surname": " (surname)", "given_name": " (given name)",
            "sounds_like": f" (listed as sounding like {variant.heard!r})"}[variant.kind]
     reason = (
-        f"sounds like {variant.text!r}{how}: phonetic {f['psim']:.2f}, spelling {f['csim']:.2f}, "
-        f"margin {f['margin']:.2f}, word frequency {f['span_zipf_max']:.1f}"
+        f"sounds like {variant.text!r}{how}: phonetic {f.psim:.2f}, spelling {f.csim:.2f}, "
+        f"margin {f.margin:.2f}, word frequency {f.span_zipf_max:.1f}"
     )
     return Change(start, end, original, replacement, ent.text, ent.label, round(float(score), 4),
                   reason=reason)
 
 
-def _select(keep, min_score: float) -> list[Change]:
+def _select(proposed: list[tuple[Match, Change]], min_score: float) -> list[Change]:
     """Best non-overlapping set of changes: weighted interval scheduling on token spans."""
 
     def weight(s: float) -> float:
@@ -324,30 +239,30 @@ def _select(keep, min_score: float) -> list[Change]:
         t = min(max(min_score, 1e-6), 1 - 1e-6)
         return math.log(s / (1 - s)) - math.log(t / (1 - t))
 
-    passing = [(c, p) for c, p in keep if p.score >= min_score]
+    passing = [(m, p) for m, p in proposed if p.score >= min_score]
     # A case-only fix of part of a name ("sly" -> "Sly") gives way to the full name over
     # the same words ("loop sly" -> "Liz Sly"), as it would on a second pass.
-    full = [(c.i, c.j, p.entity) for c, p in passing if not c.features["surname"]]
+    full = [(m.i, m.j, p.entity) for m, p in passing if not m.features.surname]
     passing = [
-        (c, p) for c, p in passing
-        if not (c.features["surname"] and c.features["same_letters"]) or not any(
-            e == p.entity and i <= c.i and c.j <= j and (i, j) != (c.i, c.j) for i, j, e in full
+        (m, p) for m, p in passing
+        if not (m.features.surname and m.features.same_letters) or not any(
+            e == p.entity and i <= m.i and m.j <= j and (i, j) != (m.i, m.j) for i, j, e in full
         )
     ]
     # Of two passing spans for one entity, one inside the other, the one that sounds
     # clearly more like it wins ("Lee Katie Ferrante" over "Katie Ferrante").
     by_entity: dict[str, list] = {}
-    for c, p in passing:
-        by_entity.setdefault(p.entity, []).append(c)
+    for m, p in passing:
+        by_entity.setdefault(p.entity, []).append(m)
     passing = [
-        (c, p) for c, p in passing
+        (m, p) for m, p in passing
         if not any(
-            c2.i <= c.i and c.j <= c2.j and (c2.i, c2.j) != (c.i, c.j)
-            and c2.features["psim"] > c.features["psim"] + 0.05
-            for c2 in by_entity[p.entity]
+            m2.i <= m.i and m.j <= m2.j and (m2.i, m2.j) != (m.i, m.j)
+            and m2.features.psim > m.features.psim + 0.05
+            for m2 in by_entity[p.entity]
         )
     ]
-    items = sorted(((c.i, c.j, weight(p.score), p) for c, p in passing), key=lambda x: x[1])
+    items = sorted(((m.i, m.j, weight(p.score), p) for m, p in passing), key=lambda x: x[1])
     if not items:
         return []
     ends = [it[1] for it in items]
@@ -373,15 +288,17 @@ def _select(keep, min_score: float) -> list[Change]:
     return chosen
 
 
-def _with_runner_up(change: Change, keep, starts: list[int]) -> Change:
+def _with_runner_up(
+    change: Change, proposed: list[tuple[Match, Change]], starts: list[int]
+) -> Change:
     """The best proposal for another entity over the same words.
 
-    ``keep`` is sorted by start and ``starts`` holds those starts.
+    ``proposed`` is sorted by start and ``starts`` holds those starts.
     """
     lo = bisect.bisect_left(starts, change.start - _MAX_SPAN_CHARS)
     hi = bisect.bisect_left(starts, change.end)
     rivals = [
-        p for _, p in keep[lo:hi]
+        p for _, p in proposed[lo:hi]
         if p is not change and p.entity != change.entity and change.start < p.end
     ]
     if not rivals:

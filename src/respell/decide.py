@@ -1,28 +1,49 @@
-"""The decision model: a candidate's features to a calibrated probability that it is right.
+"""The decision model: a match's evidence to a calibrated probability that it is right.
 
 Trained on the dev data of ../shared/bench by benchmarks/train_model.py and
 shipped as ``data/model.json``: boosted decision trees (``"kind": "trees"``),
 evaluated here with numpy, or a logistic model (``"kind": "logistic"``, the
-earlier format). Features are documented in :mod:`respell.match`.
+earlier format). Its inputs are documented in :mod:`respell.features`: the
+:class:`~respell.features.Features` of each match and two
+:class:`~respell.features.TranscriptFacts` (:data:`~respell.features.TRANSCRIPT_INPUTS`),
+from which :func:`transform` derives the columns the model names.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
-from operator import itemgetter
 
 import numpy as np
 
+from .features import FEATURES, TRANSCRIPT_INPUTS, Features, TranscriptFacts
 
-@lru_cache(maxsize=1)
-def load_model() -> dict:
+
+@lru_cache(maxsize=1)  # read once per process (see respell.state)
+def decision_model() -> dict:
     """The shipped model: ``{"kind": "trees", "features": [...], "trees": {...}, ...}`` (see
     :class:`Forest`), or a logistic one with ``weights``, ``bias``, ``mean`` and ``scale``."""
     path = resources.files("respell") / "data" / "model.json"
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def model_inputs(features: Features, facts: TranscriptFacts) -> dict[str, float]:
+    """One match's raw inputs by name: its features, then the transcript's facts.
+
+    >>> from respell.features import TranscriptFacts
+    >>> facts = TranscriptFacts(cased=True, lexicon_size=40, cue_before=(), cue_after=())
+    >>> row = model_inputs(Features(*[0.5] * len(FEATURES)), facts)
+    >>> row["psim"], row["has_case"], row["lexicon_size"]
+    (0.5, 1.0, 40)
+    """
+    return {**features._asdict(), **dict(zip(TRANSCRIPT_INPUTS, _fact_values(facts)))}
+
+
+def _fact_values(facts: TranscriptFacts) -> tuple[float, int]:
+    """The facts the model reads, in the order of TRANSCRIPT_INPUTS."""
+    return float(facts.cased), facts.lexicon_size
 
 
 # Lexicon sizes in the training data run from 32 to 1,800 variants; smaller lists
@@ -30,12 +51,12 @@ def load_model() -> dict:
 _MIN_LEXICON, _MAX_LEXICON = 30, 100_000
 
 
-def _log_lexicon(f: dict):
+def _log_lexicon(f: Mapping):
     return np.log10(np.clip(f.get("lexicon_size", 100), _MIN_LEXICON, _MAX_LEXICON))
 
 
-def transform(f: dict) -> dict:
-    """Derived features the model uses, from the raw ones of match.find_candidates.
+def transform(f: Mapping) -> dict:
+    """Derived features the model uses, from the raw inputs (:func:`model_inputs`).
 
     Values may be numbers (one candidate) or numpy arrays (one column per feature).
     """
@@ -78,28 +99,37 @@ def transform(f: dict) -> dict:
     }
 
 
-def score_candidates(features: Sequence[dict]) -> list[float]:
-    """Calibrated probability for each candidate's feature dict."""
+def score_matches(features: Sequence[Features], facts: TranscriptFacts) -> list[float]:
+    """Calibrated probability for each match's features, in a transcript of these facts."""
     if not features:
         return []
-    model = load_model()
-    keys = list(features[0])
-    rows = np.array(list(map(itemgetter(*keys), features)), dtype=float).reshape(len(features), -1)
-    x = transform(dict(zip(keys, rows.T)))
+    n = len(features)
+    rows = np.array(features, dtype=float).reshape(n, len(FEATURES))
+    columns = dict(zip(FEATURES, rows.T))
+    for name, value in zip(TRANSCRIPT_INPUTS, _fact_values(facts)):
+        columns[name] = np.full(n, float(value))  # a column like the others: the same floats
+    return score_rows(columns, n)
+
+
+def score_rows(columns: Mapping[str, np.ndarray], n: int) -> list[float]:
+    """Calibrated probability for each of ``n`` rows of raw inputs, given as columns by name
+    (:data:`~respell.features.FEATURES` and :data:`~respell.features.TRANSCRIPT_INPUTS`)."""
+    model = decision_model()
+    x = transform(columns)
     if model.get("kind") == "trees":
-        matrix = np.empty((len(features), len(model["features"])))
+        matrix = np.empty((n, len(model["features"])))
         for k, name in enumerate(model["features"]):
             matrix[:, k] = x[name]  # a column, or one value for all
         z = load_forest()(matrix)
     else:
-        z = _linear(model, x, len(features))
+        z = linear_log_odds(model, x, n)
     # the user told us this exact misrecognition
     told = (x["sounds_like"] > 0) & (x["psim"] > 0.85)
     z = np.where(told, np.maximum(z, 3.0), z)
     return (1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))).tolist()
 
 
-def _linear(model: dict, x: dict, n: int) -> np.ndarray:
+def linear_log_odds(model: dict, x: Mapping[str, np.ndarray], n: int) -> np.ndarray:
     """The logistic model's log-odds: standardised features times their weights."""
     z = np.full(n, float(model["bias"]))
     for name, w, m, s in zip(model["features"], model["weights"], model["mean"], model["scale"]):
@@ -150,4 +180,4 @@ class Forest:
 @lru_cache(maxsize=1)
 def load_forest() -> Forest:
     """The shipped model's trees, ready to evaluate (a ``"kind": "trees"`` model)."""
-    return Forest(load_model()["trees"])
+    return Forest(decision_model()["trees"])

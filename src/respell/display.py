@@ -18,8 +18,10 @@ import html
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .correct import Change, Result
+if TYPE_CHECKING:  # data only: Result shows itself with this module (_repr_html_)
+    from .result import Change, Result
 
 NEWLINE = "\n"
 
@@ -100,6 +102,7 @@ def _cut_before(text: str, n: int) -> str:
 def describe(change: Change) -> str:
     """One line about a change: score, entity, runner-up, acoustic check.
 
+    >>> from respell.result import Change
     >>> describe(Change(0, 4, "bay loop", "Beirut", "Beirut", "GPE", 0.8, "Bayreuth", 0.3))
     'score 0.80  Beirut (GPE)  runner-up: Bayreuth 0.30'
     """

@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .entity import LABELS, Entity
 from .errors import InputError, MissingDependencyError, OptionError, RespellError
-from .lexicon import LABELS, Entity
 from .textio import read_text
 
 log = logging.getLogger(__name__)

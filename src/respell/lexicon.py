@@ -1,5 +1,9 @@
 """Known entities: loading lists, deriving spoken variants, reuse across transcripts.
 
+:class:`~respell.entity.Entity` and :data:`~respell.entity.LABELS` live in
+:mod:`respell.entity` (below :mod:`respell.extract`, which makes entities from
+documents) and are importable from here as well.
+
 >>> lex = Lexicon.from_entries(["Qassem Soleimani", "Beirut"])
 >>> len(lex), [v.text for v in lex.variants][:3]
 (2, ['Qassem Soleimani', 'Soleimani', 'Beirut'])
@@ -18,13 +22,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ._memo import memo
-from .errors import EntityListError
+from .entity import LABELS, Entity
+from .errors import EntityListError, OptionError
 from .textio import read_text
 
-#: spaCy entity labels respell knows; others are kept as given.
-LABELS = (
-    "PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
-)
+__all__ = ["LABELS", "Entity", "Lexicon", "Variant", "looks_like_person", "read_entity_file"]
 
 # Words that mark a multi-word name as an organisation or place, never a person,
 # so no surname variant is derived from it.
@@ -40,24 +42,6 @@ _NOT_PERSON_WORDS = frozenset(
 )
 _HAS_ALNUM = re.compile(r"[^\W_]")
 _NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*$")
-
-
-@dataclass(frozen=True, slots=True)
-class Entity:
-    """One known name, spelled as it should appear in the transcript.
-
-    ``aliases`` are other correct names for it (each written as given);
-    ``sounds_like`` are known misrecognitions that map to ``text``.
-
-    >>> Entity("Qassem Soleimani", label="PERSON", sounds_like=("Sola money",)).text
-    'Qassem Soleimani'
-    """
-
-    text: str
-    label: str | None = None
-    aliases: tuple[str, ...] = ()
-    sounds_like: tuple[str, ...] = ()
-    count: int = 1
 
 
 class Variant(NamedTuple):
@@ -125,14 +109,30 @@ class Lexicon:
 
         return cls(tuple(_merge(extract_entities(paths, labels=labels))))
 
+    @classmethod
+    def coerce(cls, entities: Lexicon | Iterable[str | Entity | dict] | None) -> Lexicon:
+        """A Lexicon from what the API accepts as ``entities``: a Lexicon (as it is), an
+        iterable of names, :class:`Entity` objects or dicts, or None (empty).
+
+        One string is refused rather than read as a list of its letters.
+
+        >>> len(Lexicon.coerce(["Liz Sly", "Beirut"])), len(Lexicon.coerce(None))
+        (2, 0)
+        >>> Lexicon.coerce("Liz Sly")
+        Traceback (most recent call last):
+        ...
+        respell.errors.OptionError: entities must be a list of names, not one string: wrap it in a list
+        """
+        if entities is None:
+            return cls(())
+        if isinstance(entities, Lexicon):
+            return entities
+        if isinstance(entities, str):
+            raise OptionError("entities must be a list of names, not one string: wrap it in a list")
+        return cls.from_entries(entities)
+
     def __add__(self, other: Lexicon) -> Lexicon:
         return Lexicon(tuple(_merge([*self.entities, *other.entities])))
-
-    def __getstate__(self) -> dict:
-        # The matching index that correct.lexicon_index caches on a lexicon refers to this
-        # process's table of every form compiled so far: a copy sent to another process
-        # (a worker of respell.batch) builds its own instead of carrying that table.
-        return {k: v for k, v in self.__dict__.items() if k != "_index"}
 
     def __len__(self) -> int:
         return len(self.entities)

@@ -23,8 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .correct import Change, Result
 from .errors import ReportError
+from .result import Change, Result
 from .textio import atomic_write, csv_rows, load_json, read_text
 
 REPORT_VERSION = 1
@@ -184,7 +184,9 @@ def report_html(entries: Sequence[FileReport], *, title: str = "respell report",
     report of what is left (``download`` names it), which ``respell apply`` takes.
     Without script the page still shows everything.
     """
-    from .display import CSS, _e, page, result_fragment, shown_candidates
+    from html import escape as _e
+
+    from .display import CSS, page, result_fragment, shown_candidates
 
     s = _summary(entries)
     ents = ", ".join(f"{_e(k)} ({v})" for k, v in list(s["entities"].items())[:30]) or "none"

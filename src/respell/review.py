@@ -19,8 +19,8 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from .correct import Change, Result
 from .display import change_context, describe, location, printable
+from .result import Change, Result
 
 HELP = """\
 y - accept this change

@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..correct import Change, Result
 from ..errors import OptionError
+from ..result import Change, Result
 from .models import BACKENDS, MAX_PROMPT_TOKENS, SAMPLE_RATE, load_audio, load_backend
 
 log = logging.getLogger(__name__)

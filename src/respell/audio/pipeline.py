@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from ..correct import FixOptions, Result
 from ..errors import OptionError
+from ..result import FixOptions, Result
 from .segments import Transcription
 
 #: output formats and the file extensions that choose them

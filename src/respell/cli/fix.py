@@ -26,8 +26,8 @@ examples:
 
 
 def add_parser(subparsers) -> None:
-    from ..correct import DEFAULT_MIN_SCORE
     from ..formats import FORMATS
+    from ..result import DEFAULT_MIN_SCORE
 
     p = subparsers.add_parser(
         "fix",
@@ -68,8 +68,8 @@ def add_parser(subparsers) -> None:
 def check_options(args) -> None:
     """Reject option combinations that cannot work, naming the fix."""
     from ..batch import resolve_jobs
-    from ..correct import FixOptions
     from ..report import check_kind
+    from ..result import FixOptions
     from ..textio import check_backup_suffix
 
     files = args.files
@@ -209,11 +209,11 @@ class _Batch:
     """The state of one ``respell fix`` run over its files."""
 
     def __init__(self, args, lexicon) -> None:
-        from ..correct import FixOptions
+        from ..result import FixOptions
 
         self.args = args
         self.lexicon = lexicon
-        self.options = FixOptions() if args.min_score is None else FixOptions(min_score=args.min_score)
+        self.options = FixOptions.of(None, args.min_score)
         self.reports = []
         self.written: list[tuple[str, str]] = []  # ("the output", path) of each file written
         self.inputs = [Path(f) for f in args.files if f != "-"]

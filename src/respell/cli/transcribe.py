@@ -61,8 +61,8 @@ def add_parser(subparsers) -> None:
 
 def run(args) -> int:
     from ..audio.pipeline import format_for, transcribe_and_fix
-    from ..correct import FixOptions
     from ..lexicon import Lexicon
+    from ..result import FixOptions
     from ..textio import atomic_write
     from .fix import load_lexicon
 
@@ -100,8 +100,8 @@ def run(args) -> int:
         sys.stdout.write(text)
         sys.stdout.flush()
     if args.report:
-        from ..correct import sha256_text
         from ..report import FileReport, write_report
+        from ..result import sha256_text
 
         # the report applies to the unrepaired transcript, as `respell fix` reports do
         raw = out.document.render(())

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, NamedTuple
 
-from ..correct import Change
 from ..errors import FormatError
+from ..result import Change
 
 BOM = "\ufeff"
 

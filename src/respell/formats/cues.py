@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from ..correct import Change
 from ..errors import FormatError
+from ..result import Change
 from .base import (
     Document,
     Timing,

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..correct import Change
 from ..errors import FormatError
+from ..result import Change
 from .base import (
     Document,
     Timing,

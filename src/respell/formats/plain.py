@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..correct import Change
+from ..result import Change
 from .base import Document, apply_local, check_changes, strip_bom
 
 

@@ -18,8 +18,8 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..correct import Change
 from ..errors import FormatError
+from ..result import Change
 from . import _jsonpos
 from ._jsonpos import Node
 from .base import (

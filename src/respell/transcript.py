@@ -1,0 +1,49 @@
+"""Facts about the whole transcript, measured once, between finding the spans and judging them.
+
+Whether the transcript is cased at all decides what a capital letter says about a
+span and how a name is written back; the address cues ("thanks, X", "X, please go
+ahead") are looked up once per token rather than once per candidate. Evidence that
+needs the whole transcript (one spelling per transcript, say) is a step of this
+kind too: measured here, read by the decision model, never threaded through the
+span search.
+
+>>> from respell.words import tokenize
+>>> facts = transcript_facts(tokenize("Thanks, can. The call is over."), (), 12)
+>>> facts.cased, facts.cue_before[1], facts.lexicon_size
+(True, True, 12)
+>>> transcript_facts(tokenize("thanks can the call is over"), (), 12).cased
+False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from . import context
+from .features import TranscriptFacts
+from .words import COMMON_ZIPF, Token, zipf
+
+
+def transcript_facts(
+    tokens: Sequence[Token], written_right: Collection[int], lexicon_size: int
+) -> TranscriptFacts:
+    """The facts of a transcript cut into ``tokens``.
+
+    ``written_right`` holds the tokens of listed names already written exactly as
+    listed (:attr:`respell.match.Spans.written_right`); ``lexicon_size`` is the number
+    of variants the transcript is matched against.
+    """
+    # Whether the transcript is cased at all, judged by ordinary words only ("The", "I"):
+    # a correction writes a name, or replaces a rare garble ("Abidabad"), so either way
+    # the next pass judges the case as this one did.
+    cased = any(
+        k not in written_right and any(ch.isupper() for ch in tok.text)
+        and zipf(tok.text.lower()) >= COMMON_ZIPF
+        for k, tok in enumerate(tokens)
+    )
+    return TranscriptFacts(
+        cased=cased,
+        lexicon_size=lexicon_size,
+        cue_before=tuple(context.name_cues(tokens)),
+        cue_after=tuple(context.cue_after(tokens, j) for j in range(len(tokens) + 1)),
+    )

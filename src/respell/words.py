@@ -1,0 +1,129 @@
+"""Words of a transcript: tokens with offsets, how common a word is, its letters.
+
+The first floor of matching: :mod:`respell.match` cuts spans out of these
+tokens, :mod:`respell.index` describes the lexicon's names with the same
+frequencies and letters, and :mod:`respell.correct` compares spellings by
+their letters.
+
+>>> [t.text for t in tokenize("Sola money's car, in Beirut.")]
+['Sola', "money's", 'car', 'in', 'Beirut']
+>>> letters("Tora-Bora's"), stem("Bick's")
+('toraboras', 'Bick')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import repeat
+
+from ._memo import memo
+
+WORD = re.compile(r"\w+(?:['’]\w+)*")
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+
+#: An ordinary word: once in a million words or more often (Zipf 3).
+COMMON_ZIPF = 3.0
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of a transcript and its character offsets: ``text == source[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens with their character offsets.
+
+    >>> [t.text for t in tokenize("Sola money's car, in Beirut.")]
+    ['Sola', "money's", 'car', 'in', 'Beirut']
+    """
+    return [Token(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+
+
+def stem(word: str) -> str:
+    """A word without a possessive 's: "Bick's" -> "Bick"."""
+    return _POSSESSIVE.sub("", word)
+
+
+def letters(text: str) -> str:
+    """The lower-case letters and digits of ``text``, in order.
+
+    >>> letters("Procter & Gamble"), letters("covid-19")
+    ('proctergamble', 'covid19')
+    """
+    low = text.lower()
+    if low.isalnum():  # most words: nothing to drop
+        return low
+    return "".join(ch for ch in low if ch.isalnum())
+
+
+# -- word frequencies ------------------------------------------------------------------------
+
+# wordfreq's English list, read once per process (see zipf_table and respell.state).
+_ZIPF: dict[str, float] | None = None
+_DIGIT = re.compile(r"\d")
+_PARTS = re.compile(r"[^\W_]+")  # the letter and digit runs of a token
+
+
+def zipf_table() -> dict[str, float]:
+    """Word -> Zipf frequency for wordfreq's English list, read once.
+
+    Read from wordfreq's data file directly (a gzipped msgpack list of
+    centibel buckets, as its ``read_cBpack`` documents) because importing
+    wordfreq and building its frequency dict takes three times as long; any
+    surprise there falls back to wordfreq's own API.
+    """
+    global _ZIPF
+    if _ZIPF is None:
+        try:
+            import gzip
+            from importlib.util import find_spec
+            from pathlib import Path
+
+            import msgpack
+
+            (folder,) = find_spec("wordfreq").submodule_search_locations  # without importing it
+            packed = gzip.decompress((Path(folder) / "data" / "large_en.msgpack.gz").read_bytes())
+            header, *buckets = msgpack.unpackb(packed, raw=False)
+            if header.get("format") != "cB" or header.get("version") != 1:
+                raise ValueError("unknown wordfreq data format")
+        except Exception:  # noqa: BLE001 - any trouble: the slower, supported path
+            from wordfreq import get_frequency_list
+
+            buckets = get_frequency_list("en", wordlist="best")
+        table: dict[str, float] = {}
+        for cb, bucket in enumerate(buckets):  # bucket k: frequency 10 ** (-k / 100)
+            if bucket:
+                table.update(zip(bucket, repeat(round(9 - cb / 100, 2))))
+        _ZIPF = table
+    return _ZIPF
+
+
+@memo(1_000_000)
+def zipf(word: str) -> float:
+    """Zipf frequency of a word in wordfreq's English list (0 for unknown words, about 7 for
+    'the'), without importing wordfreq.
+
+    A word the list lacks as written is looked up case-folded, then by its shape with
+    digits as 0 (the list keeps most numbers only so: "2021" -> "0000", the frequency of
+    four-digit numbers); a word of several parts ("co-op", "covid-19") is as common as
+    its rarest part.
+
+    >>> zipf("the") > 7 > zipf("2021") > zipf("covid-19") > zipf("trefzger") == 0
+    True
+    """
+    table = zipf_table()
+    folded = word.casefold()
+    shape = _DIGIT.sub("0", folded)
+    for form in (word, folded, shape):
+        found = table.get(form)
+        if found is not None:
+            return found
+    parts = _PARTS.findall(shape)
+    if parts and parts != [shape]:
+        return min(map(zipf, parts))
+    return 0.0
