@@ -979,6 +979,8 @@ def _through_library(cls, raw, lexicon, fix, detect, RespellError) -> str:
     if doc.render(()) != raw:
         return "render(()) is not the input"
     result = fix(doc.text, lexicon, barriers=doc.barriers)
+    kept, _ = doc.writable(result.changes)  # as respell fix writes it
+    result = result.with_changes(kept)
     out = doc.render(result.changes)
     try:
         again = cls.parse(out, source="out")

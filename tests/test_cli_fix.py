@@ -498,3 +498,26 @@ def _session(sid: int) -> list[int]:
             if int(fields[3]) == sid and fields[0] != "Z":
                 out.append(int(entry))
     return out
+
+
+def test_a_name_cut_by_a_line_or_a_cue_keeps_its_breaks_and_timing(work, capsys):
+    (work / "wrapped.txt").write_text("General Cassem Sola\nmoney was killed.\n")
+    code, out, _ = run(["fix", "wrapped.txt", "-e", "names.txt"], capsys)
+    assert (code, out) == (0, "General Qassem\nSoleimani was killed.\n")
+    srt = ("1\n00:00:01,000 --> 00:00:02,000\nwe spoke with General Sola\n\n"
+           "2\n00:00:02,000 --> 00:00:04,000\nmoney, who was killed.\n")
+    (work / "cut.srt").write_text(srt)
+    code, out, _ = run(["fix", "cut.srt", "-e", "names.txt"], capsys)
+    assert code == 0
+    assert out == srt.replace("General Sola\n", "General\n").replace("money,", "Soleimani,")
+
+
+def test_a_change_the_file_cannot_take_is_left_out_with_one_line(work, capsys, caplog):
+    # the second cue's text holds what would become a timing line once "money " went
+    vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nGeneral Sola\n\n"
+           "00:00:02.000 --> 00:00:03.000\nmoney 00:01.000 --> 00:02.000 was here, Liz sly.\n")
+    (work / "odd.vtt").write_text(vtt)
+    code, out, _ = run(["fix", "odd.vtt", "-e", "names.txt"], capsys)
+    assert code == 0 and out == vtt.replace("Liz sly", "Liz Sly")
+    assert len(caplog.messages) == 1 and "'Sola\\nmoney ' -> 'Soleimani\\n' not made" in \
+        caplog.messages[0] and "timing line" in caplog.messages[0]

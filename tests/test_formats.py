@@ -140,7 +140,8 @@ def doc_and_changes(draw, fmt: str):
         if draw(st.integers(0, 3)) == 0:
             span = draw(st.integers(1, 3))
             first, last = words[k], words[min(k + span, len(words)) - 1]
-            if not any(first.start() < b < last.end() for b in doc.barriers):
+            cuts = [*doc.barriers, *(e for _, e in getattr(doc, "slot_spans", ()))]
+            if not any(first.start() < b < last.end() for b in cuts):  # not across cues
                 text = doc.text[first.start():last.end()]
                 changes.append(Change(first.start(), last.end(), text, draw(REPLACEMENTS), "x", None, 0.9))
                 k += span + 1
@@ -330,28 +331,44 @@ SRT = "1\n00:00:01,000 --> 00:00:03,000\nGeneral Sola\nmoney was killed\n\n2\n00
 
 def test_srt_view_times_and_a_change_across_a_line_break():
     doc = SubRip.parse(SRT)
-    assert doc.text == "General Sola\nmoney was killed\n\nin the bay loop."
+    assert doc.text == "General Sola\nmoney was killed\nin the bay loop."
     assert [(t.t0, t.t1) for t in doc.times] == [(1.0, 3.0), (3.5, 5.0)]
     out = doc.render([_change(doc, "Sola\nmoney", "Soleimani")])
     assert out == SRT.replace("Sola\nmoney", "Soleimani")
 
 
-def test_a_change_across_cues_is_refused():
+@pytest.mark.parametrize(
+    ("original", "replacement", "cue1", "cue2"),
+    [
+        ("killed\nin", "slain\nat", "General Sola\nmoney was slain", "at the bay loop."),
+        ("killed\nin the", "x\n", "General Sola\nmoney was x", " bay loop."),
+        ("Sola\nmoney was killed\nin", "Soleimani\nwas killed\nat", "General Soleimani\nwas killed",
+         "at the bay loop."),
+    ],
+)
+def test_a_change_across_cues_gives_each_cue_its_part(original, replacement, cue1, cue2):
     doc = SubRip.parse(SRT)
-    with pytest.raises(FormatError, match="cue boundary"):
-        doc.render([_change(doc, "killed\n\nin", "x")])
+    out = doc.render([_change(doc, original, replacement)])
+    assert out == SRT.replace("General Sola\nmoney was killed", cue1).replace("in the bay loop.", cue2)
+    assert timing_lines(out) == timing_lines(SRT)
 
 
-def test_real_fix_on_srt_respects_barriers_and_keeps_timing():
+@pytest.mark.parametrize("replacement", ["x", "x y", "x\r\ny"])
+def test_a_change_across_cues_that_loses_the_break_is_refused(replacement):
+    doc = SubRip.parse(SRT)
+    with pytest.raises(FormatError, match="crosses a cue boundary, but its replacement"):
+        doc.render([_change(doc, "killed\nin", replacement)])
+
+
+def test_real_fix_on_srt_repairs_a_name_across_cues_and_keeps_timing():
     from respell import fix
 
     raw = ("1\n00:00:01,000 --> 00:00:02,000\nwe spoke with General Sola\n\n"
-           "2\n00:00:02,000 --> 00:00:04,000\nmoney was killed. General Sola money was not.\n")
+           "2\n00:00:02,000 --> 00:00:04,000\nmoney. General Sola money was not.\n")
     doc = SubRip.parse(raw)
     result = fix(doc.text, entities=["Qassem Soleimani"], barriers=doc.barriers)
     out = doc.render(result.changes)
-    assert "General Soleimani was not." in out  # inside one cue: repaired
-    assert "General Sola\n\n2\n" in out  # split across cues: not proposed
+    assert "General Soleimani was not." in out  # inside one cue
     assert timing_lines(out) == timing_lines(raw)
 
 
@@ -375,7 +392,7 @@ on the bay loop.
 
 def test_vtt_keeps_header_style_note_identifiers_and_settings():
     doc = WebVTT.parse(VTT)
-    assert doc.text == "<v Liz>We met Liz sly\n\non the bay loop."
+    assert doc.text == "<v Liz>We met Liz sly\non the bay loop."
     out = doc.render([_change(doc, "Liz sly", "Liz Sly"), _change(doc, "bay loop", "Beirut")])
     assert out == VTT.replace("Liz sly", "Liz Sly").replace("bay loop", "Beirut")
     assert doc.times[1].t0 == 3.0

@@ -157,8 +157,6 @@ def test_proposals_not_made_point_into_the_source_too(text):
         assert text[c.start:c.end] == c.original and 0 <= c.score < 1
 
 
-@pytest.mark.xfail(reason="issue 14 item 4 (line breaks inside a repaired name are joined): "
-                          "lands after the match/correct restructure", strict=False)
 @given(text=plain_texts())
 def test_line_breaks_stay_where_they_were(text):
     result = fix(text, NAMES)

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from .errors import OptionError
 from .lexicon import Entity, Lexicon
+from .linebreaks import keep_all_line_breaks, keep_line_breaks, keeps_line_breaks
 from .result import DEFAULT_MIN_SCORE, Change, FixOptions, Result, apply_changes, sha256_text
 from .state import collector_paused
 from .words import Token, letters, tokenize
@@ -89,6 +90,15 @@ def _fix(text: str, entities, options: FixOptions, barriers: Sequence[int]) -> R
     scores = score_matches([m.features for m in found.matches], found.facts)
     proposed = proposals(text, tokens, index, found.matches, scores, cased=found.facts.cased)
     changes, others = choose(proposed, options.min_score)
+    # A name a line break cuts keeps the break (and a subtitle cue its part of the name);
+    # one that cannot (more lines than words, a name that is lines by itself) is not made.
+    laid = keep_all_line_breaks(text, changes)
+    changes = tuple(c for c in laid if keeps_line_breaks(c))
+    if len(changes) < len(laid):
+        kept = {id(c) for c in changes}
+        others = tuple(sorted([*others, *(c for c in laid if id(c) not in kept)],
+                              key=lambda c: (c.start, -c.score)))
+    others = tuple(keep_line_breaks(text, c) for c in others)
     return Result(text, apply_changes(text, changes), changes, options, others)
 
 

@@ -275,6 +275,7 @@ class _Batch:
             raise InputError(f"{dest} is read-only: make it writable, or pass --force to "
                              "replace it anyway")
         sha, doc = read
+        result = _writable(doc, result, name)
         if args.audio:
             from ..audio import confirm
 
@@ -307,6 +308,16 @@ class _Batch:
             atomic_write(dest, output, parents=True)
             self.written.append((f"the output of {name}", str(dest)))
         log.info("%s: %d change%s%s", name, n, "s" * (n != 1), f" -> {dest}" if dest else "")
+
+
+def _writable(doc, result, name: str):
+    """``result`` without the changes ``doc`` cannot take (said, one line each)."""
+    kept, refused = doc.writable(result.changes)
+    for change, why in refused:
+        where = doc.line_of(change.start)
+        log.warning("%s%s: %r -> %r not made: %s", name, f":{where}" if where else "",
+                    change.original, change.replacement, why)
+    return result.with_changes(kept) if refused else result
 
 
 def run(args) -> int:
