@@ -20,6 +20,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .linebreaks import LINE_BREAK
+
 if TYPE_CHECKING:  # data only: Result shows itself with this module (_repr_html_)
     from .result import Change, Result
 
@@ -154,11 +156,9 @@ def format_time(seconds: float) -> str:
 _RED, _GREEN, _DIM, _BOLD, _RESET = "\x1b[31;9m", "\x1b[32;1m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
 
 
-_UNSAFE = re.compile(
-    "\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]"  # line breaks
-    "|[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]"  # controls, bidi
+_UNSAFE = re.compile(  # line breaks, other control characters, bidirectional overrides
+    f"{LINE_BREAK.pattern}|[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]"
 )
-_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def printable(text: str, *, line_break: str = " ⏎ ") -> str:
@@ -175,7 +175,7 @@ def printable(text: str, *, line_break: str = " ⏎ ") -> str:
 
     def escape(m: re.Match) -> str:
         ch = m.group()
-        if _LINE_BREAK.fullmatch(ch):
+        if LINE_BREAK.fullmatch(ch):
             return line_break
         return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
 

@@ -22,13 +22,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from .result import Change
+if TYPE_CHECKING:  # changes are only read and replaced here: display imports this module
+    from .result import Change
 
-#: what breaks a line (what str.splitlines breaks at, the separators of subtitle cues)
-LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+#: the characters that break a line (where str.splitlines breaks)
+BREAK_CHARS = "\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029"
+#: a line break (CRLF as one)
+LINE_BREAK = re.compile(f"\r\n|[{BREAK_CHARS}]")
 _SPACE = re.compile(r"\s+")
-_HORIZONTAL = re.compile(r"[^\S\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*")
+_HORIZONTAL = re.compile(f"[^\\S{BREAK_CHARS}]*")  # spaces that do not break the line
 
 
 def keep_line_breaks(text: str, change: Change, *, lo: int = 0, hi: int | None = None,
