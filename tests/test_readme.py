@@ -96,3 +96,8 @@ def test_sample_figures_are_what_eval_prints(tmp_path):
     assert f"WER {wer0}%" in before.stdout and f"({ok0} of {total})" in before.stdout
     assert f"WER {wer1}%" in after.stdout and f"({ok1} of {total})" in after.stdout
     assert f"edits: {right} right, {wrong} wrong" in after.stdout
+    cased = re.search(r"`--case-sensitive` the repair has (\d+) edits right and (\d+) wrong", README)
+    assert cased, "the case-sensitive figures are not where the test looks for them"
+    after = _respell(f"respell eval samples/reference.txt {fixed} -e samples/names.txt "
+                     "--original samples/episode.txt --case-sensitive")
+    assert "edits: {} right, {} wrong".format(*cased.groups()) in after.stdout
