@@ -11,10 +11,15 @@ import subprocess
 import sys
 import time
 import types
+from pathlib import Path
 
 import pytest
 
+from respell import Lexicon
 from respell.cli import main
+from respell.cli.fix import _Batch
+
+ROOT = Path(__file__).resolve().parent.parent
 
 NAMES = "Qassem Soleimani\nLiz Sly\n"
 TEXT = "General Sola money was killed.\nWe met Liz sly there.\n"
@@ -521,3 +526,39 @@ def test_a_change_the_file_cannot_take_is_left_out_with_one_line(work, capsys, c
     assert code == 0 and out == vtt.replace("Liz sly", "Liz Sly")
     assert len(caplog.messages) == 1 and "'Sola\\nmoney ' -> 'Soleimani\\n' not made" in \
         caplog.messages[0] and "timing line" in caplog.messages[0]
+
+
+def test_a_long_plain_text_is_written_as_it_is_corrected(work, capsys, monkeypatch):
+    from respell import fix, windows
+
+    sample = (ROOT / "samples" / "episode.txt").read_text(encoding="utf-8")
+    names = (ROOT / "samples" / "names.txt").read_text(encoding="utf-8")
+    (work / "names.txt").write_text(names)
+    text = "\ufeff" + sample * 8
+    (work / "long.txt").write_text(text, encoding="utf-8")
+    expected = "\ufeff" + fix(text[1:], Lexicon.load(work / "names.txt")).text
+    monkeypatch.setattr(windows, "WINDOW_CHARS", 3000)
+    streamed = []
+    real = _Batch.stream
+
+    def spy(self, *args):
+        streamed.append(args[0])
+        return real(self, *args)
+
+    monkeypatch.setattr(_Batch, "stream", spy)
+    code, out, _ = run(["fix", "long.txt", "-e", "names.txt", "-o", "out.txt"], capsys)
+    assert code == 0 and (work / "out.txt").read_text(encoding="utf-8") == expected
+    code, out, _ = run(["fix", "long.txt", "-e", "names.txt"], capsys)
+    assert code == 0 and out == expected
+    assert streamed == ["long.txt", "long.txt"]
+    # --in-place: the same text; a file without changes is not touched
+    plain = "nothing to repair here. " * 400
+    (work / "plain.txt").write_text(plain)
+    before = (work / "plain.txt").stat()
+    code, _, _ = run(["fix", "long.txt", "plain.txt", "-e", "names.txt", "--in-place"], capsys)
+    assert code == 0 and (work / "long.txt").read_text(encoding="utf-8") == expected
+    after = (work / "plain.txt").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    # shown, reported or reviewed changes are gathered whole
+    code, _, _ = run(["fix", "long.txt", "-e", "names.txt", "--diff", "--report", "r.json"], capsys)
+    assert code == 0 and len(streamed) == 4

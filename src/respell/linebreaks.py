@@ -96,15 +96,19 @@ def keep_line_breaks(text: str, change: Change, *, lo: int = 0, hi: int | None =
     return change
 
 
-def keep_all_line_breaks(text: str, changes: Sequence[Change]) -> tuple[Change, ...]:
+def keep_all_line_breaks(text: str, changes: Sequence[Change], *, hi: int | None = None,
+                         before: Change | None = None) -> tuple[Change, ...]:
     """:func:`keep_line_breaks` for sorted, non-overlapping ``changes``: the spaces one
-    takes in are never another's."""
+    takes in are never another's. ``before`` is the change laid out just before these
+    (when a text is laid out in parts), ``hi`` where the next may start."""
     out: list[Change] = []
+    end = len(text) if hi is None else hi
     for k, change in enumerate(changes):
-        lo = out[-1].end if out else 0
-        hi = changes[k + 1].start if k + 1 < len(changes) else len(text)
-        words = bool(out) and bool(LINE_BREAK.split(out[-1].replacement)[-1].strip())
-        out.append(keep_line_breaks(text, change, lo=lo, hi=hi, words_at_lo=words))
+        prev = out[-1] if out else before
+        lo = prev.end if prev else 0
+        nxt = changes[k + 1].start if k + 1 < len(changes) else end
+        words = prev is not None and bool(LINE_BREAK.split(prev.replacement)[-1].strip())
+        out.append(keep_line_breaks(text, change, lo=lo, hi=nxt, words_at_lo=words))
     return tuple(out)
 
 

@@ -11,6 +11,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import InputError, OptionError, RespellError
@@ -150,6 +151,37 @@ def atomic_write(path: str | os.PathLike, text: str, *, backup: str | None = Non
     and group where this process may set them. The new file replaces the name: other hard
     links to the old file keep the old text (a warning says so).
     """
+    with atomic_writer(path, backup=backup, parents=parents) as fh:
+        fh.write(text)
+
+
+class AtomicFile:
+    """The file :func:`atomic_writer` yields: ``write`` text to it; set ``discard`` to
+    leave the old file as it was."""
+
+    def __init__(self, fh) -> None:
+        self._fh = fh
+        self.discard = False
+
+    def write(self, text: str) -> None:
+        self._fh.write(text)
+
+
+@contextmanager
+def atomic_writer(path: str | os.PathLike, *, backup: str | None = None,
+                  parents: bool = False) -> Iterator[AtomicFile]:
+    """:func:`atomic_write` for text written piece by piece: the pieces go to a temporary
+    file beside ``path``, which replaces it once the block ends without an error (and
+    without ``discard`` set); otherwise the temporary file is removed.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "fixed.txt"
+    >>> with atomic_writer(out) as fh:
+    ...     fh.write("Liz Sly ")
+    ...     fh.write("in Beirut")
+    >>> out.read_text()
+    'Liz Sly in Beirut'
+    """
     check_backup_suffix(backup)
     path = Path(path)
     if path.is_symlink():  # write through the link: the link stays, its target changes
@@ -169,37 +201,46 @@ def atomic_write(path: str | os.PathLike, text: str, *, backup: str | None = Non
         raise RespellError(f"cannot write {path}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            out = AtomicFile(fh)
+            yield out
             fh.flush()
             os.fsync(fh.fileno())
-        try:
-            old = path.stat()
-        except FileNotFoundError:
-            old = None
-        if old is None:  # mkstemp makes 0600; a new file gets the usual mode
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        else:
-            _keep_owner(tmp, old)
-            os.chmod(tmp, stat.S_IMODE(old.st_mode))
-            if backup:
-                bak = path.with_name(path.name + backup)
-                if bak.exists():
-                    bak.unlink()
-                os.link(path, bak)
-            others = path.stat().st_nlink - 1 - bool(backup)
-            if others > 0:
-                log.warning("%s had %d other hard link%s: %s the old text (the new file "
-                            "replaces this name only)", path, others, "s" * (others != 1),
-                            "they keep" if others != 1 else "it keeps")
-        os.replace(tmp, path)
+        if out.discard:
+            os.unlink(tmp)
+            return
+        _replace(tmp, path, backup)
     except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
         if isinstance(exc, OSError):
             raise RespellError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
+
+
+def _replace(tmp: str, path: Path, backup: str | None) -> None:
+    """Put the written temporary file in the place of ``path``, as :func:`atomic_write` says."""
+    try:
+        old = path.stat()
+    except FileNotFoundError:
+        old = None
+    if old is None:  # mkstemp makes 0600; a new file gets the usual mode
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+    else:
+        _keep_owner(tmp, old)
+        os.chmod(tmp, stat.S_IMODE(old.st_mode))
+        if backup:
+            bak = path.with_name(path.name + backup)
+            if bak.exists():
+                bak.unlink()
+            os.link(path, bak)
+        others = path.stat().st_nlink - 1 - bool(backup)
+        if others > 0:
+            log.warning("%s had %d other hard link%s: %s the old text (the new file "
+                        "replaces this name only)", path, others, "s" * (others != 1),
+                        "they keep" if others != 1 else "it keeps")
+    os.replace(tmp, path)
 
 
 def _keep_owner(tmp: str, old: os.stat_result) -> None:

@@ -239,6 +239,10 @@ class _Batch:
                     read.append(exc)
                     yield ""  # nothing to correct, but the results stay in step with the files
                     continue
+                if self.streams(doc):  # corrected as it is written, in finish()
+                    read.append((sha, doc))
+                    yield ""
+                    continue
                 read.append((sha, doc))
                 yield doc.text, None, doc.barriers
 
@@ -249,6 +253,17 @@ class _Batch:
                            options=self.options, chunksize=1, return_exceptions=True)
         for path, result in zip(paths, results):
             yield path, read.popleft(), result
+
+    def streams(self, doc) -> bool:
+        """Whether ``doc`` is written as it is corrected, window by window, so that memory
+        stays bounded whatever its length: a long plain text whose changes are neither
+        shown, reviewed, checked against audio nor reported."""
+        from ..formats import PlainText
+        from ..windows import WINDOW_CHARS
+
+        args = self.args
+        return (isinstance(doc, PlainText) and len(doc.text) > WINDOW_CHARS
+                and not (args.diff or args.interactive or args.audio or args.report))
 
     def finish(self, path: str, read, result) -> None:
         """Confirm, review and write one file's correction (see :meth:`fixed`); raises the
@@ -270,11 +285,15 @@ class _Batch:
         for outcome in (read, result):
             if isinstance(outcome, RespellError):
                 raise outcome
-        writes = dest is not None and (not args.in_place or result.changes)
+        sha, doc = read
+        streams = self.streams(doc)
+        writes = dest is not None and (not args.in_place or result.changes or streams)
         if writes and not args.force and is_read_only(dest):
             raise InputError(f"{dest} is read-only: make it writable, or pass --force to "
                              "replace it anyway")
-        sha, doc = read
+        if streams:
+            self.stream(name, doc, dest)
+            return
         result = _writable(doc, result, name)
         if args.audio:
             from ..audio import confirm
@@ -308,6 +327,56 @@ class _Batch:
             atomic_write(dest, output, parents=True)
             self.written.append((f"the output of {name}", str(dest)))
         log.info("%s: %d change%s%s", name, n, "s" * (n != 1), f" -> {dest}" if dest else "")
+
+
+    def stream(self, name: str, doc, dest: Path | None) -> None:
+        """Correct a long plain text window by window, writing each settled stretch."""
+        from ..correct import fix_in_parts
+        from ..formats.base import BOM
+        from ..textio import atomic_writer
+
+        args = self.args
+        text, n = doc.text, 0
+
+        def write_all(out) -> int:
+            count, pos = 0, 0
+            if doc.bom:
+                out.write(BOM)
+            for settled, changes, _ in fix_in_parts(text, self.lexicon, options=self.options,
+                                                    barriers=doc.barriers):
+                for c in changes:
+                    out.write(text[pos:c.start])
+                    out.write(c.replacement)
+                    pos = c.end
+                count += len(changes)
+                if settled > pos:  # no change still to come starts before settled
+                    out.write(text[pos:settled])
+                    pos = settled
+            out.write(text[pos:])
+            return count
+
+        if dest is None:
+            sys.stdout.flush()
+            n = write_all(_Utf8(sys.stdout.buffer))
+            sys.stdout.buffer.flush()
+        else:
+            with atomic_writer(dest, backup=args.backup if args.in_place else None,
+                               parents=not args.in_place) as out:
+                n = write_all(out)
+                out.discard = args.in_place and not n  # an input without changes stays as is
+            if not args.in_place:
+                self.written.append((f"the output of {name}", str(dest)))
+        log.info("%s: %d change%s%s", name, n, "s" * (n != 1), f" -> {dest}" if dest else "")
+
+
+class _Utf8:
+    """Text written to a binary stream as UTF-8 (standard output, whatever its encoding)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        self.stream.write(text.encode("utf-8"))
 
 
 def _writable(doc, result, name: str):
