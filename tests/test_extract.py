@@ -14,11 +14,8 @@ from respell.errors import InputError, MissingDependencyError, OptionError
 from respell.extract import (
     check_labels,
     chunk_text,
-    document_text,
     extract_entities,
     extract_from_texts,
-    html_to_text,
-    markdown_to_text,
     merge_mentions,
     normalize_name,
 )
@@ -109,59 +106,6 @@ def test_check_labels_rejects(labels, message):
 
 
 # -- documents --------------------------------------------------------------------------------
-
-HTML = """<!DOCTYPE html>
-<html><head><title>Show notes</title><style>p { color: red } /* Nasrallah */</style>
-<script>var who = "Ayman al-Zawahiri";</script></head>
-<body><h1>The Dispatch</h1><p>Liz Sly reports from <b>Beirut</b> &amp; Baghdad.</p>
-<p>Musharraf&#39;s generals</p><noscript>Hassan Nasrallah</noscript><div>Tora<br>Bora</div></body></html>
-"""
-
-
-def test_html_to_text_drops_script_and_style_and_separates_blocks():
-    text = html_to_text(HTML)
-    for hidden in ("Zawahiri", "Nasrallah", "color", "Show notes"):
-        assert hidden not in text
-    assert "Liz Sly reports from Beirut & Baghdad." in text
-    assert "Musharraf's generals" in text
-    assert "The Dispatch\n\nLiz Sly" in text
-    assert "Tora Bora" not in text  # a line break in the markup is a break in the text
-
-
-def test_markdown_to_text():
-    md = (
-        "# The Dispatch\n\n"
-        "Guest: [Farzana Qureshi](https://example.org/fq), **Lahore**\n"
-        "```\nAyman al-Zawahiri = code\n```\n"
-        "- *Peshawar* and `Parachinar`\n"
-        "> Abbottabad\n"
-    )
-    text = markdown_to_text(md)
-    assert "Zawahiri" not in text and "https" not in text and "*" not in text
-    for word in (
-        "The Dispatch",
-        "Guest: Farzana Qureshi, Lahore",
-        "Peshawar and Parachinar",
-        "Abbottabad",
-    ):
-        assert word in text
-
-
-@pytest.mark.parametrize(
-    ("name", "content", "expected"),
-    [
-        ("notes.txt", "Liz Sly in <b>Beirut</b>", "Liz Sly in <b>Beirut</b>"),
-        ("notes.html", "<p>Liz Sly in <b>Beirut</b></p>", "Liz Sly in Beirut"),
-        ("notes.htm", "<p>Kyiv</p>", "Kyiv"),
-        ("notes.txt", "<!DOCTYPE html><p>Kyiv</p>", "Kyiv"),  # sniffed
-        ("notes.md", "## Kyiv [IAEA](http://x)", "Kyiv IAEA"),
-    ],
-)
-def test_document_text(tmp_path, name, content, expected):
-    path = tmp_path / name
-    path.write_text(content, encoding="utf-8")
-    assert document_text(path) == expected
-
 
 def test_chunk_text_cuts_at_paragraphs_then_sentences():
     text = "Alpha one.\n\nBravo two. Charlie three.\n\n\n" + "Delta " * 10

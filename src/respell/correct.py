@@ -331,7 +331,7 @@ def _to_change(
         f"margin {f.margin:.2f}, word frequency {f.span_zipf_max:.1f}"
     )
     return Change(start, end, original, replacement, ent.text, ent.label, round(float(score), 4),
-                  reason=reason)
+                  reason=reason, sources=ent.sources)
 
 
 def _select(proposed: list[tuple[Match, Change]], min_score: float) -> list[Change]:

@@ -17,6 +17,11 @@ LABELS = (
     "PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
 )
 
+#: Where an entity came from, strongest evidence first: a list the user gave (typed,
+#: or reviewed), spaCy's recognizer over a related document, a pattern mined from one
+#: (an all-caps ticker, a CamelCase product, a capitalised term NER missed).
+ORIGINS = ("user", "ner", "pattern")
+
 
 @dataclass(frozen=True, slots=True)
 class Entity:
@@ -24,9 +29,15 @@ class Entity:
 
     ``aliases`` are other correct names for it (each written as given);
     ``sounds_like`` are known misrecognitions that map to ``text``.
+    ``sources`` is its provenance: ``"KIND:WHERE"`` strings, KIND one of
+    :data:`ORIGINS` and WHERE the list or document (``"user:names.txt"``,
+    ``"ner:slides.pdf"``, ``"pattern:slides.pdf"``); empty for an entity given
+    directly, which counts as the user's. :attr:`origin` is the strongest kind.
 
     >>> Entity("Qassem Soleimani", label="PERSON", sounds_like=("Sola money",)).text
     'Qassem Soleimani'
+    >>> Entity("Quds Force", "ORG", sources=("pattern:a.pdf", "ner:b.pdf")).origin
+    'ner'
     """
 
     text: str
@@ -34,3 +45,23 @@ class Entity:
     aliases: tuple[str, ...] = ()
     sounds_like: tuple[str, ...] = ()
     count: int = 1
+    sources: tuple[str, ...] = ()
+
+    @property
+    def origin(self) -> str:
+        """The strongest kind among :attr:`sources` (see :data:`ORIGINS`); ``"user"``
+        when none is recorded. Document-mined entries are weaker evidence than typed ones."""
+        if not self.sources:
+            return "user"
+        kinds = {split_source(s)[0] for s in self.sources}
+        return next((k for k in ORIGINS if k in kinds), "user")
+
+
+def split_source(source: str) -> tuple[str, str | None]:
+    """A source's kind and where it came from (None when it names no file).
+
+    >>> split_source("ner:notes/a.pdf"), split_source("user")
+    (('ner', 'notes/a.pdf'), ('user', None))
+    """
+    kind, _, where = source.partition(":")
+    return kind, where or None

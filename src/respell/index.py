@@ -66,7 +66,7 @@ class LexiconIndex:
             return found[1]
         index = cls(lexicon)
         # the entry goes when the lexicon does (before its id can be given to another)
-        _INDEXES[key] = (weakref.ref(lexicon, lambda _, key=key: _INDEXES.pop(key, None)), index)
+        _INDEXES[key] = (weakref.ref(lexicon, lambda _, key=key, table=_INDEXES: table.pop(key, None)), index)
         return index
 
     def __init__(self, lexicon: Lexicon):

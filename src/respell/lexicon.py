@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ._memo import memo
-from .entity import LABELS, Entity
+from .entity import LABELS, ORIGINS, Entity, split_source
 from .errors import EntityListError, OptionError
 from .textio import csv_rows, load_json, read_text
 
-__all__ = ["LABELS", "Entity", "Lexicon", "Variant", "looks_like_person", "read_entity_file"]
+__all__ = ["LABELS", "ORIGINS", "Entity", "Lexicon", "Variant", "looks_like_person",
+           "read_entity_file", "split_source"]
 
 # Words that mark a multi-word name as an organisation or place, never a person,
 # so no surname variant is derived from it.
@@ -101,11 +102,14 @@ class Lexicon:
         return cls(tuple(_merge(entities)))
 
     @classmethod
-    def from_documents(cls, *paths: str | os.PathLike, labels: Iterable[str] = LABELS) -> Lexicon:
-        """Extract named entities from related documents with spaCy (``pip install respell[ner]``)."""
+    def from_documents(cls, *paths: str | os.PathLike, labels: Iterable[str] = LABELS,
+                       **options) -> Lexicon:
+        """Extract named entities from related documents with spaCy (``pip install respell[ner]``);
+        ``options`` go to :func:`respell.extract.extract_entities` (``on_error`` to skip a
+        document that cannot be used, ``patterns``, ``clean``, ``min_count``)."""
         from .extract import extract_entities
 
-        return cls(tuple(_merge(extract_entities(paths, labels=labels))))
+        return cls(tuple(_merge(extract_entities(paths, labels=labels, **options))))
 
     @classmethod
     def coerce(cls, entities: Lexicon | Iterable[str | Entity | dict] | None) -> Lexicon:
@@ -234,6 +238,7 @@ def _merge(entities: Iterable[Entity]) -> list[Entity]:
                 tuple(dict.fromkeys(old.aliases + ent.aliases)),
                 tuple(dict.fromkeys(old.sounds_like + ent.sounds_like)),
                 old.count + ent.count,
+                old.sources + tuple(s for s in ent.sources if s not in old.sources),
             )
     return list(merged.values())
 
@@ -290,9 +295,13 @@ def read_entity_file(path: str | os.PathLike) -> list[Entity]:
       ``label``, ``aliases``, ``sounds_like`` (several values separated by ``;`` or ``|``);
       without such a header the first column is the entity, the second its label.
     * ``.json``: a list of strings or objects; ``.jsonl``: one string or object a line.
+
+    Entries without ``sources`` (a list ``respell entities`` wrote keeps them) are the
+    user's: their source is ``user:PATH``.
     """
     name = str(path)
     text = read_text(path, what="entity list")
+    mine = (f"user:{'<stdin>' if name == '-' else name}",)
     suffix = Path(name).suffix.lower() if name != "-" else ""
     stripped = text.lstrip()
     if suffix == ".jsonl" or (suffix != ".json" and stripped.startswith("{")):
@@ -302,19 +311,19 @@ def read_entity_file(path: str | os.PathLike) -> list[Entity]:
     elif suffix in (".csv", ".tsv"):
         entities = _read_table(text, name, "\t" if suffix == ".tsv" else ",")
     else:
-        entities = _read_lines(text)
+        entities = _read_lines(text, mine)
     entities = [e for e in entities if e.text.strip()]
     if not entities:
         raise EntityListError(f"entity list has no usable entry: {name}")
-    return entities
+    return [e if e.sources else replace(e, sources=mine) for e in entities]
 
 
-def _read_lines(text: str) -> list[Entity]:
+def _read_lines(text: str, sources: tuple[str, ...]) -> list[Entity]:
     out = []
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
         if line:
-            out.append(Entity(line))
+            out.append(Entity(line, sources=sources))
     return out
 
 
@@ -347,6 +356,7 @@ def _entity_from_record(rec: dict, where: str) -> Entity:
         _split_multi(lower.get("aliases")),
         _split_multi(lower.get("sounds_like")),
         count,
+        _split_multi(lower.get("sources")),
     )
 
 

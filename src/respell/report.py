@@ -29,7 +29,8 @@ from .textio import atomic_write, csv_rows, load_json, read_text
 
 REPORT_VERSION = 1
 CSV_FIELDS = ("input", "start", "end", "original", "replacement", "entity", "label", "score",
-              "runner_up", "runner_up_score", "reason", "acoustic", "input_sha256", "format")
+              "runner_up", "runner_up_score", "reason", "acoustic", "input_sha256", "format",
+              "sources")
 KINDS = (".json", ".csv", ".html", ".htm")
 
 
@@ -145,7 +146,7 @@ def report_csv(entries: Sequence[FileReport]) -> str:
     >>> from respell.correct import Change, Result
     >>> r = Result("x", "=1+2", (Change(0, 1, "x", "=1+2", "=1+2", None, 0.9),))
     >>> report_csv([FileReport("a.txt", "ab", "txt", r)]).splitlines()[1]
-    "a.txt,0,1,x,'=1+2,'=1+2,,0.9,,,,,ab,txt"
+    "a.txt,0,1,x,'=1+2,'=1+2,,0.9,,,,,ab,txt,"
     """
     buf = io.StringIO()
     # CRLF, as RFC 4180 has it: the writer then quotes a cell holding a lone CR as well
@@ -154,7 +155,7 @@ def report_csv(entries: Sequence[FileReport]) -> str:
     for e in entries:
         for c in e.result.changes:
             row = {**c.to_dict(), "input": e.input, "input_sha256": e.input_sha256,
-                   "format": e.format}
+                   "format": e.format, "sources": ";".join(c.sources)}
             writer.writerow({k: _cell(row.get(k)) for k in CSV_FIELDS})
     return buf.getvalue()
 
@@ -372,6 +373,7 @@ def load_report_csv(text: str, name: str) -> LoadedReport:
                 data[key] = _number(data[key], key, where)
         data.setdefault("original", "")
         data.setdefault("replacement", "")
+        data["sources"] = tuple(data.get("sources", "").split(";")) if data.get("sources") else ()
         sha = data.pop("input_sha256", None)
         if not sha:
             raise ReportError(f"{where}: missing input_sha256")

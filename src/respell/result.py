@@ -60,6 +60,7 @@ class Change:
     ``score`` is the calibrated probability that the change is right;
     ``runner_up`` the best other entity for the same words, if any.
     ``acoustic`` is set when audio confirmed or judged the change.
+    ``sources`` are the entity's (:attr:`respell.entity.Entity.sources`): where it came from.
     """
 
     start: int
@@ -73,6 +74,7 @@ class Change:
     runner_up_score: float | None = None
     reason: str = ""
     acoustic: float | None = None
+    sources: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         """The change as a JSON-ready dict (the report's record)."""
@@ -82,7 +84,10 @@ class Change:
     def from_dict(cls, data: dict) -> Change:
         """Inverse of :meth:`to_dict`; unknown keys are ignored."""
         names = cls.__dataclass_fields__.keys()
-        return cls(**{k: v for k, v in data.items() if k in names})
+        data = {k: v for k, v in data.items() if k in names}
+        if isinstance(data.get("sources"), list):
+            data["sources"] = tuple(data["sources"])  # as JSON writes a tuple
+        return cls(**data)
 
 
 @dataclass(frozen=True)

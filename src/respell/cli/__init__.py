@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import OptionError, RespellError
 
 #: subcommand modules, in the order ``respell --help`` lists them
-COMMANDS = ("fix", "apply", "entities", "eval", "transcribe")
+COMMANDS = ("fix", "apply", "entities", "eval", "transcribe", "batch")
 
 
 def one_line(text: str) -> str:

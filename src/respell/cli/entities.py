@@ -15,16 +15,22 @@ from . import check_outputs, skipped_line
 FORMATS = ("txt", "jsonl", "csv")
 
 DESCRIPTION = """\
-Run spaCy's named-entity recognizer over documents (.txt, .md, .html) and print
-the names found, most frequent first, in a list that `respell fix -e` reads back.
-txt keeps only the names (label and count follow as a # comment); use jsonl or
-csv to keep labels, which decide for example whether a surname alone is matched.
+Run spaCy's named-entity recognizer over documents (.txt, .md, .html, .pdf) and
+print the names found, most frequent first, in a list that `respell fix -e` reads
+back. Names the recognizer misses are mined by their form (tickers, CamelCase
+products, capitalised terms inside sentences) and its junk is dropped (common
+words capitalised at a sentence start, headings, fragments of sentences).
+txt keeps only the names (label, count and sources follow as a # comment); use
+jsonl or csv to keep labels, which decide for example whether a surname alone is
+matched, and sources (ner:DOC, pattern:DOC), which tell fix how sure an entry is.
+A PDF needs a text layer: a scan is skipped with a warning.
 Needs: pip install 'respell[ner]'.
 """
 
 EXAMPLES = """\
 examples:
   respell entities article.txt notes.html > names.txt
+  respell entities slides.pdf release.pdf -o names.jsonl
   respell entities article.txt --labels PERSON,GPE --min-count 2 --format jsonl -o names.jsonl
   respell fix episode.txt -e names.jsonl
 """
@@ -40,7 +46,7 @@ def add_parser(subparsers) -> None:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("documents", nargs="+", metavar="DOC", help=".txt, .md or .html documents")
+    p.add_argument("documents", nargs="+", metavar="DOC", help=".txt, .md, .html or .pdf documents")
     p.add_argument(
         "--labels",
         action="append",
@@ -53,6 +59,12 @@ def add_parser(subparsers) -> None:
         default=1,
         metavar="N",
         help="keep names seen at least N times (default: 1)",
+    )
+    p.add_argument(
+        "--no-patterns",
+        dest="patterns",
+        action="store_false",
+        help="only the recognizer's names: do not mine tickers, CamelCase and capitalised terms",
     )
     p.add_argument(
         "--format",
@@ -83,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
         print(skipped_line(path, exc), file=sys.stderr)
 
     entities = extract_entities(args.documents, labels=labels, min_count=args.min_count,
+                                patterns=args.patterns,
                                 on_error=skip if len(args.documents) > 1 else None)
     if not entities:
         raise EntityListError(
@@ -106,22 +119,29 @@ def _format_from_suffix(output: str | None) -> str:
 
 
 def render(entities, fmt: str) -> str:
-    """Entity list text in ``fmt`` (txt, jsonl or csv) that ``Lexicon.load`` reads back."""
+    """Entity list text in ``fmt`` (txt, jsonl or csv) that ``Lexicon.load`` reads back;
+    jsonl and csv keep labels and sources (txt only shows them in a comment, so a list
+    written as txt and read back counts as the user's own)."""
     if fmt == "jsonl":
         return "".join(
-            json.dumps({"text": e.text, "label": e.label, "count": e.count}, ensure_ascii=False)
+            json.dumps({"text": e.text, "label": e.label, "count": e.count,
+                        **({"sources": list(e.sources)} if e.sources else {})},
+                       ensure_ascii=False)
             + "\n"
             for e in entities
         )
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["text", "label", "count"])
-        writer.writerows([e.text, e.label or "", e.count] for e in entities)
+        writer.writerow(["text", "label", "count", "sources"])
+        writer.writerows([e.text, e.label or "", e.count, ";".join(e.sources)] for e in entities)
         return out.getvalue()
     if fmt == "txt":
         # a '#' inside a name would start a comment when read back, so such names go
         return "".join(
-            f"{e.text}  # {e.label or '-'} x{e.count}\n" for e in entities if "#" not in e.text
+            f"{e.text}  # {e.label or '-'} x{e.count}"
+            + (f" from {', '.join(e.sources)}" if e.sources else "") + "\n"
+            for e in entities
+            if "#" not in e.text
         )
     raise OptionError(f"unknown format {fmt!r}: choose from {', '.join(FORMATS)}")

@@ -139,11 +139,17 @@ def add_lexicon_options(p) -> None:
     p.add_argument("-e", "--entities", action="append", default=[], metavar="LIST",
                    help="entity list (.txt, .csv, .tsv, .json, .jsonl); repeatable")
     p.add_argument("--from-doc", action="append", default=[], metavar="DOC",
-                   help="related document to take entities from (spaCy NER); repeatable")
+                   help="related document (.txt, .md, .html, .pdf) to take entities from "
+                   "(spaCy NER and names mined by their form); repeatable")
 
 
-def load_lexicon(args):
-    """The entities from -e lists and --from-doc documents; an error names the fix when empty."""
+def load_lexicon(args, *, on_skip=None):
+    """The entities from -e lists and --from-doc documents; an error names the fix when empty.
+
+    With ``on_skip(path, error)``, a document that cannot be used (missing, unreadable,
+    a PDF without a text layer) is passed there and left out while other lists or
+    documents remain; one without any entity is only a warning then.
+    """
     from ..lexicon import Lexicon
 
     if not args.entities and not args.from_doc:
@@ -151,11 +157,23 @@ def load_lexicon(args):
                               "article.txt (a related document)")
     lexicon = Lexicon.load(*args.entities) if args.entities else Lexicon(())
     if args.from_doc:
-        found = Lexicon.from_documents(*args.from_doc)
+        from ..errors import InputError
+        from ..extract import extract_entities
+
+        others = bool(lexicon) or len(args.from_doc) > 1
+        try:
+            found = extract_entities(args.from_doc, on_error=on_skip if others else None)
+        except InputError:
+            if on_skip is None or not lexicon:
+                raise
+            found = None  # every document was skipped, with its line: the lists remain
         if not found and not lexicon:
             raise EntityListError(f"no entities found in {', '.join(args.from_doc)}: "
                                   "pass -e names.txt as well")
-        lexicon = lexicon + found
+        if found == []:
+            log.warning("no named entities found in %s: the entity lists are used",
+                        ", ".join(args.from_doc))
+        lexicon = lexicon + Lexicon.from_entries(found or [])
     if not lexicon:
         raise EntityListError("entity list empty: pass -e FILE or --from-doc DOC")
     return lexicon
@@ -391,7 +409,13 @@ def _writable(doc, result, name: str):
 
 def run(args) -> int:
     check_options(args)
-    lexicon = load_lexicon(args)
+    skipped_docs = []
+
+    def skip_document(path: str, exc: Exception) -> None:
+        skipped_docs.append(path)
+        print(skipped_line(path, exc), file=sys.stderr)
+
+    lexicon = load_lexicon(args, on_skip=skip_document)
     batch = _Batch(args, lexicon)
     files = args.files
     failures = 0
@@ -413,7 +437,9 @@ def run(args) -> int:
         from ..report import write_report
 
         write_report(args.report, batch.reports)
+    if skipped_docs:
+        print(f"respell: {len(skipped_docs)} of {len(args.from_doc)} documents skipped",
+              file=sys.stderr)
     if failures:
         print(f"respell: {failures} of {len(files)} files skipped", file=sys.stderr)
-        return 2
-    return 0
+    return 2 if failures or skipped_docs else 0
