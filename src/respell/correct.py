@@ -26,12 +26,13 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .errors import OptionError
 from .lexicon import Entity, Lexicon
+from .linebreaks import keep_all_line_breaks, keep_line_breaks, keeps_line_breaks
 from .result import DEFAULT_MIN_SCORE, Change, FixOptions, Result, apply_changes, sha256_text
 from .state import collector_paused
 from .words import Token, letters, tokenize
@@ -73,23 +74,125 @@ def fix(
 
 
 def _fix(text: str, entities, options: FixOptions, barriers: Sequence[int]) -> Result:
+    changes: list[Change] = []
+    others: list[Change] = []
+    for _, done, proposed in fix_in_parts(text, entities, options=options, barriers=barriers):
+        changes.extend(done)
+        others.extend(proposed)
+    changes_t = tuple(changes)
+    others.sort(key=lambda c: (c.start, -c.score))
+    return Result(text, apply_changes(text, changes_t), changes_t, options, tuple(others))
+
+
+def fix_in_parts(
+    text: str,
+    entities,
+    *,
+    options: FixOptions | None = None,
+    barriers: Sequence[int] = (),
+) -> Iterator[tuple[int, tuple[Change, ...], tuple[Change, ...]]]:
+    """:func:`fix`'s changes and other proposals as they are settled, in text order:
+    ``(settled, changes, proposals)``, where no change still to come starts before
+    ``settled``. A transcript longer than :data:`~respell.windows.WINDOW_CHARS` is matched
+    window by window (bounded memory, linear time, the same changes): a caller can write
+    ``text`` up to ``settled`` at each step without holding every change.
+    """
+    options = FixOptions.of(options)
     lexicon = Lexicon.coerce(entities)
     if not lexicon or not text.strip():
-        return Result(text, text, (), options)
-
-    from .decide import score_matches
+        yield len(text), (), ()
+        return
+    from . import windows
     from .index import LexiconIndex
-    from .match import find_matches
 
     index = LexiconIndex.of(lexicon)
-    tokens = tokenize(text)
-    found = find_matches(
-        text, tokens, index, max_span_words=options.max_span_words, barriers=barriers
-    )
+    if len(text) <= windows.WINDOW_CHARS:
+        parts = iter([(len(text), _propose(text, tokenize(text), index, options, barriers))])
+    else:
+        parts = _windowed(text, index, options, barriers)
+    # settled proposals come by their first token: choosing wants them by their start
+    last = None  # the last change laid out, whose line the next may share
+    held: list[Change] = []  # a part's last change waits for its neighbour, to be laid out
+    for settled, proposed in parts:
+        changes, others = choose(sorted(proposed, key=lambda mp: mp[1].start),
+                                 options.min_score)
+        queue = [*held, *changes]
+        final = settled >= len(text)
+        ready, held = (queue, []) if final or not queue else (queue[:-1], queue[-1:])
+        # A name a line break cuts keeps the break (and a subtitle cue its part of the
+        # name); one that cannot (more lines than words, a name that is lines by itself)
+        # is not made, and stays a proposal.
+        laid = keep_all_line_breaks(text, ready, hi=held[0].start if held else len(text),
+                                    before=last)
+        kept = tuple(c for c in laid if keeps_line_breaks(c))
+        if len(kept) < len(laid):
+            ids = {id(c) for c in kept}
+            others = tuple(sorted([*others, *(c for c in laid if id(c) not in ids)],
+                                  key=lambda c: (c.start, -c.score)))
+        last = laid[-1] if laid else last
+        upto = held[0].start if held else settled
+        yield upto, kept, tuple(keep_line_breaks(text, c) for c in others)
+
+
+def _propose(text, tokens, index, options, barriers, cased=None) -> list:
+    """The (match, change) proposals of ``text``, scored, in text order."""
+    from .decide import score_matches
+    from .match import find_matches
+
+    found = find_matches(text, tokens, index, max_span_words=options.max_span_words,
+                         barriers=barriers, cased=cased)
     scores = score_matches([m.features for m in found.matches], found.facts)
-    proposed = proposals(text, tokens, index, found.matches, scores, cased=found.facts.cased)
-    changes, others = choose(proposed, options.min_score)
-    return Result(text, apply_changes(text, changes), changes, options, others)
+    return proposals(text, tokens, index, found.matches, scores, cased=found.facts.cased)
+
+
+def _windowed(text: str, index, options: FixOptions, barriers: Sequence[int]):
+    """``(settled, proposals)`` window by window (see :mod:`respell.windows`), the case of
+    the whole transcript judged first."""
+    from .windows import settle, windows
+
+    cased = _cased_anywhere(text, index, options, barriers)
+    pending: list = []
+    base = 0  # the number of tokens before the current core
+    for w in windows(text):
+        part = text[w.start:w.end]
+        tokens = tokenize(part)
+        local = [b - w.start for b in barriers if w.start < b < w.end]
+        proposed = _propose(part, tokens, index, options, local, cased=cased)
+        first = sum(t.start < w.core_start - w.start for t in tokens)
+        core = sum(t.start < w.core_end - w.start for t in tokens) - first
+        for m, c in proposed:
+            if w.core_start <= c.start + w.start < w.core_end:
+                pending.append((replace(m, i=m.i + base - first, j=m.j + base - first),
+                                replace(c, start=c.start + w.start, end=c.end + w.start)))
+        base += core
+        settled, pending = settle(pending, base)
+        yield (pending[0][1].start if pending else w.core_end), settled
+    yield len(text), pending
+
+
+def _cased_anywhere(text: str, index, options: FixOptions, barriers: Sequence[int]) -> bool:
+    """Whether a long transcript is cased, judged window by window as :func:`fix` would
+    judge it whole: a capitalised ordinary word outside every listed name settles it at
+    once; one that is a word of a listed name counts unless that name is written right."""
+    from .match import find_spans
+    from .transcript import is_cased
+    from .windows import windows
+
+    name_words = {w.text.lower() for e in index.entries for w in tokenize(e.variant.text)}
+    for w in windows(text):
+        part = text[w.start:w.end]
+        tokens = tokenize(part)
+        core = [k for k, t in enumerate(tokens) if w.core_start <= t.start + w.start < w.core_end]
+        capitals = [k for k in core if is_cased([tokens[k]])]
+        if any(tokens[k].text.lower() not in name_words for k in capitals):
+            return True
+        if capitals:
+            local = [b - w.start for b in barriers if w.start < b < w.end]
+            table = find_spans(part, tokens, index, min(options.max_span_words,
+                                                        index.max_words + 2), local)
+            if any(k not in table.written_right for k in capitals):
+                return True
+    return False
 
 
 #: Lexicon.coerce, under the name it had here.

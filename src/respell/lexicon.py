@@ -11,8 +11,6 @@ documents) and are importable from here as well.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -24,7 +22,7 @@ from typing import NamedTuple
 from ._memo import memo
 from .entity import LABELS, ORIGINS, Entity, split_source
 from .errors import EntityListError, OptionError
-from .textio import read_text
+from .textio import csv_rows, load_json, read_text
 
 __all__ = ["LABELS", "ORIGINS", "Entity", "Lexicon", "Variant", "looks_like_person",
            "read_entity_file", "split_source"]
@@ -350,7 +348,7 @@ def _entity_from_record(rec: dict, where: str) -> Entity:
     count = lower.get("count") or 1  # an empty CSV cell counts once
     try:
         count = max(1, int(count))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: 1e999 is infinity
         raise EntityListError(f"{where}: count is not a number: {count!r}") from None
     return Entity(
         " ".join(text.split()),
@@ -363,10 +361,7 @@ def _entity_from_record(rec: dict, where: str) -> Entity:
 
 
 def _read_json(text: str, name: str) -> list[Entity]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise EntityListError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    data = load_json(text, name, EntityListError)
     if isinstance(data, dict) and isinstance(data.get("entities"), list):
         data = data["entities"]
     if not isinstance(data, list):
@@ -387,10 +382,7 @@ def _read_jsonl(text: str, name: str) -> list[Entity]:
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EntityListError(f"{name}:{lineno}: invalid JSON: {exc.msg}") from None
+        item = load_json(line, f"{name}:{lineno}", EntityListError)
         if isinstance(item, str):
             out.append(Entity(item))
         elif isinstance(item, dict):
@@ -401,7 +393,8 @@ def _read_jsonl(text: str, name: str) -> list[Entity]:
 
 
 def _read_table(text: str, name: str, delimiter: str) -> list[Entity]:
-    rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)]
+    rows = [r for r in csv_rows(text, name, delimiter=delimiter, error=EntityListError)
+            if any(c.strip() for c in r)]
     if not rows:
         return []
     header = [c.strip().lower() for c in rows[0]]

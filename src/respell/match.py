@@ -118,16 +118,21 @@ def find_matches(
     prefilter_cutoff: float = 0.599,
     min_psim: float = 0.5,
     per_span: int = 4,
+    cased: bool | None = None,
 ) -> Found:
     """Every plausible (span, entity variant) pair with its features; no decision is taken here.
 
     ``barriers`` are character offsets no span may cross (cue boundaries in subtitles).
+    ``cased`` says whether the whole transcript is cased, when ``text`` is a window of a
+    longer one (by default ``text`` is judged by itself).
     """
     if not index.entries or not tokens:
         return Found([], None, transcript_facts(tokens, (), len(index.entries)))
     max_len = min(max_span_words, index.max_words + 2)
     table = find_spans(text, tokens, index, max_len, barriers)
     facts = transcript_facts(tokens, table.written_right, len(index.entries))
+    if cased is not None:
+        facts = facts._replace(cased=cased)
     shortlist = _shortlist(index, table, prefilter_cutoff, per_span)
     kept = _check_spans(index, table, shortlist, min_psim, per_span)
     return Found(_measure(index, table, facts, kept), table, facts)

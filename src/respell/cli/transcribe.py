@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from ..errors import OptionError
+from . import check_outputs
 
 EXAMPLES = """\
 examples:
@@ -68,6 +69,9 @@ def run(args) -> int:
     from .fix import load_lexicon
 
     fmt = args.format or format_for(args.output)
+    check_outputs([("the recording", args.audio), *(("the entity list", e) for e in args.entities),
+                   *(("the document", d) for d in args.from_doc)],
+                  [("-o", args.output), ("--report", args.report)])
     fix_options = FixOptions(min_score=args.min_score) if args.min_score is not None else None
     if args.report:
         from ..report import check_kind
