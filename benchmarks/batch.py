@@ -299,7 +299,7 @@ def rtf_one(model: str) -> list[dict]:
 
     from respell import Lexicon
     from respell.audio import load_audio, transcribe
-    from respell.audio.models import load_backend
+    from respell.audio.backends import load_backend
 
     audio = load_audio(ROOT / "samples" / "episode.ogg")
     lexicon = Lexicon.load(ROOT / "samples" / "names.txt")

@@ -183,6 +183,11 @@ def run(data: dict, *, cv: bool, out: Path | None):
     y = np.concatenate([d["labels"] for d in docs]).astype(float)
     z = np.concatenate([d["z"] for d in docs])
     w = _weights(keys, data)
+    # a change of case alone is right by these labels whenever the letters are (the
+    # references are compared in lower case): it says nothing of the model, and is left
+    # to the rules that judge such changes (respell.correct)
+    same = np.concatenate([d["columns"]["same_letters"] for d in docs]) > 0
+    w = np.where(same, 0.0, w)
     names1, X1 = _design(docs)
     calls = np.concatenate([[d["call"]] * len(d["labels"]) for d in docs])
     unique = np.unique(calls)
@@ -200,7 +205,7 @@ def run(data: dict, *, cv: bool, out: Path | None):
         for f in range(5):
             tr, te = fold != f, fold == f
             oof2[te] = predict(fit_offset(X2[tr], z[tr], y[tr], w[tr]), X2[te], z[te])
-        _report(keys, source, y, {"trees": z, "known 1": oof1, "known 2": oof2})
+        _report(keys, source, y, {"trees": z, "known 1": oof1, "known 2": oof2}, w > 0)
     stage1 = fit_offset(X1, z, y, w)
     stage2 = fit_offset(X2, z, y, w)
     for name, wt in sorted(zip(names2, stage2["weights"]), key=lambda t: -abs(t[1])):
@@ -222,11 +227,11 @@ def _export(names, stage):
             "scale": np.round(stage["scale"], 6).tolist()}
 
 
-def _report(keys, source, y, scores):
+def _report(keys, source, y, scores, keep):
     from sklearn.metrics import average_precision_score
 
     for key in keys:
-        m = source == key
+        m = (source == key) & keep
         line = [f"{key:24s} right {int(y[m].sum()):5d}"]
         for name, s in scores.items():
             p = _sigmoid(s[m])

@@ -1,9 +1,13 @@
-"""Shared test settings: slow tests run only when asked for, and sample words.
+"""Shared test settings: slow tests run only when asked for, hypothesis profiles, and
+sample words.
 
-Tests that take seconds each (real Whisper models, synthesized speech) are marked
-``@pytest.mark.slow`` and skipped unless pytest runs with ``--run-slow`` (or
+Tests that take seconds each (real Whisper models, synthesized speech, a browser) are
+marked ``@pytest.mark.slow`` and skipped unless pytest runs with ``--run-slow`` (or
 ``RESPELL_SLOW_TESTS=1`` is set), so the default run stays a few minutes on two
 cores. Everything else, real spaCy and espeak-ng included, runs by default.
+
+Hypothesis runs the ``ci`` profile (enough examples to matter, in seconds);
+``--hypothesis-profile=long`` tries 10^5 examples a property (hours, by hand).
 """
 
 from __future__ import annotations
@@ -11,6 +15,13 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("ci", max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=100_000, deadline=None,
+                          suppress_health_check=list(HealthCheck))
+settings.load_profile("ci")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -135,3 +135,36 @@ def test_bad_shared_options_are_rejected_at_once():
 def test_all_cores():
     assert resolve_jobs(None) == resolve_jobs(0) == available_cores() >= 1
     assert resolve_jobs(3) == 3
+
+
+def test_the_pool_is_no_larger_than_the_cores_or_the_work(monkeypatch):
+    from respell import batch
+
+    sizes = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    def spy(workers, *args, **kwargs):
+        sizes.append(workers)
+        return real(workers, *args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", spy)
+    monkeypatch.setattr(batch, "available_cores", lambda: 2)
+    assert list(fix_many(TEXTS[:3], entities=NAMES, jobs=64, chunksize=1)) == one_by_one(
+        TEXTS[:3], NAMES)
+    monkeypatch.setattr(batch, "available_cores", lambda: 8)
+    assert list(fix_many(TEXTS[:3], entities=NAMES, jobs=64, chunksize=1)) == one_by_one(
+        TEXTS[:3], NAMES)
+    monkeypatch.setattr(batch, "available_cores", lambda: 1)
+    assert list(fix_many(TEXTS[:3], entities=NAMES, jobs=64, chunksize=1)) == one_by_one(
+        TEXTS[:3], NAMES)
+    assert sizes == [2, 3]  # one core: no pool at all
+
+
+def test_stopping_early_ends_the_workers():
+    results = fix_many(TEXTS * 4, entities=NAMES, jobs=2, chunksize=1)
+    assert next(results) == fix(TEXTS[0], NAMES)
+    import multiprocessing
+
+    assert len(multiprocessing.active_children()) >= 1
+    results.close()  # the caller stops: the workers are stopped, not left waiting
+    assert [p for p in multiprocessing.active_children() if p.is_alive()] == []

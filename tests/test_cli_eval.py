@@ -92,3 +92,21 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, files, capsys, make_args, me
     assert out == ""
     assert err.count("\n") == 1 and err.startswith("respell: error:") and message in err
     assert {p: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_case_sensitive_credits_a_case_only_repair(tmp_path, capsys):
+    (tmp_path / "ref.txt").write_text("We met Liz Sly in Beirut.\n")
+    (tmp_path / "orig.txt").write_text("We met Liz sly in bay loop.\n")
+    (tmp_path / "fixed.txt").write_text("We met Liz Sly in Beirut.\n")
+    (tmp_path / "names.txt").write_text("Liz Sly\nBeirut\n")
+    args = [tmp_path / "ref.txt", tmp_path / "fixed.txt", "-e", tmp_path / "names.txt",
+            "--original", tmp_path / "orig.txt", "--json"]
+    _, out, _ = run(capsys, *args)
+    blind = json.loads(out)
+    _, out, _ = run(capsys, *args, "--case-sensitive")
+    cased = json.loads(out)
+    assert (blind["edits"], cased["edits"]) == ({"right": 1, "wrong": 0}, {"right": 2, "wrong": 0})
+    assert cased["case_sensitive"] and not blind["case_sensitive"]
+    # the original, scored with case: "sly" is an error too
+    _, out, _ = run(capsys, tmp_path / "ref.txt", tmp_path / "orig.txt", "--case-sensitive")
+    assert out.startswith("WER 50.00%  (3 errors in 6 reference words") and "case counts" in out

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
+import stat
 import subprocess
 import sys
+import time
 import types
+from pathlib import Path
 
 import pytest
 
+from respell import Lexicon, correct
 from respell.cli import main
+from respell.cli.fix import _Batch
+
+ROOT = Path(__file__).resolve().parent.parent
 
 NAMES = "Qassem Soleimani\nLiz Sly\n"
 TEXT = "General Sola money was killed.\nWe met Liz sly there.\n"
@@ -161,7 +170,7 @@ def test_batch_skips_a_bad_file_and_exits_non_zero(work, capsys):
                           "-o", "fixed/", "--report", "r.csv"], capsys)
     assert code == 2 and out == ""
     lines = err.splitlines()
-    assert "respell: skipped bad.srt: looks like a binary file, not text (found NUL bytes)" in lines
+    assert "respell: skipped bad.srt: looks like a binary file, not text (NUL byte at offset 0)" in lines
     assert "respell: skipped transcript not found: missing.txt" in lines
     assert lines[-1] == "respell: 2 of 4 files skipped"
     assert sorted(p.name for p in (work / "fixed").iterdir()) == ["b.txt", "ep.txt"]
@@ -297,3 +306,261 @@ def test_console_script_pipes_stdin_to_stdout(work):
                           input=TEXT.encode(), capture_output=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.decode() == FIXED
+
+
+# -- hostile input and rough handling (issue 14) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["fix", "ep.txt", "-e", "names.txt", "-o", "names.txt"],
+         "the output names.txt is also the entity list"),
+        (["fix", "ep.txt", "-e", "names.txt", "-o", "ln.txt"],
+         "the output ln.txt is also the entity list (names.txt)"),
+        (["fix", "ep.txt", "-e", "names.txt", "-o", "hard.txt"],
+         ("the output hard.txt is also the transcript (ep.txt): it would overwrite an input; "
+          "use --in-place")),
+        (["fix", "ep.txt", "-e", "names.json", "--report", "names.json"], "is also the entity list"),
+        (["fix", "ep.txt", "-e", "names.txt", "--diff", "--report", "ep.txt"], ".json, .csv"),
+        (["fix", "ep.json", "-e", "names.txt", "--report", "ep.json"],
+         "the report ep.json is also the transcript"),
+        (["fix", "ep.txt", "-e", "names.txt", "-o", "o.json", "--report", "o.json"],
+         "the report o.json is also the output: it would overwrite another output"),
+        (["fix", "ep.json", "-e", "names.txt", "--in-place", "--report", "ep.json"],
+         "the report ep.json is also the transcript"),
+        (["apply", "r.json", "ep.txt", "-o", "r.json"], "-o r.json is also the report"),
+        (["apply", "r.json", "ep.txt", "-o", "ep.txt"], "-o ep.txt is also the transcript"),
+        (["entities", "ep.txt", "-o", "ep.txt"], "-o ep.txt is also the document"),
+        (["fix", "-", "-e", "-"], ("standard input ('-') can be read only once, but it is given "
+                                   "for the transcript and the entity list")),
+        (["fix", "ep.txt", "-e", "names.txt", "--from-doc", "-", "-e", "-"], "read only once"),
+        (["eval", "-", "ep.txt", "-e", "-"], "given for REF and -e"),
+        (["apply", "-", "-"], "given for the report and the transcript"),
+        (["fix", "ep.txt", "-e", "names.txt", "--in-place", "--backup", ""], "--backup takes a suffix"),
+        (["fix", "ep", "ep.txt", "-e", "names.txt", "--in-place", "--backup", ".txt"],
+         "the backup of ep ep.txt is also the transcript"),
+        (["fix", "ep.txt", "-e", "ep.txt.orig", "--in-place", "--backup", ".orig"],
+         "the backup of ep.txt ep.txt.orig is also the entity list"),
+        (["apply", "ep.txt.json", "ep.txt", "--in-place", "--backup", ".json"],
+         "the backup of ep.txt ep.txt.json is also the report"),
+        (["fix", "ep.txt", "-e", "names.txt", "--in-place", "--backup", "/x"], "such as .orig"),
+        (["apply", "r.json", "ep.txt", "--in-place", "--backup", "../x"], "--backup takes a suffix"),
+        (["fix", "ep.txt", "-e", "names.txt", "-o", "ep.txt/x.txt"], "ep.txt is a file, not a directory"),
+        (["fix", "ep.txt", "ep.srt", "-e", "names.txt", "-o", "names.txt/sub/"],
+         "names.txt is a file, not a directory"),
+        (["fix", "ep.txt", "-e", "names.txt", "--diff", "--report", "d.json"], "is a directory"),
+        (["fix", "ep.txt", "-e", "names.txt", "--in-place"],
+         "ep.txt is read-only: make it writable, or pass --force"),
+        (["fix", "ep.txt", "-e", "names.txt", "-o", "ro.txt"], "ro.txt is read-only"),
+        (["apply", "r.json", "ep.txt", "--in-place"], "ep.txt is read-only"),
+        (["fix", "late.txt", "-e", "names.txt"], "NUL byte at offset 5000"),
+        (["fix", "silence.json", "-e", "names.txt"], "no words to correct: this whisper-json"),
+        (["fix", "header.nlp", "-e", "names.txt"], "no words to correct: this nlp transcript"),
+        (["fix", "empty.srt", "-e", "names.txt"], "no words to correct: this srt transcript"),
+        (["fix", "deep.json", "-e", "names.txt"], "nested more than 200 levels deep"),
+        (["fix", "no\x1b[2J.txt", "-e", "names.txt"], "transcript not found: no\\x1b[2J.txt"),
+    ],
+)
+def test_hostile_usage_is_one_line_and_writes_nothing(work, capsys, monkeypatch, args, message):
+    (work / "names.json").write_text(json.dumps(["Liz Sly"]))
+    (work / "ep").write_text(TEXT)
+    (work / "ep.txt.orig").write_text(NAMES)
+    (work / "ep.json").write_text(json.dumps({"segments": [{"text": " Liz sly", "start": 0,
+                                                            "end": 1}]}))
+    (work / "ln.txt").symlink_to("names.txt")
+    os.link(work / "ep.txt", work / "hard.txt")
+    (work / "d.json").mkdir()
+    (work / "ro.txt").write_text("old")
+    (work / "ro.txt").chmod(0o444)
+    (work / "late.txt").write_bytes(b"x" * 5000 + b"\x00 Sola money")
+    (work / "silence.json").write_text('{"text": "", "segments": []}')
+    (work / "header.nlp").write_text("token|speaker|ts|endTs|punctuation|case|tags\n")
+    (work / "empty.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\n\n")
+    (work / "deep.json").write_text('{"segments": ' + "[" * 1000 + "]" * 1000 + "}")
+    run(["fix", "ep.txt", "-e", "names.txt", "--diff", "--report", "r.json"], capsys)
+    (work / "ep.txt.json").write_bytes((work / "r.json").read_bytes())
+    if "read-only" in message and "ep.txt" in message:
+        (work / "ep.txt").chmod(0o444)
+    before = snapshot(work)
+    code, out, err = run(args, capsys, stdin=(NAMES + TEXT).encode(), monkeypatch=monkeypatch)
+    assert code == 2 and out == ""
+    assert err.startswith("respell: error: ") and err.count("\n") == 1, err
+    assert message in err and "\x1b" not in err
+    assert snapshot(work) == before
+
+
+def test_force_writes_over_read_only_files_and_keeps_their_mode(work, capsys):
+    (work / "ep.txt").chmod(0o440)
+    code, _, _ = run(["fix", "ep.txt", "-e", "names.txt", "--in-place", "--force"], capsys)
+    assert code == 0 and (work / "ep.txt").read_text() == FIXED
+    assert stat.S_IMODE((work / "ep.txt").stat().st_mode) == 0o440
+
+
+def test_in_place_says_when_hard_links_keep_the_old_text(work, capsys, caplog):
+    os.link(work / "ep.txt", work / "other.txt")
+    code, _, _ = run(["fix", "ep.txt", "-e", "names.txt", "--in-place"], capsys)
+    assert code == 0 and (work / "ep.txt").read_text() == FIXED
+    assert (work / "other.txt").read_text() == TEXT
+    assert caplog.messages == [("ep.txt had 1 other hard link: it keeps the old text (the new "
+                                "file replaces this name only)")]
+
+
+def test_a_batch_goes_on_past_word_probabilities_that_are_not_numbers(work, capsys):
+    words = [{"word": " Sola", "start": 0, "end": 0.5, "probability": None},
+             {"word": " money", "start": 0.5, "end": 1, "probability": "high"}]
+    (work / "b.json").write_text(json.dumps({"segments": [{"text": " Sola money", "start": 0,
+                                                           "end": 1, "words": words}]}))
+    code, _, err = run(["fix", "ep.txt", "b.json", "ep.srt", "-e", "names.txt", "-o", "out/",
+                        "--report", "r.json"], capsys)
+    assert (code, err) == (0, "")
+    assert sorted(p.name for p in (work / "out").iterdir()) == ["b.json", "ep.srt", "ep.txt"]
+    out = json.loads((work / "out" / "b.json").read_text())
+    assert out["segments"][0]["words"] == [{"word": " Soleimani", "start": 0, "end": 1,
+                                            "probability": None}]
+    assert len(json.loads((work / "r.json").read_text())["files"]) == 3
+
+
+def test_diff_and_review_show_escape_sequences_escaped(work, capsys, monkeypatch):
+    (work / "ep.txt").write_text("General Sola money\x1b[2J\x1b]0;x\x07 was killed.\n")
+    code, out, _ = run(["fix", "ep.txt", "-e", "names.txt", "--diff", "--color", "always"], capsys)
+    assert code == 0 and "\x1b[2J" not in out and "\x1b]0" not in out and "\\x1b[2J" in out
+    code, _, err = run(["fix", "ep.txt", "-e", "names.txt", "-i", "-o", "o.txt"], capsys,
+                       stdin=b"y\n", monkeypatch=monkeypatch)
+    assert code == 0 and "\x1b" not in err and "\\x1b[2J" in err
+
+
+def test_csv_report_cells_do_not_start_formulas_and_apply_reads_them(work, capsys):
+    (work / "=1+2.txt").write_text(TEXT)
+    (work / "l.csv").write_text('text,label\nQassem Soleimani,PERSON\nLiz Sly,"=HYPERLINK(""x"")"\n')
+    code, _, _ = run(["fix", "=1+2.txt", "-e", "l.csv", "-o", "o.txt", "--report", "r.csv"], capsys)
+    assert code == 0
+    text = (work / "r.csv").read_text()
+    assert "'=1+2.txt" in text and "'=HYPERLINK" in text and "\n=" not in text and ",=" not in text
+    code, _, _ = run(["apply", "r.csv", "=1+2.txt", "-o", "a.txt"], capsys)
+    assert code == 0 and (work / "a.txt").read_text() == (work / "o.txt").read_text()
+    assert "Liz Sly" in (work / "a.txt").read_text()
+
+
+BLOCK_EXTRAS = """\
+import sys, importlib.abc
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in ('tqdm', 'spacy', 'faster_whisper', 'whisper', 'torch'):
+            raise ModuleNotFoundError(f'No module named {name!r}', name=name)
+sys.meta_path.insert(0, Block())
+from respell.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_core_install_fixes_several_files(work):
+    """Only the core dependencies: tqdm, spaCy and Whisper cannot be imported."""
+    proc = subprocess.run([sys.executable, "-c", BLOCK_EXTRAS, "fix", "ep.txt", "ep.srt", "-e",
+                           "names.txt", "-o", "out/"], capture_output=True, timeout=120,
+                          check=False, text=True)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert (work / "out" / "ep.txt").read_text() == FIXED
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
+def test_a_jobs_run_stopped_by_a_signal_leaves_no_process(work, signum):
+    """Workers, the forkserver and the resource tracker all end with the command."""
+    text = (TEXT * 300).encode()
+    for k in range(12):
+        (work / f"t{k}.txt").write_bytes(text)
+    proc = subprocess.Popen([sys.executable, "-m", "respell", "fix", *(f"t{k}.txt" for k in range(12)),
+                             "-e", "names.txt", "-o", "out/", "-j", "2"], stderr=subprocess.PIPE,
+                            start_new_session=True)
+    deadline = time.monotonic() + 60
+    while len(_session(proc.pid)) < 4 and time.monotonic() < deadline:  # the pool is up
+        time.sleep(0.05)
+    proc.send_signal(signum)
+    err = proc.communicate(timeout=60)[1].decode()
+    if signum == signal.SIGTERM:
+        assert proc.returncode == 128 + signum and err.endswith("respell: stopped by SIGTERM\n"), err
+        assert not [p for p in (work / "out").glob(".*.tmp")] if (work / "out").exists() else True
+    deadline = time.monotonic() + 10
+    while _session(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _session(proc.pid) == []
+    for path in (work / "out").glob("t*.txt") if (work / "out").exists() else ():
+        assert path.read_bytes() == text.replace(b"Sola money", b"Soleimani").replace(
+            b"Liz sly", b"Liz Sly")
+
+
+def _session(sid: int) -> list[int]:
+    """The live processes of a session (Linux /proc)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == sid and fields[0] != "Z":
+                out.append(int(entry))
+    return out
+
+
+def test_a_name_cut_by_a_line_or_a_cue_keeps_its_breaks_and_timing(work, capsys):
+    (work / "wrapped.txt").write_text("General Cassem Sola\nmoney was killed.\n")
+    code, out, _ = run(["fix", "wrapped.txt", "-e", "names.txt"], capsys)
+    assert (code, out) == (0, "General Qassem\nSoleimani was killed.\n")
+    srt = ("1\n00:00:01,000 --> 00:00:02,000\nwe spoke with General Sola\n\n"
+           "2\n00:00:02,000 --> 00:00:04,000\nmoney, who was killed.\n")
+    (work / "cut.srt").write_text(srt)
+    code, out, _ = run(["fix", "cut.srt", "-e", "names.txt"], capsys)
+    assert code == 0
+    assert out == srt.replace("General Sola\n", "General\n").replace("money,", "Soleimani,")
+
+
+def test_a_change_the_file_cannot_take_is_left_out_with_one_line(work, capsys, caplog):
+    # the second cue's text holds what would become a timing line once "money " went
+    vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nGeneral Sola\n\n"
+           "00:00:02.000 --> 00:00:03.000\nmoney 00:01.000 --> 00:02.000 was here, Liz sly.\n")
+    (work / "odd.vtt").write_text(vtt)
+    code, out, _ = run(["fix", "odd.vtt", "-e", "names.txt"], capsys)
+    assert code == 0 and out == vtt.replace("Liz sly", "Liz Sly")
+    assert len(caplog.messages) == 1 and "'Sola\\nmoney ' -> 'Soleimani\\n' not made" in \
+        caplog.messages[0] and "timing line" in caplog.messages[0]
+
+
+def test_a_long_plain_text_is_written_as_it_is_corrected(work, capsys, monkeypatch):
+    from respell import fix, windows
+
+    sample = (ROOT / "samples" / "episode.txt").read_text(encoding="utf-8")
+    names = (ROOT / "samples" / "names.txt").read_text(encoding="utf-8")
+    (work / "names.txt").write_text(names)
+    text = "\ufeff" + sample * 8
+    (work / "long.txt").write_text(text, encoding="utf-8")
+    # one pass, as a long transcript gets window by window (see test_windows)
+    monkeypatch.setattr(correct, "_MAX_PASSES", 1)
+    expected = "\ufeff" + fix(text[1:], Lexicon.load(work / "names.txt")).text
+    monkeypatch.setattr(windows, "WINDOW_CHARS", 3000)
+    streamed = []
+    real = _Batch.stream
+
+    def spy(self, *args):
+        streamed.append(args[0])
+        return real(self, *args)
+
+    monkeypatch.setattr(_Batch, "stream", spy)
+    code, out, _ = run(["fix", "long.txt", "-e", "names.txt", "-o", "out.txt"], capsys)
+    assert code == 0 and (work / "out.txt").read_text(encoding="utf-8") == expected
+    code, out, _ = run(["fix", "long.txt", "-e", "names.txt"], capsys)
+    assert code == 0 and out == expected
+    assert streamed == ["long.txt", "long.txt"]
+    # --in-place: the same text; a file without changes is not touched
+    plain = "nothing to repair here. " * 400
+    (work / "plain.txt").write_text(plain)
+    before = (work / "plain.txt").stat()
+    code, _, _ = run(["fix", "long.txt", "plain.txt", "-e", "names.txt", "--in-place"], capsys)
+    assert code == 0 and (work / "long.txt").read_text(encoding="utf-8") == expected
+    after = (work / "plain.txt").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    # shown, reported or reviewed changes are gathered whole
+    code, _, _ = run(["fix", "long.txt", "-e", "names.txt", "--diff", "--report", "r.json"], capsys)
+    assert code == 0 and len(streamed) == 4

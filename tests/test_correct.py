@@ -256,8 +256,10 @@ def test_wrong_edits_that_must_never_happen(text, entities):
 
 # Names said in part, or under a short form, are repaired to that part's spelling.
 PARTS = [
-    ("thanks can. kim bowling will take it.", [E("Kenneth Bowling", "PERSON")],
-     "thanks Ken. Ken Bowling will take it."),
+    ("He flew out of Bag Ram last night.", [E("Bagram Air Base", "FAC"), E("Kabul", "GPE")],
+     "He flew out of Bagram last night."),
+    ("Then wood word wrote the book.", [E("Bob Woodward", "PERSON"), E("Carl Bernstein", "PERSON")],
+     "Then Woodward wrote the book."),
     ("We spoke with Lee Kati Affairante yesterday.", ["Leocadia Ferrante"],
      "We spoke with Leocadia Ferrante yesterday."),
 ]

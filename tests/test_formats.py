@@ -140,7 +140,8 @@ def doc_and_changes(draw, fmt: str):
         if draw(st.integers(0, 3)) == 0:
             span = draw(st.integers(1, 3))
             first, last = words[k], words[min(k + span, len(words)) - 1]
-            if not any(first.start() < b < last.end() for b in doc.barriers):
+            cuts = [*doc.barriers, *(e for _, e in getattr(doc, "slot_spans", ()))]
+            if not any(first.start() < b < last.end() for b in cuts):  # not across cues
                 text = doc.text[first.start():last.end()]
                 changes.append(Change(first.start(), last.end(), text, draw(REPLACEMENTS), "x", None, 0.9))
                 k += span + 1
@@ -330,28 +331,44 @@ SRT = "1\n00:00:01,000 --> 00:00:03,000\nGeneral Sola\nmoney was killed\n\n2\n00
 
 def test_srt_view_times_and_a_change_across_a_line_break():
     doc = SubRip.parse(SRT)
-    assert doc.text == "General Sola\nmoney was killed\n\nin the bay loop."
+    assert doc.text == "General Sola\nmoney was killed\nin the bay loop."
     assert [(t.t0, t.t1) for t in doc.times] == [(1.0, 3.0), (3.5, 5.0)]
     out = doc.render([_change(doc, "Sola\nmoney", "Soleimani")])
     assert out == SRT.replace("Sola\nmoney", "Soleimani")
 
 
-def test_a_change_across_cues_is_refused():
+@pytest.mark.parametrize(
+    ("original", "replacement", "cue1", "cue2"),
+    [
+        ("killed\nin", "slain\nat", "General Sola\nmoney was slain", "at the bay loop."),
+        ("killed\nin the", "x\n", "General Sola\nmoney was x", " bay loop."),
+        ("Sola\nmoney was killed\nin", "Soleimani\nwas killed\nat", "General Soleimani\nwas killed",
+         "at the bay loop."),
+    ],
+)
+def test_a_change_across_cues_gives_each_cue_its_part(original, replacement, cue1, cue2):
     doc = SubRip.parse(SRT)
-    with pytest.raises(FormatError, match="cue boundary"):
-        doc.render([_change(doc, "killed\n\nin", "x")])
+    out = doc.render([_change(doc, original, replacement)])
+    assert out == SRT.replace("General Sola\nmoney was killed", cue1).replace("in the bay loop.", cue2)
+    assert timing_lines(out) == timing_lines(SRT)
 
 
-def test_real_fix_on_srt_respects_barriers_and_keeps_timing():
+@pytest.mark.parametrize("replacement", ["x", "x y", "x\r\ny"])
+def test_a_change_across_cues_that_loses_the_break_is_refused(replacement):
+    doc = SubRip.parse(SRT)
+    with pytest.raises(FormatError, match="crosses a cue boundary, but its replacement"):
+        doc.render([_change(doc, "killed\nin", replacement)])
+
+
+def test_real_fix_on_srt_repairs_a_name_across_cues_and_keeps_timing():
     from respell import fix
 
     raw = ("1\n00:00:01,000 --> 00:00:02,000\nwe spoke with General Sola\n\n"
-           "2\n00:00:02,000 --> 00:00:04,000\nmoney was killed. General Sola money was not.\n")
+           "2\n00:00:02,000 --> 00:00:04,000\nmoney. General Sola money was not.\n")
     doc = SubRip.parse(raw)
     result = fix(doc.text, entities=["Qassem Soleimani"], barriers=doc.barriers)
     out = doc.render(result.changes)
-    assert "General Soleimani was not." in out  # inside one cue: repaired
-    assert "General Sola\n\n2\n" in out  # split across cues: not proposed
+    assert "General Soleimani was not." in out  # inside one cue
     assert timing_lines(out) == timing_lines(raw)
 
 
@@ -375,7 +392,7 @@ on the bay loop.
 
 def test_vtt_keeps_header_style_note_identifiers_and_settings():
     doc = WebVTT.parse(VTT)
-    assert doc.text == "<v Liz>We met Liz sly\n\non the bay loop."
+    assert doc.text == "<v Liz>We met Liz sly\non the bay loop."
     out = doc.render([_change(doc, "Liz sly", "Liz Sly"), _change(doc, "bay loop", "Beirut")])
     assert out == VTT.replace("Liz sly", "Liz Sly").replace("bay loop", "Beirut")
     assert doc.times[1].t0 == 3.0
@@ -468,3 +485,102 @@ def test_line_of_points_into_the_file(cls, raw, word, line):
     assert doc.line_of(doc.text.index(word)) == line
     if line is not None:
         assert word in raw.splitlines()[line - 1]
+
+
+# -- hostile input (issue 14) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("probabilities", [[None, None], ["high", None], [None, 0.7],
+                                           [{}, "x"], [True, 0.6]])
+def test_whisper_word_probability_that_is_not_a_number(probabilities):
+    data = json.loads(json.dumps(WHISPER))
+    for word, p in zip(data["segments"][0]["words"][1:3], probabilities):
+        word["probability"] = p
+    doc = WhisperJSON.parse(json.dumps(data))
+    out = json.loads(doc.render([_change(doc, "Sola money", "Soleimani")]))
+    merged = out["segments"][0]["words"][1]
+    numbers = [p for p in probabilities if isinstance(p, float)]
+    expected = min(numbers) if numbers and isinstance(probabilities[0], float) else probabilities[0]
+    assert merged["word"] == " Soleimani" and merged["probability"] == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"segments": ' + "[" * 5000 + "]" * 5000 + "}",
+        '{"segments": [{"text": " a", "start": ' + "9" * 5000 + "}]}",
+    ],
+)
+def test_whisper_json_too_deep_or_too_long_is_a_format_error(raw):
+    with pytest.raises(FormatError, match="invalid JSON at line 1: (nested more than|number too long)"):
+        WhisperJSON.parse(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "path", "message"),
+    [
+        ("", "a.srt", "no cue with a timing line"),
+        ("1\n00:00:01,000 --> 00:00:02,000\n\n2\n00:00:02,000 --> 00:00:03,000\n", "a.srt",
+         "no words to correct: this srt transcript is empty"),
+        ("WEBVTT\n\n", "a.vtt", "no cue with a timing line"),
+        ('{"text": "", "segments": []}', "a.json", "this whisper-json transcript is empty"),
+        ('{"text": " ", "segments": [{"text": " ", "start": 0, "end": 1}]}', "a.json",
+         "this whisper-json transcript is empty"),
+        ("token|speaker|ts|endTs|punctuation|case|tags\n", "a.nlp", "this nlp transcript is empty"),
+        (" \n\t\n", "a.txt", "this txt transcript is empty"),
+    ],
+)
+def test_a_transcript_without_words_is_refused_in_every_format(raw, path, message):
+    with pytest.raises(FormatError, match=message):
+        parse(raw, path=path)
+
+
+@pytest.mark.parametrize(("cls", "raw"), [(SubRip, ""), (WebVTT, "WEBVTT\n\n"),
+                                          (WhisperJSON, '{"text": "", "segments": []}')])
+def test_an_empty_transcript_as_written_for_silence_parses_to_an_empty_document(cls, raw):
+    doc = cls.parse(raw)
+    assert doc.text == "" and doc.render() == raw
+
+
+@pytest.mark.parametrize(
+    ("cls", "raw", "original", "replacement", "message"),
+    [
+        (SubRip, SRT, "Sola", "Soleimani\n\n3\n00:09:00,000 --> 00:09:01,000\nX", "a blank line"),
+        (SubRip, SRT, "Sola", "X\n00:09:00,000 --> 00:09:01,000", "a timing line"),
+        (SubRip, SRT, "General Sola", "\nSoleimani", "a blank line"),
+        (WebVTT, "WEBVTT\n\n00:01.000 --> 00:02.000\nbay loop\n", "bay loop", "a --> b", "'-->'"),
+        (NlpTokens, "token|speaker|ts|endTs|punctuation|case|tags\nbay|1|1.0|1.2|||\n", "bay",
+         "Bei|rut", "holds '|'"),
+    ],
+)
+def test_a_replacement_cannot_break_the_file_structure(cls, raw, original, replacement, message):
+    doc = cls.parse(raw)
+    with pytest.raises(FormatError, match=message):
+        doc.render([_change(doc, original, replacement)])
+
+
+def test_a_cue_may_keep_what_it_had():
+    # a cue whose text already holds a timing-like line (a missing blank line) is still edited
+    raw = "1\n00:00:01,000 --> 00:00:02,000\nSola money\n00:00:02,000 --> 00:00:03,000\nhi\n"
+    doc = SubRip.parse(raw)
+    assert doc.render([_change(doc, "Sola money", "Soleimani")]) == raw.replace("Sola money", "Soleimani")
+
+
+def test_nlp_punctuation_with_spaces_is_refused():
+    with pytest.raises(FormatError, match="line 2: punctuation '\\\\t' has spaces"):
+        NlpTokens.parse("token|speaker|ts|endTs|punctuation|case|tags\nbay|1|1.0|1.2|\t||\n")
+
+
+@pytest.mark.parametrize("fmt", ["srt", "vtt", "whisper-json", "txt"])
+def test_transcribing_silence_writes_a_file_that_parses(fmt):
+    """What respell transcribe writes for a recording without speech: an empty document
+    (which reading it as a transcript to correct then refuses, as for every format)."""
+    from respell.audio.pipeline import render_transcription
+    from respell.audio.segments import Transcription
+    from respell.formats import format_class
+
+    raw = render_transcription(Transcription(()), fmt)
+    doc = format_class(fmt).parse(raw)
+    assert doc.text == "" and doc.render() == raw
+    with pytest.raises(FormatError, match="no words to correct|no cue with a timing line"):
+        parse(raw, format=fmt)

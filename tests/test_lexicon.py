@@ -173,6 +173,18 @@ BAD_FILES = [
     ("names.txt", "# only a comment\n\n   # another\n", EntityListError, "no usable entry"),
     ("names.txt", "", InputError, "entity list is empty"),
     ("names.txt", "\n\n  \n", InputError, "entity list is empty"),
+    # hostile input (issue 14): one line each, never a traceback
+    ("names.json", "[" * 100_000 + "]" * 100_000, EntityListError, "nested too deeply"),
+    ("names.json", '{"entities": ' + "[" * 100_000 + "]" * 100_000 + "}", EntityListError,
+     "nested too deeply"),
+    ("names.jsonl", '"Kyiv"\n' + "[" * 100_000 + "]" * 100_000, EntityListError,
+     r"names.jsonl:2: JSON nested too deeply"),
+    ("names.json", '[{"text": "Kyiv", "count": 1e999}]', EntityListError, "count is not a number"),
+    ("names.json", '[{"text": "Kyiv", "count": ' + "9" * 5000 + "}]", EntityListError,
+     "invalid JSON: Exceeds the limit"),
+    ("names.csv", "text\nKyiv\n" + "x" * 200_000 + "\n", EntityListError,
+     "names.csv:3: not readable as CSV: field larger"),
+    ("names.txt", "Kyiv\n" + "x" * 5000 + "\x00", InputError, "NUL byte at offset 5005"),
     ("names.txt", b"Beirut\x00\x00\x01", InputError, "binary"),
     ("names.txt", b"Beyrouth caf\xe9\n", InputError, "not valid UTF-8"),
 ]
@@ -328,7 +340,8 @@ def test_variants_point_at_their_entity():
     for v in lex.variants:
         assert v.text in (lex.entities[v.entity].text, *lex.entities[v.entity].aliases) or (
             v.kind == "surname" and lex.entities[v.entity].text.endswith(v.text)
-        ) or (v.kind == "given_name" and lex.entities[v.entity].text.startswith(v.text))
+        ) or (v.kind in ("given_name", "spelled")
+              and lex.entities[v.entity].text.startswith(v.text))
 
 
 names = st.text(alphabet=st.characters(categories=("L", "Zs")), min_size=1, max_size=30)

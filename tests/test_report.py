@@ -181,3 +181,70 @@ def test_report_kind_from_extension(path, ok):
     else:
         with pytest.raises(ReportError, match=r"\.json, \.csv or \.html"):
             check_kind(path)
+
+
+# -- hostile input (issue 14) -------------------------------------------------------------------
+
+
+def test_csv_cells_never_start_a_formula_and_read_back_exactly():
+    from respell.report import load_report_csv
+
+    source = "=1+2 met -Liz sly at @home and 'quoted"
+    texts = ["=1+2", "-Liz sly", "@home", "'quoted"]
+    changes = tuple(Change(source.index(t), source.index(t) + len(t), t, "+" + t, "@" + t,
+                           "=LABEL", 0.9, runner_up="-x", reason="\tsounds like") for t in texts)
+    entry = FileReport("=HYPERLINK(x).txt", "ab", "\rtxt", Result(source, source, changes))
+    text = report_csv([entry])
+    cells = [c for row in csv.reader(io.StringIO(text, newline="")) for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    (loaded,) = load_report_csv(text, "r.csv").files
+    assert loaded.input == "=HYPERLINK(x).txt" and loaded.format == "\rtxt"
+    assert [(c.original, c.replacement, c.entity, c.label, c.runner_up, c.reason)
+            for c in loaded.changes] == [(t, "+" + t, "@" + t, "=LABEL", "-x", "\tsounds like")
+                                         for t in texts]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("input_sha256,start,end,original,replacement\nab,1,2," + "x" * 200_000 + ",b\n",
+         "r.csv:2: not readable as CSV: field larger"),
+        ("input_sha256,start,end,original,replacement\nab,1e999,2,a,b\n", "'start' must be a whole"),
+        ("input_sha256,start,end,original,replacement\nab,nan,2,a,b\n", "'start' must be a whole"),
+    ],
+)
+def test_malformed_csv_reports_are_one_line(text, message):
+    from respell.report import load_report_csv
+
+    with pytest.raises(ReportError, match=message):
+        load_report_csv(text, "r.csv")
+
+
+def test_a_deep_json_report_is_one_line():
+    with pytest.raises(ReportError, match="r.json: JSON nested too deeply"):
+        load_report_text('{"files": ' + "[" * 100_000 + "]" * 100_000 + "}", "r.json")
+
+
+def test_html_report_is_a_review_form_with_its_report_inside():
+    from respell.formats.base import Timing
+
+    entry = FileReport("ep <1>.srt", "ab" * 32, "srt", RESULT,
+                       times=(Timing(0, 30, 61.5, 63.0), Timing(32, len(SOURCE), 64.0, 66.0)),
+                       line_of=lambda offset: 3 + SOURCE.count("\n", 0, offset))
+    page = report_html([entry], download="x-reviewed.json")
+    tree = parse_html(page)
+    boxes = [a for t, a, _ in tree.tags if t == "input" and a.get("type") == "checkbox"]
+    assert [("checked" in a) for a in boxes] == [True, True, False]  # 2 changes, 1 proposal
+    fields = [a["value"] for t, a, _ in tree.tags if t == "input" and a.get("type") == "text"]
+    assert fields == ["Soleimani", "Liz Sly", "Beirut"]
+    text = "".join(tree.text)
+    assert "3 @0:01:01.500" in text and "5 @0:01:04.000" in text  # file line and cue time
+    assert "runner-up" in text and "Salman (0.21)" in text
+    assert "not applied (below the threshold)" in text
+    block = page.split('<script type="application/json" id="respell-data">', 1)[1].split(
+        "</script>", 1)[0]
+    assert "<" not in block  # nothing in the data can end or confuse its script element
+    data = json.loads(block)
+    assert data["report"] == json.loads(report_json([entry]))
+    assert [p["replacement"] for p in data["proposals"][0]] == ["Soleimani", "Liz Sly", "Beirut"]
+    assert 'data-name="x-reviewed.json"' in page and "respell apply x-reviewed.json" in page

@@ -161,3 +161,87 @@ def test_atomic_write_failure_keeps_old_file(tmp_path, monkeypatch):
         atomic_write(path, "new text")
     assert path.read_text() == "original"
     assert os.listdir(tmp_path) == ["episode.txt"]
+
+
+# -- hostile input and rough handling (issue 14) ----------------------------------------------
+
+
+def test_a_nul_byte_anywhere_is_refused():
+    data = ("x" * 5000 + "\x00 Sola money").encode()
+    with pytest.raises(InputError, match="NUL byte at offset 5000"):
+        decode_bytes(data, "late.txt")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"count": ' + "9" * 5000 + "}", "invalid JSON: Exceeds the limit"),
+        ('{"a": ', "invalid JSON at line 1"),
+    ],
+)
+def test_load_json_failures_are_one_line(text, message):
+    from respell.textio import load_json
+
+    with pytest.raises(InputError, match=message) as info:
+        load_json(text, "x.json")
+    assert str(info.value).startswith("x.json: ") and "\n" not in str(info.value)
+
+
+def test_csv_rows_failures_are_one_line():
+    from respell.textio import csv_rows
+
+    with pytest.raises(InputError, match=r"x.csv:3: not readable as CSV: field larger"):
+        list(csv_rows("text\nLiz Sly\n" + "x" * 200_000 + "\n", "x.csv"))
+    assert list(csv_rows("text\rLiz Sly\r\n", "x.csv")) == [["text"], ["Liz Sly"]]
+
+
+@pytest.mark.parametrize("suffix", ["", "/x", "../x", "a/b", " .bak", "\x00"])
+def test_backup_suffix_must_end_a_file_name(tmp_path, suffix):
+    from respell.errors import OptionError
+
+    path = tmp_path / "episode.txt"
+    path.write_text("old")
+    with pytest.raises(OptionError, match="--backup takes a suffix"):
+        atomic_write(path, "new", backup=suffix)
+    assert os.listdir(tmp_path) == ["episode.txt"] and path.read_text() == "old"
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to chown")
+def test_atomic_write_keeps_owner_and_group(tmp_path):
+    path = tmp_path / "episode.txt"
+    path.write_text("old")
+    os.chown(path, 1234, 5678)
+    atomic_write(path, "new")
+    st = path.stat()
+    assert (st.st_uid, st.st_gid, path.read_text()) == (1234, 5678, "new")
+
+
+def test_atomic_write_says_other_hard_links_keep_the_old_text(tmp_path, caplog):
+    path = tmp_path / "episode.txt"
+    path.write_text("old")
+    os.link(path, tmp_path / "other.txt")
+    atomic_write(path, "new", backup=".orig")
+    assert (tmp_path / "other.txt").read_text() == "old" == (tmp_path / "episode.txt.orig").read_text()
+    assert "had 1 other hard link: it keeps the old text" in caplog.text
+    caplog.clear()
+    atomic_write(path, "newer")  # the new file has one name only
+    assert "hard link" not in caplog.text
+
+
+def test_atomic_write_parents_and_a_file_in_the_way(tmp_path):
+    atomic_write(tmp_path / "a" / "b" / "x.txt", "text", parents=True)
+    assert (tmp_path / "a" / "b" / "x.txt").read_text() == "text"
+    (tmp_path / "file").write_text("")
+    with pytest.raises(RespellError, match=r"cannot write .*file/sub/x.txt: .*file is not a directory"):
+        atomic_write(tmp_path / "file" / "sub" / "x.txt", "text", parents=True)
+
+
+def test_read_only_files(tmp_path):
+    from respell.textio import is_read_only
+
+    path = tmp_path / "episode.txt"
+    path.write_text("x")
+    assert not is_read_only(path) and not is_read_only(tmp_path / "missing.txt")
+    path.chmod(0o444)
+    assert is_read_only(path)  # by its mode, even for root, whom access() lets write

@@ -11,6 +11,7 @@ import operator
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from .errors import OptionError, RespellError
@@ -49,14 +50,18 @@ def fix_many(
     The results are those of calling :func:`~respell.correct.fix` item by item.
 
     ``jobs`` is the number of processes: 1 (the default) corrects here, with no
-    pool; ``None`` or 0 means one per available core. With more, the shared
+    pool; ``None`` or 0 means one per available core. More processes than cores
+    or than chunks of work would only wait for each other, so the pool has at
+    most one per available core and one per chunk. With more, the shared
     lexicon is sent to each worker once, and items go in chunks of
     ``chunksize`` consecutive items (default: up to 64, fewer when their texts
     are long). Items are read from ``items`` only a few chunks ahead of the
     results, so a generator of texts is fine and results can be shown as they
     come. Workers are started fresh (not forked from this process), which is safe in
     notebooks and threaded programs; in a script, call this under
-    ``if __name__ == "__main__":`` as for any process pool.
+    ``if __name__ == "__main__":`` as for any process pool. Workers end with the
+    pool: when the caller stops early, fails, or is killed (even by SIGKILL, which
+    they notice), none is left running.
 
     An item that cannot be corrected raises its :class:`~respell.errors.RespellError`
     when its turn comes; with ``return_exceptions=True`` the error is yielded in
@@ -148,17 +153,33 @@ def _pooled(items, lexicon, options, workers, chunksize, return_exceptions) -> I
     from concurrent.futures.process import BrokenProcessPool
 
     chunks = _chunks(items, chunksize)
-    first = next(chunks, None)
-    second = next(chunks, None)
-    if second is None:  # one chunk of work: a pool would only add its start-up
-        yield from _here(first or (), lexicon, options, return_exceptions)
+    workers = min(workers, available_cores())
+    waiting = deque()  # chunks read but not yet sent
+    for chunk in chunks:
+        waiting.append(chunk)
+        if len(waiting) >= workers:
+            break
+    workers = min(workers, len(waiting))
+    if workers <= 1:  # one chunk of work (or one core): a pool would only add its start-up
+        yield from _here((item for chunk in (*waiting, *chunks) for item in chunk), lexicon,
+                         options, return_exceptions)
         return
     _check_main()
+    context = _context()
+    if context.get_start_method() == "forkserver":
+        # started now, with no signal held back: the workers it forks inherit its mask
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+    # Each worker watches this pipe: when this process ends, however it ends, the pipe
+    # closes and the worker exits rather than wait for work forever.
+    alive_r, alive_w = context.Pipe(duplex=False)
     pool = ProcessPoolExecutor(
-        workers, mp_context=_context(), initializer=_start_worker, initargs=(lexicon, options)
+        workers, mp_context=context, initializer=_start_worker,
+        initargs=(lexicon, options, alive_r),
     )
-    waiting = deque([first, second])  # chunks read but not yet sent
     sent: deque = deque()  # futures, in input order
+    finished = False
     try:
         while waiting or sent:
             # Keep every worker busy with one chunk queued behind it, and hold at most
@@ -169,20 +190,63 @@ def _pooled(items, lexicon, options, workers, chunksize, return_exceptions) -> I
                     if chunk is None:
                         break
                     waiting.append(chunk)
-                sent.append(pool.submit(_fix_chunk, waiting.popleft()))
+                with _signals_held():
+                    sent.append(pool.submit(_fix_chunk, waiting.popleft()))
             head = sent[0]
             if not head.done():
                 wait([f for f in sent if not f.done()], return_when=FIRST_COMPLETED)
                 continue
             for outcome in sent.popleft().result():
                 yield _check(outcome, return_exceptions)
+        finished = True
     except BrokenProcessPool as exc:
         raise RespellError(
             "a worker process ended abruptly (out of memory? or, in a script, a call "
             "outside 'if __name__ == \"__main__\":'): try fewer jobs, or jobs=1"
         ) from exc
     finally:
+        if not finished:  # stopped early, an error, Ctrl-C, SIGTERM: no result is wanted
+            _stop_workers(pool)
         pool.shutdown(wait=True, cancel_futures=True)
+        alive_w.close()
+        alive_r.close()
+
+
+@contextmanager
+def _signals_held():
+    """Hold Ctrl-C, SIGTERM and SIGHUP back while a worker is being started: if this process
+    ended then, the worker, still reading its start-up data, would find the pipe closed or
+    the pool's semaphores gone and print a traceback. A signal that comes meanwhile is
+    raised again as soon as the worker is known (so it is stopped with the others)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # handlers can be changed, and run, only in the main thread
+        return
+    caught: list[int] = []
+    previous = {}
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        handler = signal.getsignal(signum) if signum is not None else None
+        if handler not in (None, signal.SIG_IGN):
+            previous[signum] = signal.signal(signum, lambda n, frame: caught.append(n))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(caught):
+            signal.raise_signal(signum)
+
+
+def _stop_workers(pool) -> None:
+    """End the pool's workers now, rather than after the chunks they are correcting."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            process.terminate()
+        except (OSError, AttributeError):  # pragma: no cover - already gone
+            pass
 
 
 def _context():
@@ -235,14 +299,27 @@ def _chunks(items, chunksize: int | None) -> Iterator[list]:
 _worker_state: tuple | None = None  # (shared lexicon, options) in a worker process
 
 
-def _start_worker(lexicon, options) -> None:
-    """A worker's initializer: keep the shared lexicon (sent once) and leave Ctrl-C to
-    the caller, which stops the pool (else every worker prints its own traceback)."""
+def _start_worker(lexicon, options, alive=None) -> None:
+    """A worker's initializer: keep the shared lexicon (sent once), leave Ctrl-C to the
+    caller, which stops the pool (else every worker prints its own traceback), and exit
+    when the caller's end of ``alive`` closes (the caller ended, even killed)."""
     global _worker_state
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_state = lexicon, options
+    if alive is not None:
+        threading.Thread(target=_exit_with_caller, args=(alive,), daemon=True,
+                         name="respell-watch-caller").start()
+
+
+def _exit_with_caller(alive) -> None:
+    try:
+        alive.recv()  # nothing is ever sent: this returns when the caller's end closes
+    except (EOFError, OSError):
+        pass
+    os._exit(1)
 
 
 def _fix_chunk(chunk: list) -> list:

@@ -9,7 +9,7 @@ choosing the changes.
 3. judging (:mod:`respell.decide`): a calibrated score for each match;
 4. choosing (here): each match as the change it would write (:func:`proposals`),
    then the best set of changes that do not overlap, each with its runner-up
-   (:func:`choose`).
+   (:func:`~respell.choice.choose`).
 
 Evidence from the whole transcript is a step of its own: what one pass over the
 tokens can tell is measured in :mod:`respell.transcript` and read by the model;
@@ -24,14 +24,15 @@ judging and choosing, as a function of the matches and their scores.
 from __future__ import annotations
 
 import bisect
-import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .choice import choose
 from .errors import OptionError
 from .lexicon import Entity, Lexicon
+from .linebreaks import keep_all_line_breaks, keep_line_breaks, keeps_line_breaks
 from .result import (
     DEFAULT_MIN_SCORE,
     Change,
@@ -41,9 +42,10 @@ from .result import (
     compose,
     sha256_text,
 )
+from .rules import may_recase, number_only, other_form, worth_respelling, written_as
 from .state import collector_paused
 from .variants import ONE_PART_KINDS
-from .words import WORD, Token, letters, tokenize, zipf
+from .words import Token, letters, tokenize
 
 if TYPE_CHECKING:
     from .evidence import Evidence
@@ -83,27 +85,113 @@ def fix(
 
 
 def _fix(text: str, entities, options: FixOptions, barriers: Sequence[int]) -> Result:
+    changes: list[Change] = []
+    others: list[Change] = []
+    for _, done, proposed in fix_in_parts(text, entities, options=options, barriers=barriers):
+        changes.extend(done)
+        others.extend(proposed)
+    changes_t = tuple(changes)
+    others.sort(key=lambda c: (c.start, -c.score))
+    return Result(text, apply_changes(text, changes_t), changes_t, options, tuple(others))
+
+
+def fix_in_parts(
+    text: str,
+    entities,
+    *,
+    options: FixOptions | None = None,
+    barriers: Sequence[int] = (),
+) -> Iterator[tuple[int, tuple[Change, ...], tuple[Change, ...]]]:
+    """:func:`fix`'s changes and other proposals as they are settled, in text order:
+    ``(settled, changes, proposals)``, where no change still to come starts before
+    ``settled``. A transcript longer than :data:`~respell.windows.WINDOW_CHARS` is matched
+    window by window (bounded memory, linear time, the same changes): a caller can write
+    ``text`` up to ``settled`` at each step without holding every change.
+    """
+    options = FixOptions.of(options)
     lexicon = Lexicon.coerce(entities)
     if not lexicon or not text.strip():
-        return Result(text, text, (), options)
-
+        yield len(text), (), ()
+        return
+    from . import windows
     from .index import LexiconIndex
 
     index = LexiconIndex.of(lexicon)
-    result = _one_pass(text, index, options, barriers)
-    # A change can make another: a given name repaired beside its surname makes the full
-    # name match ("Lee Kati Ferrante" -> "Leocadia Ferrante"). The words around each change
-    # are searched again, up to the fixed point, so that correcting the output changes
-    # nothing more; what is found is folded into the changes of the source.
+    if len(text) <= windows.WINDOW_CHARS:
+        yield len(text), *_to_fixed_point(text, index, options, barriers)
+        return
+    parts = _windowed(text, index, options, barriers)
+    # settled proposals come by their first token: choosing wants them by their start
+    last = None  # the last change laid out, whose line the next may share
+    held: list[Change] = []  # a part's last change waits for its neighbour, to be laid out
+    for settled, proposed in parts:
+        changes, others = choose(sorted(proposed, key=lambda mp: mp[1].start),
+                                 options.min_score)
+        queue = [*held, *changes]
+        final = settled >= len(text)
+        ready, held = (queue, []) if final or not queue else (queue[:-1], queue[-1:])
+        # A name a line break cuts keeps the break (and a subtitle cue its part of the
+        # name); one that cannot (more lines than words, a name that is lines by itself)
+        # is not made, and stays a proposal.
+        laid = keep_all_line_breaks(text, ready, hi=held[0].start if held else len(text),
+                                    before=last)
+        kept = tuple(c for c in laid if keeps_line_breaks(c))
+        if len(kept) < len(laid):
+            ids = {id(c) for c in kept}
+            others = tuple(sorted([*others, *(c for c in laid if id(c) not in ids)],
+                                  key=lambda c: (c.start, -c.score)))
+        last = laid[-1] if laid else last
+        upto = held[0].start if held else settled
+        yield upto, kept, tuple(keep_line_breaks(text, c) for c in others)
+
+
+def _chosen(text: str, proposed: list, min_score: float) -> tuple[tuple, tuple]:
+    """The changes chosen among ``proposed`` and laid out on ``text``'s lines (a name a
+    line break cuts keeps the break, and a subtitle cue its part of the name; one that
+    cannot is not made and stays a proposal), and the other proposals."""
+    changes, others = choose(sorted(proposed, key=lambda mp: mp[1].start), min_score)
+    laid = keep_all_line_breaks(text, changes)
+    kept = tuple(c for c in laid if keeps_line_breaks(c))
+    if len(kept) < len(laid):
+        ids = {id(c) for c in kept}
+        others = tuple(sorted([*others, *(c for c in laid if id(c) not in ids)],
+                              key=lambda c: (c.start, -c.score)))
+    return kept, tuple(keep_line_breaks(text, c) for c in others)
+
+
+def _to_fixed_point(
+    text: str, index: LexiconIndex, options: FixOptions, barriers: Sequence[int]
+) -> tuple[tuple[Change, ...], tuple[Change, ...]]:
+    """The changes and other proposals of a transcript short enough to match whole.
+
+    A change can make another: a given name repaired beside its surname makes the full
+    name match ("Lee Kati Ferrante" -> "Leocadia Ferrante"). The corrected text is searched
+    again, up to the fixed point, so that correcting the output changes nothing more; what
+    is found is folded into the changes of the source. Only the words around each change
+    need it, unless what holds for the whole transcript moved: whether it is cased (its
+    only capitals were garbles), or, with a list of names known to be there, what the
+    rest of it says about each name.
+    """
+    proposed, facts = _propose(text, tokenize(text), index, options, barriers)
+    kept, others = _chosen(text, proposed, options.min_score)
+    result = Result(text, apply_changes(text, kept), kept, options, others)
     for _ in range(_MAX_PASSES - 1):
         if not result.changes:
             break
-        again = _one_pass(result.text, index, options, _moved(barriers, result.changes),
-                          around=_around(result.changes, options.max_span_words))
-        if not again.changes:
+        again_text = result.text
+        tokens = tokenize(again_text)
+        moved = _moved(barriers, result.changes)
+        within = None if index.known else _token_windows(
+            tokens, _around(result.changes), options.max_span_words)
+        proposed, now = _propose(again_text, tokens, index, options, moved, within=within)
+        if within is not None and now.cased != facts.cased:
+            proposed, now = _propose(again_text, tokens, index, options, moved)
+        more, _ = _chosen(again_text, proposed, options.min_score)
+        if not more:
             break
-        result = compose(result, again)
-    return result
+        result = compose(result, Result(again_text, apply_changes(again_text, more), more,
+                                        options))
+    return result.changes, result.candidates
 
 
 _MAX_PASSES = 3
@@ -115,9 +203,8 @@ def _moved(barriers: Sequence[int], changes: Sequence[Change]) -> list[int]:
             for b in barriers]
 
 
-def _around(changes: Sequence[Change], words: int) -> list[tuple[int, int]]:
-    """Where each change lies in the corrected text, widened by ``words`` words' worth of
-    characters each side (the token ranges are taken from these)."""
+def _around(changes: Sequence[Change]) -> list[tuple[int, int]]:
+    """Where each change lies in the corrected text."""
     out, shift = [], 0
     for c in sorted(changes, key=lambda c: c.start):
         start = c.start + shift
@@ -137,21 +224,16 @@ def _token_windows(tokens: Sequence[Token], spans: Sequence[tuple[int, int]], wo
     return out
 
 
-def _one_pass(
-    text: str, index: LexiconIndex, options: FixOptions, barriers: Sequence[int],
-    around: Sequence[tuple[int, int]] | None = None,
-) -> Result:
-    """One search and choice over ``text`` (only near the character spans ``around``,
-    when given)."""
+
+
+def _propose(text, tokens, index, options, barriers, cased=None, within=None):
+    """The (match, change) proposals of ``text`` (only of spans inside the token ranges
+    ``within``, when given), scored, in text order; and the transcript's facts."""
     from .decide import score_matches
     from .match import find_matches
 
-    tokens = tokenize(text)
-    within = None if around is None else _token_windows(tokens, around, options.max_span_words)
-    found = find_matches(
-        text, tokens, index, max_span_words=options.max_span_words, barriers=barriers,
-        within=within,
-    )
+    found = find_matches(text, tokens, index, max_span_words=options.max_span_words,
+                         barriers=barriers, cased=cased, within=within)
     # judging: each match on its own evidence and the transcript's facts
     features = [m.features for m in found.matches]
     scores = score_matches(features, found.facts)
@@ -166,10 +248,58 @@ def _one_pass(
             scores, found.spans.present,
         )
         scores = score_matches(features, found.facts, evidence)
-    proposed = proposals(text, tokens, index, found.matches, scores, cased=found.facts.cased,
-                         evidence=evidence)
-    changes, others = choose(proposed, options.min_score)
-    return Result(text, apply_changes(text, changes), changes, options, others)
+    return proposals(text, tokens, index, found.matches, scores, cased=found.facts.cased,
+                     evidence=evidence), found.facts
+
+
+def _windowed(text: str, index, options: FixOptions, barriers: Sequence[int]):
+    """``(settled, proposals)`` window by window (see :mod:`respell.windows`), the case of
+    the whole transcript judged first."""
+    from .windows import settle, windows
+
+    cased = _cased_anywhere(text, index, options, barriers)
+    pending: list = []
+    base = 0  # the number of tokens before the current core
+    for w in windows(text):
+        part = text[w.start:w.end]
+        tokens = tokenize(part)
+        local = [b - w.start for b in barriers if w.start < b < w.end]
+        proposed, _ = _propose(part, tokens, index, options, local, cased=cased)
+        first = sum(t.start < w.core_start - w.start for t in tokens)
+        core = sum(t.start < w.core_end - w.start for t in tokens) - first
+        for m, c in proposed:
+            if w.core_start <= c.start + w.start < w.core_end:
+                pending.append((replace(m, i=m.i + base - first, j=m.j + base - first),
+                                replace(c, start=c.start + w.start, end=c.end + w.start)))
+        base += core
+        settled, pending = settle(pending, base)
+        yield (pending[0][1].start if pending else w.core_end), settled
+    yield len(text), pending
+
+
+def _cased_anywhere(text: str, index, options: FixOptions, barriers: Sequence[int]) -> bool:
+    """Whether a long transcript is cased, judged window by window as :func:`fix` would
+    judge it whole: a capitalised ordinary word outside every listed name settles it at
+    once; one that is a word of a listed name counts unless that name is written right."""
+    from .match import find_spans
+    from .transcript import is_cased
+    from .windows import windows
+
+    name_words = {w.text.lower() for e in index.entries for w in tokenize(e.variant.text)}
+    for w in windows(text):
+        part = text[w.start:w.end]
+        tokens = tokenize(part)
+        core = [k for k, t in enumerate(tokens) if w.core_start <= t.start + w.start < w.core_end]
+        capitals = [k for k in core if is_cased([tokens[k]])]
+        if any(tokens[k].text.lower() not in name_words for k in capitals):
+            return True
+        if capitals:
+            local = [b - w.start for b in barriers if w.start < b < w.end]
+            table = find_spans(part, tokens, index, min(options.max_span_words,
+                                                        index.max_words + 2), local)
+            if any(k not in table.written_right for k in capitals):
+                return True
+    return False
 
 
 #: Lexicon.coerce, under the name it had here.
@@ -207,135 +337,7 @@ def proposals(
     return proposed
 
 
-def choose(
-    proposed: list[tuple[Match, Change]], min_score: float
-) -> tuple[tuple[Change, ...], tuple[Change, ...]]:
-    """The changes to make: the best set of non-overlapping proposals scoring ``min_score``
-    or more, each with its runner-up; and the other proposals worth showing (down to
-    ``min(min_score, 0.1)``), which become :attr:`Result.candidates`."""
-    floor = min(min_score, 0.1)
-    chosen = _select(proposed, min_score)
-    starts = [p.start for _, p in proposed]
-    changes = tuple(
-        sorted((_with_runner_up(p, proposed, starts) for p in chosen), key=lambda c: c.start)
-    )
-    chosen_ids = {id(p) for p in chosen}
-    others = tuple(
-        sorted(
-            (p for _, p in proposed if id(p) not in chosen_ids and p.score >= floor),
-            key=lambda c: (c.start, -c.score),
-        )
-    )
-    return changes, others
-
-
 _RUNNER_UP_FLOOR = 0.01
-_FULL_NAME_SLACK = 0.1  # a full name may sound this much less alike than its part alone
-_KNOWN_WORD_ZIPF = 2.5  # a word at least this common is one the recognizer knows
-_MAX_SPAN_CHARS = 400  # no span of a match is longer: bounds the runner-up search
-
-
-def _number_only(original: str, replacement: str) -> bool:
-    """Whether the two differ only by a final s ("diagnostic", "Diagnostics")."""
-    a, b = letters(original), letters(replacement)
-    return a + "s" == b or b + "s" == a
-
-
-# A case-only change of a word this common is never made ("us" -> "US", "who" -> "WHO");
-# of one this common, only to a name the user listed whole ("apple" -> "Apple" only when
-# the user typed Apple, never for a document's entry or a part of a longer name).
-_NEVER_RECASE_ZIPF = 5.0
-_RECASE_LISTED_ZIPF = 4.0
-_RECASE_DOCUMENT_ZIPF = 3.0
-# Word endings that make another form of one word: "revenue(s)", "acquire(d)",
-# "protect(ive|ing)", "sequential(ly)".
-_FORM_ENDINGS = frozenset(
-    "s es 's ’s ed d ing ly al ally er ers ion ions ive ives ity ies y ation ations ment ments".split()
-    + [""]
-)
-
-
-def _may_recase(original: str, kind: str, origin: str) -> bool:
-    """Whether a change of case only (the same letters) may be made over ``original``.
-
-    A document's entry or a part of a name written over a common word only because the
-    document capitalised it ("sanctions" -> "Sanctions", a sentence-initial word spaCy
-    took for an organisation) is never right; a very common word is not a name at all.
-    """
-    words = original.split()
-    zipfs = [zipf(w.lower()) for w in words]
-    if len(words) == 1:
-        if zipfs[0] >= _NEVER_RECASE_ZIPF:
-            return False
-        if origin != "user":
-            return zipfs[0] < _RECASE_DOCUMENT_ZIPF
-        return zipfs[0] < _RECASE_LISTED_ZIPF or kind in ("canonical", "alias")
-    # several words: not a phrase of ordinary words after a document's capitals
-    return origin == "user" or min(zipfs) < _RECASE_LISTED_ZIPF
-
-
-def _other_form(original: str, replacement: str) -> bool:
-    """Whether ``replacement`` is only another form of the ordinary words of ``original``:
-    another number or ending of the same word, or one s more or less anywhere.
-
-    >>> _other_form("Israelis", "Israeli"), _other_form("Israel's is", "Israelis")
-    (True, True)
-    >>> _other_form("sequentially", "Sequential"), _other_form("Sola money", "Soleimani")
-    (True, False)
-    """
-    if min((zipf(w.lower()) for w in WORD.findall(original)), default=0.0) < _KNOWN_WORD_ZIPF:
-        return False  # a rare word or garble: respelling it is what respell is for
-    a, b = letters(original), letters(replacement)
-    if a == b:
-        return False
-    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-    if len(longer) == len(shorter) + 1 and "s" in longer and any(
-        longer[:k] + longer[k + 1:] == shorter for k, ch in enumerate(longer) if ch == "s"
-    ):
-        return True
-    if " " in original.strip() or " " in replacement.strip():
-        return False
-    stem = 0
-    while stem < len(shorter) and a[stem] == b[stem]:
-        stem += 1
-    return stem >= 4 and a[stem:] in _FORM_ENDINGS and b[stem:] in _FORM_ENDINGS
-
-
-def _edges(text: str) -> str:
-    """``text`` without the punctuation at its words' edges."""
-    return " ".join(w.strip(_EDGE_PUNCTUATION) for w in text.split())
-
-
-_EDGE_PUNCTUATION = "-'’.,;:!?\"“”()[]"
-
-
-def _worth_respelling(original: str, replacement: str, has_case: bool) -> bool:
-    """For a change that keeps every letter: is it more than punctuation noise?
-
-    Capitalising a name in a cased transcript, joining or splitting a compound
-    ("fire bugs" -> "firebugs") and an inner apostrophe ("robins" -> "robin's") are;
-    "now" -> "now'" and "didn't" -> "didnt" are not.
-    """
-    if original.lower() == replacement.lower():
-        return has_case and any(ch.isupper() for ch in replacement)
-    if _edges(original).lower() == _edges(replacement).lower():
-        return False  # only punctuation at a word's edge: "you" -> "You-", "now" -> "now'"
-    if re.search(r"[\s-]", original) or re.search(r"[\s-]", replacement):
-        # a compound joined or split, unless only apostrophes moved as well
-        return original.lower().replace("'", "") != replacement.lower().replace("'", "")
-    return bool(re.search(r"\w['’]\w", replacement)) and not re.search(r"['’]", original)
-
-
-def _display(variant_text: str, span_text: str, has_case: bool) -> str:
-    """The spelling to write: the entity's, with shouted lists calmed and sentence case kept."""
-    out = variant_text
-    if has_case and any(ch.islower() for ch in span_text) and not any(ch.islower() for ch in out):
-        out = " ".join(
-            w if len(w) <= 3 or not w.isalpha() else w.capitalize() for w in out.split()
-        )
-    if span_text[:1].isupper() and out[:1].islower():
-        out = out[:1].upper() + out[1:]
-    return out
 
 
 def _to_change(
@@ -347,7 +349,7 @@ def _to_change(
     variant = entry.variant
     start, end = tokens[match.i].start, tokens[match.j - 1].end
     original = text[start:end]
-    replacement = _display(variant.text, original, has_case)
+    replacement = written_as(variant.text, original, has_case)
     last = tokens[match.j - 1].text
     suffix = re.search(r"['’]s$", last)
     if suffix and not re.search(r"['’]s$", replacement) and not (
@@ -361,7 +363,7 @@ def _to_change(
         # the words here lack: writing it would add an s nobody said ("the general" ->
         # "the general's"; on LibriSpeech such edits were wrong 12 times out of 17)
         return None
-    if _number_only(original, replacement) and (
+    if number_only(original, replacement) and (
         variant.kind in ONE_PART_KINDS
         or (has_case and original[:1].islower() and replacement[:1].isupper())
     ):
@@ -370,16 +372,16 @@ def _to_change(
         # "Diagnostics" of Beckman Diagnostics) or when a cased transcript wrote the word
         # in lower case ("genomic" -> "Genomics", "radiometers" -> "Radiometer").
         return None
-    if letters(replacement) == letters(original) and not _worth_respelling(
+    if letters(replacement) == letters(original) and not worth_respelling(
         original, replacement, has_case
     ):
         return None
     ent = index.entities[variant.entity]
     origin = getattr(ent, "origin", "user")
-    if original.lower() == replacement.lower() and not _may_recase(original, variant.kind, origin):
+    if original.lower() == replacement.lower() and not may_recase(original, variant.kind, origin):
         return None
     if replacement[:1].isupper() and (index.known or origin != "user" or ent.label == "NORP") \
-            and _other_form(original, replacement):
+            and other_form(original, replacement):
         # a word the recognizer got right, in another number or form than the listed name
         # ("Israelis" -> "Israeli", "Kurds" -> "Kurd", "Israel's is" -> "Israelis"), with
         # a short list of names, a document's name or a demonym; in a long list of every
@@ -407,84 +409,3 @@ def _to_change(
         reason += "; from a related document" if origin == "ner" else "; mined from a document"
     return Change(start, end, original, replacement, ent.text, ent.label, round(float(score), 4),
                   reason=reason, sources=ent.sources)
-
-
-def _select(proposed: list[tuple[Match, Change]], min_score: float) -> list[Change]:
-    """Best non-overlapping set of changes: weighted interval scheduling on token spans."""
-
-    def weight(s: float) -> float:
-        s = min(max(s, 1e-6), 1 - 1e-6)
-        t = min(max(min_score, 1e-6), 1 - 1e-6)
-        return math.log(s / (1 - s)) - math.log(t / (1 - t))
-
-    passing = [(m, p) for m, p in proposed if p.score >= min_score]
-    # A case-only fix of part of a name ("sly" -> "Sly") gives way to the full name over
-    # the same words ("loop sly" -> "Liz Sly"), as it would on a second pass.
-    # So does any other part taken alone (a surname, a given name) inside a passing full
-    # name that sounds about as much like it: "Lee Kati Affairante" is Leocadia Ferrante,
-    # not "Lee Kati" and the surname "Ferrante".
-    full = [(m.i, m.j, p.entity, m.features.psim) for m, p in passing if not m.features.surname]
-    passing = [
-        (m, p) for m, p in passing
-        if not m.features.surname or not any(
-            e == p.entity and i <= m.i and m.j <= j and (i, j) != (m.i, m.j)
-            and (m.features.same_letters or psim >= m.features.psim - _FULL_NAME_SLACK)
-            for i, j, e, psim in full
-        )
-    ]
-    # Of two passing spans for one entity, one inside the other, the one that sounds
-    # clearly more like it wins ("Lee Katie Ferrante" over "Katie Ferrante").
-    by_entity: dict[str, list] = {}
-    for m, p in passing:
-        by_entity.setdefault(p.entity, []).append(m)
-    passing = [
-        (m, p) for m, p in passing
-        if not any(
-            m2.i <= m.i and m.j <= m2.j and (m2.i, m2.j) != (m.i, m.j)
-            and m2.features.psim > m.features.psim + 0.05
-            for m2 in by_entity[p.entity]
-        )
-    ]
-    items = sorted(((m.i, m.j, weight(p.score), p) for m, p in passing), key=lambda x: x[1])
-    if not items:
-        return []
-    ends = [it[1] for it in items]
-
-    best = [0.0] * (len(items) + 1)
-    take = [False] * len(items)
-    prev_idx = []
-    for k, (i, j, w, _) in enumerate(items):
-        p = bisect.bisect_right(ends, i, 0, k)  # items ending at or before i
-        prev_idx.append(p)
-        with_it = best[p] + w
-        if with_it > best[k]:
-            best[k + 1], take[k] = with_it, True
-        else:
-            best[k + 1] = best[k]
-    chosen, k = [], len(items)
-    while k > 0:
-        if take[k - 1]:
-            chosen.append(items[k - 1][3])
-            k = prev_idx[k - 1]
-        else:
-            k -= 1
-    return chosen
-
-
-def _with_runner_up(
-    change: Change, proposed: list[tuple[Match, Change]], starts: list[int]
-) -> Change:
-    """The best proposal for another entity over the same words.
-
-    ``proposed`` is sorted by start and ``starts`` holds those starts.
-    """
-    lo = bisect.bisect_left(starts, change.start - _MAX_SPAN_CHARS)
-    hi = bisect.bisect_left(starts, change.end)
-    rivals = [
-        p for _, p in proposed[lo:hi]
-        if p is not change and p.entity != change.entity and change.start < p.end
-    ]
-    if not rivals:
-        return change
-    best = max(rivals, key=lambda p: p.score)
-    return replace(change, runner_up=best.replacement, runner_up_score=best.score)

@@ -195,7 +195,14 @@ def known_log_odds(columns: Mapping[str, np.ndarray], z: np.ndarray, n_entities:
     stage without the transcript's evidence, its second with it)."""
     stage = decision_model()["known"]["first" if evidence is None else "second"]
     x = known_inputs(columns, z, n_entities, evidence)
-    return z + linear_log_odds(stage, x, len(z))
+    offset = linear_log_odds(stage, x, len(z))
+    # A name the user listed whole (or its surname, its given name) is judged no lower
+    # than the trees judge it in a biasing list: the calls it was fitted on say that
+    # such lists' garbles of first names are often ordinary words, but a short list is
+    # no weaker evidence of a name than a long one. The kinds the trees never saw (short
+    # given names, parts, demonyms' numbers) and documents' entries take it as fitted.
+    fitted = (x["short_form"] + x["part"] + x["from_document"] + x["from_pattern"]) > 0
+    return z + np.where(fitted, offset, np.maximum(offset, 0.0))
 
 
 def linear_log_odds(model: dict, x: Mapping[str, np.ndarray], n: int) -> np.ndarray:

@@ -23,13 +23,9 @@ import io
 from functools import cache
 
 # Short forms that do not start with the name's letter but are what people say.
-_CLASSIC = frozenset("""
-bob bobby bill billy dick ted teddy ned ned peggy polly molly jack hank sally patsy chuck
-""".split())
+_CLASSIC = frozenset(["bob", "bobby", "bill", "billy", "dick", "ted", "teddy", "ned", "ned", "peggy", "polly", "molly", "jack", "hank", "sally", "patsy", "chuck"])
 # Short forms that are ordinary words far more often than names.
-_WORDS = frozenset("""
-will day bell kit lib rich art hob dob sandy sue may bill pat sam dot
-""".split()) - _CLASSIC
+_WORDS = frozenset(["will", "day", "bell", "kit", "lib", "rich", "art", "hob", "dob", "sandy", "sue", "may", "bill", "pat", "sam", "dot"]) - _CLASSIC
 
 
 @cache

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import bisect
 import html
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from .linebreaks import LINE_BREAK
 
 if TYPE_CHECKING:  # data only: Result shows itself with this module (_repr_html_)
     from .result import Change, Result
@@ -105,10 +108,11 @@ def describe(change: Change) -> str:
     >>> describe(Change(0, 4, "bay loop", "Beirut", "Beirut", "GPE", 0.8, "Bayreuth", 0.3))
     'score 0.80  Beirut (GPE)  runner-up: Bayreuth 0.30'
     """
-    parts = [f"score {change.score:.2f}", change.entity + (f" ({change.label})" if change.label else "")]
+    entity = change.entity + (f" ({change.label})" if change.label else "")
+    parts = [f"score {change.score:.2f}", printable(entity)]
     if change.runner_up:
         rs = f" {change.runner_up_score:.2f}" if change.runner_up_score is not None else ""
-        parts.append(f"runner-up: {change.runner_up}{rs}")
+        parts.append(f"runner-up: {printable(change.runner_up)}{rs}")
     if change.acoustic is not None:
         parts.append(f"audio {change.acoustic:.2f}")
     return "  ".join(parts)
@@ -152,8 +156,33 @@ def format_time(seconds: float) -> str:
 _RED, _GREEN, _DIM, _BOLD, _RESET = "\x1b[31;9m", "\x1b[32;1m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
 
 
-def _flat(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\n", " ⏎ ")
+_UNSAFE = re.compile(  # line breaks, other control characters, bidirectional overrides
+    f"{LINE_BREAK.pattern}|[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def printable(text: str, *, line_break: str = " ⏎ ") -> str:
+    """``text`` made safe to print on a terminal as one line: line breaks become
+    ``line_break``, control characters (escape sequences among them) and bidirectional
+    overrides are shown escaped, so a transcript can neither move the cursor, recolour
+    nor reorder what is shown.
+
+    >>> printable("Sola\\x1b[2J money\\r\\nGeneral")
+    'Sola\\\\x1b[2J money ⏎ General'
+    """
+    if text.isprintable():
+        return text
+
+    def escape(m: re.Match) -> str:
+        ch = m.group()
+        if LINE_BREAK.fullmatch(ch):
+            return line_break
+        return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+    return _UNSAFE.sub(escape, text)
+
+
+_flat = printable
 
 
 def change_context(source: str, change: Change, *, color: bool = False, context: int = 40,
@@ -190,7 +219,8 @@ def terminal_diff(
     out = []
     for ch in result.changes:
         where = location(result.source, ch.start, times, line_of)
-        head = (f"{name} {where}" if where.startswith("@") else f"{name}:{where}") if name else where
+        shown = printable(name) if name else ""
+        head = (f"{shown} {where}" if where.startswith("@") else f"{shown}:{where}") if name else where
         desc = describe(ch)
         if color:
             head, desc = f"{_BOLD}{head}{_RESET}", f"{_DIM}{desc}{_RESET}"
@@ -203,7 +233,7 @@ def terminal_diff(
 
 CSS = """
 .respell-result { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; line-height: 1.5;
-  color: #1f2328; max-width: 60rem; }
+  color: #1f2328; max-width: 72rem; }
 .respell-result .respell-summary { margin: .3rem 0 .6rem; color: #444; }
 .respell-result .respell-text { white-space: pre-wrap; font-family: ui-monospace, Menlo, Consolas,
   monospace; font-size: .92rem; background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px;
@@ -214,6 +244,10 @@ CSS = """
   line-through; margin-right: .2em; }
 .respell-result .respell-change ins { color: #116329; background: #dafbe1; text-decoration: none;
   font-weight: 600; }
+.respell-result .respell-change.respell-off { background: none; }
+.respell-result .respell-change.respell-off del { color: inherit; background: none;
+  text-decoration: none; margin-right: 0; }
+.respell-result .respell-change.respell-off ins { display: none; }
 .respell-result .respell-candidate { border-bottom: 1px dotted #9a6700; cursor: help; }
 .respell-result .respell-gap { color: #8c959f; }
 .respell-result .respell-tip { display: none; position: absolute; left: 0; top: 1.6em; z-index: 10;
@@ -226,6 +260,12 @@ CSS = """
   text-align: left; vertical-align: top; }
 .respell-result th { background: #f6f8fa; }
 .respell-result td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.respell-result td.why { color: #57606a; font-size: .8rem; max-width: 28rem; }
+.respell-result td.where { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.respell-result tr.respell-proposal td { color: #57606a; }
+.respell-result tr.respell-off td { color: #8c959f; }
+.respell-result tr.respell-off td.replacement input { text-decoration: line-through; }
+.respell-result input.respell-replacement { font: inherit; width: 14rem; }
 """
 
 
@@ -254,7 +294,8 @@ def result_html(
     anchor: str = "c",
 ) -> str:
     """HTML of a Result: the text with each change highlighted (hover: score, entity,
-    runner-up), proposals not applied underlined, and a table of the changes.
+    runner-up), proposals not applied underlined, and a table of the changes with
+    the reason for each.
 
     ``standalone`` gives a whole page; otherwise a ``<div>`` with its own style
     (what Jupyter shows). ``context`` (characters) shows excerpts around the
@@ -270,11 +311,31 @@ def result_html(
     return page(title or "respell changes", body) if standalone else body
 
 
+def shown_candidates(result: Result, show_candidates: bool = True) -> list[Change]:
+    """The proposals not applied that a view shows: at least half-way to the threshold
+    (weaker ones would only clutter it), and overlapping no change nor each other."""
+    if not show_candidates:
+        return []
+    floor = result.options.min_score / 2
+    cands = [c for c in result.candidates if c.score >= floor]
+    return [p.change for p in pieces(result.source, result.changes, candidates=cands)
+            if p.kind == "candidate"]
+
+
 def result_fragment(result: Result, *, title=None, context=None, show_candidates=True,
-                    anchor="c", heading: str = "h3", style: bool = True) -> str:
-    """The ``<div class="respell-result">`` of :func:`result_html` (``style``: include the CSS)."""
+                    anchor="c", heading: str = "h3", style: bool = True, times=None,
+                    line_of=None, review: int | None = None) -> str:
+    """The ``<div class="respell-result">`` of :func:`result_html` (``style``: include the CSS).
+
+    ``times`` and ``line_of`` (a document's) say where each change is (file line, cue
+    time); ``review`` (the file's number in a report page) makes the table a form:
+    a box to untick each change (or tick a proposal not applied) and its replacement
+    to edit, which the report page's script reads.
+    """
     if context is None and len(result.source) > FULL_TEXT_LIMIT:
         context = 120
+    cands = shown_candidates(result, show_candidates)
+    numbers = {id(c): k for k, c in enumerate([*result.changes, *cands], 1)}
     parts = ['<div class="respell-result">']
     if style:
         parts.append(f"<style>{CSS}</style>")
@@ -282,10 +343,6 @@ def result_fragment(result: Result, *, title=None, context=None, show_candidates
         parts.append(f"<{heading}>{_e(title)}</{heading}>")
     parts.append(f'<p class="respell-summary">{_e(summary_line(result))}</p>')
     parts.append('<div class="respell-text">')
-    numbers = {id(c): k for k, c in enumerate(result.changes, 1)}
-    # weak proposals would only clutter the view: show those at least half-way to the threshold
-    floor = result.options.min_score / 2
-    cands = [c for c in result.candidates if c.score >= floor] if show_candidates else ()
     for piece in pieces(result.source, result.changes, candidates=cands, context=context):
         if piece.kind == "text":
             parts.append(_e(piece.text))
@@ -303,39 +360,72 @@ def result_fragment(result: Result, *, title=None, context=None, show_candidates
         else:
             ch = piece.change
             tip = f"not applied: {ch.replacement} ({describe(ch)})"
-            parts.append(f'<span class="respell-candidate" title="{_e(tip)}">{_e(piece.text)}</span>')
+            extra = ""
+            if review is not None:  # the script shows it applied once ticked
+                extra = (f' id="{anchor}{numbers[id(ch)]}" data-replacement='
+                         f'"{_e(ch.replacement)}"')
+            parts.append(f'<span class="respell-candidate" title="{_e(tip)}"{extra}>'
+                         f"{_e(piece.text)}</span>")
     parts.append("</div>")
-    if result.changes:
-        parts.append(changes_table(result.changes, anchor=anchor))
+    if result.changes or (review is not None and cands):
+        parts.append(changes_table(result.changes, anchor=anchor, source=result.source,
+                                   times=times, line_of=line_of, review=review,
+                                   candidates=cands if review is not None else ()))
     parts.append("</div>")
     return "".join(parts)
 
 
-def changes_table(changes: Sequence[Change], *, anchor: str = "c") -> str:
-    """An HTML table of changes, each row linking to its place in the text."""
-    head = "".join(f"<th>{h}</th>" for h in ("#", "original", "replacement", "entity", "score",
-                                                 "runner-up"))
+def changes_table(changes: Sequence[Change], *, anchor: str = "c", source: str | None = None,
+                  times=None, line_of=None, review: int | None = None,
+                  candidates: Sequence[Change] = ()) -> str:
+    """An HTML table of changes, each row linking to its place in the text, with where it
+    is (given the ``source``), its runner-up and the reason.
+
+    With ``review`` (a file number) each row starts with a box, ticked for a change and
+    unticked for a proposal not applied (``candidates``), and the replacement is a field
+    to edit; rows carry ``data-file`` and ``data-k`` (the proposal's number in the file).
+    """
+    cols = ("#", "where", "original", "replacement", "entity", "score", "runner-up", "why")
+    head = ("<th>apply</th>" if review is not None else "") + "".join(f"<th>{h}</th>" for h in cols)
     rows = [f'<table class="respell-changes"><thead><tr>{head}</tr></thead><tbody>']
-    for k, ch in enumerate(changes, 1):
+    every = [(c, True) for c in changes] + [(c, False) for c in candidates]
+    for k, (ch, applied) in enumerate(every, 1):
         runner = ""
         if ch.runner_up:
             runner = ch.runner_up + (f" ({ch.runner_up_score:.2f})" if ch.runner_up_score is not None else "")
         label = f" ({ch.label})" if ch.label else ""
+        where = location(source, ch.start, times, line_of) if source is not None else ""
+        why = ch.reason + (f"; audio {ch.acoustic:.2f}" if ch.acoustic is not None else "")
+        if not applied:
+            why = f"not applied (below the threshold): {why}"
+        replacement = _e(ch.replacement)
+        box, attrs = "", ""
+        if review is not None:
+            kind = "respell-row" + ("" if applied else " respell-proposal respell-off")
+            attrs = f' class="{kind}" data-file="{review}" data-k="{k - 1}"'
+            box = (f'<td><input type="checkbox" class="respell-apply" aria-label="apply change {k}"'
+                   f'{" checked" if applied else ""}></td>')
+            replacement = (f'<input type="text" class="respell-replacement" value="{replacement}" '
+                           f'aria-label="replacement {k}">')
         rows.append(
-            f'<tr><td class="num"><a href="#{anchor}{k}">{k}</a></td><td>{_e(ch.original)}</td>'
-            f"<td>{_e(ch.replacement)}</td><td>{_e(ch.entity + label)}</td>"
-            f'<td class="num">{ch.score:.2f}</td><td>{_e(runner)}</td></tr>'
+            f'<tr{attrs}>{box}<td class="num"><a href="#{anchor}{k}">{k}</a></td>'
+            f'<td class="where">{_e(where)}</td><td>{_e(ch.original)}</td>'
+            f'<td class="replacement">{replacement}</td><td>{_e(ch.entity + label)}</td>'
+            f'<td class="num">{ch.score:.2f}</td><td>{_e(runner)}</td>'
+            f'<td class="why">{_e(why)}</td></tr>'
         )
     rows.append("</tbody></table>")
     return "".join(rows)
 
 
-def page(title: str, body: str) -> str:
-    """A standalone HTML5 page around ``body``."""
+def page(title: str, body: str, *, script: str = "") -> str:
+    """A standalone HTML5 page around ``body`` (and an inline ``script`` at its end)."""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<title>{_e(title)}</title>\n"
         "<style>body { margin: 1.5rem; font-family: system-ui, sans-serif; }</style>\n"
-        f"</head>\n<body>\n<h1>{_e(title)}</h1>\n{body}\n</body>\n</html>\n"
+        f"</head>\n<body>\n<h1>{_e(title)}</h1>\n{body}\n"
+        + (f"<script>{script}</script>\n" if script else "")
+        + "</body>\n</html>\n"
     )

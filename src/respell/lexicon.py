@@ -6,8 +6,8 @@ documents), reading list files in :mod:`respell.lists` and deriving variants in
 :mod:`respell.variants`; all are importable from here as well.
 
 >>> lex = Lexicon.from_entries(["Qassem Soleimani", "Beirut"])
->>> len(lex), [v.text for v in lex.variants][:3]
-(2, ['Qassem Soleimani', 'Soleimani', 'Beirut'])
+>>> len(lex), lex.known, [(v.text, v.kind) for v in lex.variants][:3]
+(2, True, [('Qassem Soleimani', 'canonical'), ('Qassem', 'spelled'), ('Soleimani', 'surname')])
 """
 
 from __future__ import annotations

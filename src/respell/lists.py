@@ -16,8 +16,6 @@ which nobody says; a role or a title is not.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -26,7 +24,7 @@ from pathlib import Path
 
 from .entity import Entity
 from .errors import EntityListError
-from .textio import read_text
+from .textio import csv_rows, load_json, read_text
 from .variants import looks_like_person
 
 # "Name - note", "Name – note", "Name — note" (spaced dashes: "Jean-Luc" stays whole),
@@ -35,16 +33,7 @@ _DASHED = re.compile(r"^(?P<name>.+?)\s+[-–—]+\s+(?P<note>.+)$")
 _BRACKETED = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<note>[^()]+)\)$")
 
 # Words of job titles and roles; a note with one of them is a role, not a firm.
-_ROLE_WORDS = frozenset("""
-president vice chief officer executive director chairman chairwoman chair ceo cfo coo cto
-cco cmo cio cso vp svp evp avp md head manager managing analyst relations investor ir
-treasurer controller secretary counsel founder cofounder co-founder
-principal host co-host cohost guest moderator panelist reporter correspondent editor
-producer anchor journalist author professor dr doctor senator governor minister mayor
-spokesman spokeswoman spokesperson senior junior associate assistant deputy lead leader
-member trustee owner interviewer interviewee speaker caller listener commissioner
-ambassador
-""".split())
+_ROLE_WORDS = frozenset(["president", "vice", "chief", "officer", "executive", "director", "chairman", "chairwoman", "chair", "ceo", "cfo", "coo", "cto", "cco", "cmo", "cio", "cso", "vp", "svp", "evp", "avp", "md", "head", "manager", "managing", "analyst", "relations", "investor", "ir", "treasurer", "controller", "secretary", "counsel", "founder", "cofounder", "co-founder", "principal", "host", "co-host", "cohost", "guest", "moderator", "panelist", "reporter", "correspondent", "editor", "producer", "anchor", "journalist", "author", "professor", "dr", "doctor", "senator", "governor", "minister", "mayor", "spokesman", "spokeswoman", "spokesperson", "senior", "junior", "associate", "assistant", "deputy", "lead", "leader", "member", "trustee", "owner", "interviewer", "interviewee", "speaker", "caller", "listener", "commissioner", "ambassador"])
 
 # Legal suffixes people never say: "Inc.", ", LLC", "& Co.", "L.P.", ...
 _LEGAL_SUFFIX = re.compile(
@@ -70,7 +59,7 @@ def split_line(line: str) -> tuple[str, str | None, bool]:
 
 
 # Lower-case words inside a person's name: "Derik De Bruin", "Ludwig van Beethoven".
-_PARTICLES = frozenset("de da di del della der den van von la le du dos das ter ten bin al el y".split())
+_PARTICLES = frozenset(["de", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "du", "dos", "das", "ter", "ten", "bin", "al", "el", "y"])
 
 
 def _participant(name: str) -> bool:
@@ -176,7 +165,7 @@ def entity_from_record(rec: dict, where: str) -> Entity:
     count = lower.get("count") or 1  # an empty CSV cell counts once
     try:
         count = max(1, int(count))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: 1e999 is infinity
         raise EntityListError(f"{where}: count is not a number: {count!r}") from None
     return Entity(
         " ".join(text.split()),
@@ -189,10 +178,7 @@ def entity_from_record(rec: dict, where: str) -> Entity:
 
 
 def _read_json(text: str, name: str) -> list[Entity]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise EntityListError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    data = load_json(text, name, EntityListError)
     if isinstance(data, dict) and isinstance(data.get("entities"), list):
         data = data["entities"]
     if not isinstance(data, list):
@@ -213,10 +199,7 @@ def _read_jsonl(text: str, name: str) -> list[Entity]:
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EntityListError(f"{name}:{lineno}: invalid JSON: {exc.msg}") from None
+        item = load_json(line, f"{name}:{lineno}", EntityListError)
         if isinstance(item, str):
             out.append(Entity(item))
         elif isinstance(item, dict):
@@ -227,7 +210,8 @@ def _read_jsonl(text: str, name: str) -> list[Entity]:
 
 
 def _read_table(text: str, name: str, delimiter: str) -> list[Entity]:
-    rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)]
+    rows = [r for r in csv_rows(text, name, delimiter=delimiter, error=EntityListError)
+            if any(c.strip() for c in r)]
     if not rows:
         return []
     header = [c.strip().lower() for c in rows[0]]

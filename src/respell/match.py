@@ -34,6 +34,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -41,9 +42,9 @@ from rapidfuzz import fuzz
 from . import context, phonetics
 from .features import Features, TranscriptFacts
 from .index import Entry, LexiconIndex
-from .variants import ONE_PART_KINDS
 from .shortlist import best_of, prefilter
 from .transcript import transcript_facts
+from .variants import ONE_PART_KINDS
 from .words import Token, letters, stem, zipf
 
 # What may stand between two words of one span: spaces, hyphens, commas, quotes, &
@@ -127,18 +128,23 @@ def find_matches(
     min_psim: float = 0.5,
     per_span: int = 4,
     within: Sequence[tuple[int, int]] | None = None,
+    cased: bool | None = None,
 ) -> Found:
     """Every plausible (span, entity variant) pair with its features; no decision is taken here.
 
     ``barriers`` are character offsets no span may cross (cue boundaries in subtitles);
     ``within``, when given, holds the token ranges [a, b) the spans must lie in (the
-    transcript's facts are still measured on all of it).
+    transcript's facts are still measured on all of it). ``cased`` says whether the whole
+    transcript is cased, when ``text`` is a window of a longer one (by default ``text`` is
+    judged by itself).
     """
     if not index.entries or not tokens:
         return Found([], None, _facts(tokens, (), index))
     max_len = min(max_span_words, index.max_words + 2)
     table = find_spans(text, tokens, index, max_len, barriers, within)
     facts = _facts(tokens, table.written_right, index)
+    if cased is not None:
+        facts = facts._replace(cased=cased)
     shortlist = _shortlist(index, table, prefilter_cutoff, per_span)
     kept = _check_spans(index, table, facts, shortlist, min_psim, per_span)
     return Found(_measure(index, table, facts, kept), table, facts)
@@ -211,7 +217,7 @@ def find_spans(
     return SpanTable(text, tokens, lower, word_codes, spans, reduced, skeletons, covering,
                      written_right, {e: _mentions(at) for e, at in present.items()},
                      written_by, [bool(_PUNCTUATED.search(text[a.end:b.start]))
-                                  for a, b in zip(tokens, tokens[1:])])
+                                  for a, b in pairwise(tokens)])
 
 
 def _mentions(spans: list[tuple[int, int]]) -> list[int]:
@@ -375,7 +381,8 @@ def _respects_written(
         return True
     entity = entry.variant.entity
     own = {w.lower() for w in entry.words}
-    if len(written) < j - i and any(
+    whole = (i, j) in table.covering[i]  # the span is one listed name, written right
+    if not whole and any(
         entity not in table.written_by[k] and table.lower[k] not in own for k in written
     ):
         return False  # another listed name inside a longer span: never taken into this one
@@ -396,7 +403,7 @@ def _respects_written(
 # A word at least this common beside a name written right joins it only if it sounds
 # at least this much like the name's missing words.
 _EXTENSION_ZIPF = 4.5
-_EXTENSION_PSIM = 0.3
+_EXTENSION_PSIM = 0.5
 
 
 def _function_word(word: str) -> bool:

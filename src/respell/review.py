@@ -19,7 +19,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from .display import change_context, describe, location
+from .display import change_context, describe, location, printable
 from .result import Change, Result
 
 HELP = """\
@@ -62,10 +62,11 @@ def review(
             continue
         where = location(result.source, ch.start, times, line_of)
         if name:
-            where = f"{name} {where}" if where.startswith("@") else f"{name}:{where}"
+            shown = printable(name)
+            where = f"{shown} {where}" if where.startswith("@") else f"{shown}:{where}"
         print(f"\n{where}  {describe(ch)}", file=out)
         if ch.reason:
-            print(f"    why: {ch.reason}", file=out)
+            print(f"    why: {printable(ch.reason)}", file=out)
         print("    " + change_context(result.source, ch, color=color, context=60), file=out)
         try:
             answer = ask(f"({k + 1}/{total}) Apply this change [y,n,e,a,q,?]? ").strip().lower()
@@ -99,7 +100,7 @@ def review(
 
 def _edit(ch: Change, ask, out) -> Change | None:
     try:
-        text = ask(f"replacement for {ch.original!r} (empty: back) [{ch.replacement}]: ")
+        text = ask(f"replacement for {ch.original!r} (empty: back) [{printable(ch.replacement)}]: ")
     except EOFError:
         return None
     text = text.strip()

@@ -35,19 +35,29 @@ def transcript_facts(
     of variants the transcript is matched against; ``known`` and ``n_entities`` say
     whether its list holds names known to be there, and how many the user gave.
     """
-    # Whether the transcript is cased at all, judged by ordinary words only ("The", "I"):
-    # a correction writes a name, or replaces a rare garble ("Abidabad"), so either way
-    # the next pass judges the case as this one did.
-    cased = any(
-        k not in written_right and any(ch.isupper() for ch in tok.text)
-        and zipf(tok.text.lower()) >= COMMON_ZIPF
-        for k, tok in enumerate(tokens)
-    )
     return TranscriptFacts(
-        cased=cased,
+        cased=is_cased(tokens, written_right),
         lexicon_size=lexicon_size,
         cue_before=tuple(context.name_cues(tokens)),
         cue_after=tuple(context.cue_after(tokens, j) for j in range(len(tokens) + 1)),
         known=known,
         n_entities=n_entities,
+    )
+
+
+def is_cased(tokens: Sequence[Token], written_right: Collection[int] = ()) -> bool:
+    """Whether the transcript uses capital letters, judged by ordinary words only ("The",
+    "I") outside the listed names already written right (``written_right``, token numbers).
+
+    A correction writes a name, or replaces a rare garble ("Abidabad"), so either way
+    the next pass judges the case as this one did.
+
+    >>> from respell.words import tokenize
+    >>> is_cased(tokenize("The call")), is_cased(tokenize("the call with Liz Sly"), {3, 4})
+    (True, False)
+    """
+    return any(
+        k not in written_right and any(ch.isupper() for ch in tok.text)
+        and zipf(tok.text.lower()) >= COMMON_ZIPF
+        for k, tok in enumerate(tokens)
     )

@@ -95,6 +95,10 @@ def derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Itera
             forms.extend((part, part, "part") for part in name_parts(text))
         if person:
             words = ent.text.split()
+            if known and ent.label is None:
+                # "Brandhuber" of Brandhuber Logistik, which may be no person: recognised
+                # as written right where it stands, never written over other words
+                forms.append((words[0], words[0], "spelled"))
             surname = words[-1]
             if surname.rstrip(".").lower() in ("jr", "sr", "ii", "iii", "iv"):
                 surname = words[-2].rstrip(",")
@@ -122,14 +126,8 @@ def derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Itera
 # Words that make a part of a longer name generic rather than a name of its own: "Air
 # Base", "Capital Markets", "Company". A part is never only these, nor begins or ends
 # with a function word.
-_GENERIC = _NOT_PERSON_WORDS | frozenset("""
-air base research markets market securities associates bank banks holdings services
-solutions technology technologies industries international corporation incorporated
-inc corp ltd llc plc sa ag nv lp co company companies group partners capital management
-investments investment financial global worldwide america americas american usa us
-national federal general first united royal central
-""".split())
-_FUNCTION = frozenset("of the and & for de la le el al del da di du van von der den y e a an in on at to".split())
+_GENERIC = _NOT_PERSON_WORDS | frozenset(["air", "base", "research", "markets", "market", "securities", "associates", "bank", "banks", "holdings", "services", "solutions", "technology", "technologies", "industries", "international", "corporation", "incorporated", "inc", "corp", "ltd", "llc", "plc", "sa", "ag", "nv", "lp", "co", "company", "companies", "group", "partners", "capital", "management", "investments", "investment", "financial", "global", "worldwide", "america", "americas", "american", "usa", "us", "national", "federal", "general", "first", "united", "royal", "central"])
+_FUNCTION = frozenset(["of", "the", "and", "&", "for", "de", "la", "le", "el", "al", "del", "da", "di", "du", "van", "von", "der", "den", "y", "e", "a", "an", "in", "on", "at", "to"])
 # Names whose leading "The" is written capitalised in running text too.
 _CAPITAL_THE = frozenset({"the hague", "the gambia"})
 _MAX_PART_WORDS = 6
@@ -152,9 +150,9 @@ def name_parts(text: str) -> list[str]:
     itself name-like (not only generic words, no function word at either end).
 
     >>> name_parts("New York Times")
-    ['New York', 'York Times', 'Times']
+    ['York Times', 'Times']
     >>> name_parts("Bagram Air Base")
-    ['Bagram Air', 'Bagram']
+    ['Bagram']
     >>> name_parts("Bank of America")
     []
     """

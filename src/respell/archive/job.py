@@ -92,7 +92,7 @@ class BatchOptions:
             raise OptionError(f"gpus_per_worker must be above 0, got {self.gpus_per_worker!r}")
         if self.min_score is not None:
             FixOptions(min_score=self.min_score)
-        from ..audio.transcribe import BIAS_MODES
+        from ..audio.biasing import BIAS_MODES
 
         if self.bias not in BIAS_MODES:
             raise OptionError(f"bias must be one of {', '.join(BIAS_MODES)}, got {self.bias!r}")

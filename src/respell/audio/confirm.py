@@ -9,6 +9,16 @@ from the sound. The log-likelihood ratio decides: changes the audio does not
 support are withdrawn, candidates it clearly supports are promoted. Each
 proposal records ``acoustic`` = sigmoid(ratio), the probability the audio
 prefers the correction, and the ratio in its reason.
+
+The margins were measured (benchmarks/README.md, "Audio"): a right repair of a
+recognizer's garble often scores a little below it (the recognizer chose the garble
+because it sounded likelier), while a wrong one scores far below, so a change is
+withdrawn only when the audio prefers the original by :data:`KEEP_MARGIN` nats. After
+respell's own biased transcription, the same model already heard each window under a
+prompt of these entities and still wrote the garble, so the ratio of a right repair
+is below zero about half the time, as low as a wrong one's: there the check only
+promotes candidates and withdraws nothing (``keep_margin=-inf``, what
+:func:`~respell.audio.pipeline.transcribe_and_fix` passes).
 """
 
 from __future__ import annotations
@@ -17,7 +27,6 @@ import difflib
 import logging
 import math
 import re
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -25,9 +34,15 @@ import numpy as np
 
 from ..errors import OptionError
 from ..result import Change, Result
-from .models import BACKENDS, MAX_PROMPT_TOKENS, SAMPLE_RATE, load_audio, load_backend
+from .backends import BACKENDS, SAMPLE_RATE, load_audio, load_backend
+from .progress import Progress, as_progress
 
 log = logging.getLogger(__name__)
+
+#: a change stays unless the audio prefers the original by more than this many nats
+KEEP_MARGIN = -4.0
+#: a candidate below the text threshold is made when the audio prefers it by this many
+PROMOTE_MARGIN = 2.0
 
 #: (char_start, char_end, t0, t1) over ``Result.source``
 Times = Sequence[tuple[int, int, float, float]]
@@ -41,14 +56,15 @@ class ConfirmOptions:
     over original, nats) is at least this. ``promote_margin``: a candidate below the
     text threshold is made if the ratio is at least this. ``min_candidate_score``:
     candidates scored lower by the text matcher are not judged. ``context_seconds``:
-    audio and words kept each side of the proposal.
+    audio and words kept each side of the proposal. ``model``: None is the default
+    model (base when installed, else tiny.en).
     """
 
-    model: str = "tiny.en"
+    model: str | None = None
     backend: str = "faster-whisper"
     device: str = "auto"
-    keep_margin: float = 0.0
-    promote_margin: float = 2.0
+    keep_margin: float = KEEP_MARGIN
+    promote_margin: float = PROMOTE_MARGIN
     min_candidate_score: float = 0.1
     context_seconds: float = 3.0
     prompt: bool = True
@@ -78,7 +94,7 @@ def confirm(
     times: Times | None = None,
     model: str | None = None,
     options: ConfirmOptions | None = None,
-    progress: bool | None = None,
+    progress: bool | Progress | None = None,
     **overrides,
 ) -> Result:
     """Judge ``result``'s changes and candidates by the audio; return the new Result.
@@ -86,6 +102,7 @@ def confirm(
     ``audio`` is a path or 16 kHz float32 samples. ``times`` maps stretches of
     ``result.source`` to seconds (from the transcript's word or cue timestamps); when
     absent, the transcript is aligned to a word-timestamped Whisper transcription.
+    ``progress`` as in :func:`~respell.audio.transcribe` (a pass in audio seconds).
 
     >>> fixed = confirm(fix(text, names), "talk.wav")  # doctest: +SKIP
     >>> [(c.replacement, c.acoustic) for c in fixed.changes]  # doctest: +SKIP
@@ -97,9 +114,25 @@ def confirm(
         options = ConfirmOptions(**overrides)
     elif overrides:
         options = replace(options, **overrides)
+    judged = judge(result, audio, times=times, options=options, progress=progress)
+    return result if judged is None else decide(result, judged, options)
+
+
+def judge(
+    result: Result,
+    audio,
+    *,
+    times: Times | None = None,
+    options: ConfirmOptions | None = None,
+    progress: bool | Progress | None = None,
+) -> list[tuple[float, Change]] | None:
+    """The audio's log-likelihood ratio (corrected over original, nats) of each of
+    ``result``'s proposals, as (ratio, proposal); None when there is nothing to judge
+    or no timing. :func:`confirm` is ``decide(result, judge(result, audio), options)``."""
+    options = options or ConfirmOptions()
     proposals = _proposals(result, options.min_candidate_score)
     if not proposals:
-        return result
+        return None
     samples = load_audio(audio)
     backend = load_backend(options.model, options.backend, options.device)
     if times is None:
@@ -107,20 +140,16 @@ def confirm(
     times = sorted((int(a), int(b), float(t0), float(t1)) for a, b, t0, t1 in times)
     if not times:
         log.warning("no timestamps for the transcript: audio confirmation skipped")
-        return result
+        return None
     duration = len(samples) / SAMPLE_RATE
-    show = progress if progress is not None else (sys.stderr.isatty() and len(proposals) > 20)
-    bar = None
-    if show:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(proposals), desc="confirming", unit="proposal", leave=False)
     groups: dict[tuple, list[tuple[Change, str]]] = {}
     for p in proposals:
         key, corrected = _plan(p, result, proposals, times, duration, backend, options)
         groups.setdefault(key, []).append((p, corrected))
     judged: list[tuple[float, Change]] = []
-    for (cs, ce, t0, t1, prompt), items in groups.items():
+    bar, own_bar = as_progress(progress, duration)
+    bar.start("checking the changes against the audio")
+    for (cs, ce, t0, t1, prompt), items in sorted(groups.items(), key=lambda g: g[0][2:4]):
         piece = samples[int(t0 * SAMPLE_RATE) : int(t1 * SAMPLE_RATE)]
         original = _squash(result.source[cs:ce])
         if len(piece) < SAMPLE_RATE // 10:
@@ -130,11 +159,11 @@ def confirm(
         for (p, corrected), s_new in zip(items, scores[1:]):
             log.debug("%r -> %r: %.2f vs %.2f", original, corrected, scores[0], s_new)
             judged.append((s_new - scores[0], p))
-        if bar is not None:
-            bar.update(len(items))
-    if bar is not None:
+        bar.update_to(t1)
+    bar.update_to(duration)
+    if own_bar:
         bar.close()
-    return _decide(result, judged, options)
+    return judged
 
 
 def _proposals(result: Result, floor: float) -> list[Change]:
@@ -170,7 +199,7 @@ def _plan(p, result, proposals, times, duration, backend, options):
             if cs <= q.start and q.end <= ce
         ]
         prompt = ", ".join(dict.fromkeys(names))
-        while len(backend.encode(" " + prompt)) > MAX_PROMPT_TOKENS and ", " in prompt:
+        while len(backend.encode(" " + prompt)) > backend.max_prompt_tokens and ", " in prompt:
             prompt = prompt.rsplit(", ", 1)[0]
     return (cs, ce, t0, t1, prompt), corrected
 
@@ -183,7 +212,9 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
 
 
-def _decide(result: Result, judged: list[tuple[float, Change]], options) -> Result:
+def decide(result: Result, judged: list[tuple[float, Change]], options: ConfirmOptions) -> Result:
+    """``result`` with the changes the audio's ratios in ``judged`` support (see
+    :class:`ConfirmOptions` for the margins), each proposal's ``acoustic`` set."""
     is_change = {(c.start, c.end, c.replacement) for c in result.changes}
     scored = []
     for delta, p in judged:
@@ -219,7 +250,7 @@ def _norm(word: str) -> str:
 def align_times(source: str, samples: np.ndarray, options: ConfirmOptions) -> list:
     """Word times for ``source``: align its words to a plain Whisper transcription's
     timed words; words Whisper missed get times interpolated from their neighbours."""
-    from .transcribe import transcribe
+    from .biasing import transcribe
 
     heard = transcribe(
         samples, model=options.model, backend=options.backend, device=options.device, bias="none"

@@ -8,7 +8,10 @@ then a transcript document in any of respell's formats.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import math
+import re
+import time
+from dataclasses import dataclass, field
 
 from ..errors import OptionError
 from ..result import FixOptions, Result
@@ -20,11 +23,33 @@ OUTPUT_FORMATS = {"whisper-json": (".json",), "srt": (".srt",), "vtt": (".vtt",)
 
 @dataclass(frozen=True)
 class Repaired:
-    """A transcription, its transcript document and the repair made to it."""
+    """A transcription, its transcript document and the repair made to it; ``names``
+    the entities it was given, ``seconds`` the time all of it took."""
 
     transcription: Transcription
     document: object  # respell.formats.Document
     result: Result
+    names: tuple[str, ...] = field(default=(), repr=False)
+    seconds: float = 0.0
+
+    @property
+    def real_time_factor(self) -> float:
+        """Processing seconds (transcription, repair, check) per second of audio."""
+        t = self.transcription
+        return (self.seconds or t.seconds) / t.duration if t.duration else 0.0
+
+    def names_found(self) -> dict[str, int]:
+        """How often each of ``names`` is written in the repaired text, as listed
+        (whole words, case kept), for those written at least once.
+
+        >>> from respell.audio.segments import Transcription
+        >>> r = Result("Liz Sly met Sly.", "Liz Sly met Sly.", ())
+        >>> Repaired(Transcription(()), None, r, names=("Liz Sly", "Sly", "Beirut")).names_found()
+        {'Liz Sly': 1, 'Sly': 2}
+        """
+        text = self.result.text
+        counts = {n: len(re.findall(rf"(?<!\w){re.escape(n)}(?!\w)", text)) for n in self.names}
+        return {n: k for n, k in counts.items() if k}
 
     def render(self) -> str:
         """The transcript file's text with the repair applied."""
@@ -54,14 +79,6 @@ def format_for(path: str | None, default: str = "txt") -> str:
     )
 
 
-def _stamp(t: float, sep: str) -> str:
-    ms = round(t * 1000)
-    h, ms = divmod(ms, 3600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
-
-
 def render_transcription(t: Transcription, format: str) -> str:
     """``t`` written as a file of ``format`` (one cue or line per segment).
 
@@ -77,15 +94,10 @@ def render_transcription(t: Transcription, format: str) -> str:
         return json.dumps(t.to_whisper_dict(), ensure_ascii=False, indent=1) + "\n"
     if format == "txt":
         return "".join(s.text.strip() + "\n" for s in segs)
-    if format == "srt":
-        return "\n".join(
-            f"{i}\n{_stamp(s.start, ',')} --> {_stamp(s.end, ',')}\n{s.text.strip()}\n"
-            for i, s in enumerate(segs, 1)
-        )
-    if format == "vtt":
-        return "WEBVTT\n\n" + "\n".join(
-            f"{_stamp(s.start, '.')} --> {_stamp(s.end, '.')}\n{s.text.strip()}\n" for s in segs
-        )
+    if format in ("srt", "vtt"):
+        from ..formats import format_class
+
+        return format_class(format).write((s.start, s.end, s.text) for s in segs)
     raise OptionError(f"unknown output format {format!r}: use one of {', '.join(OUTPUT_FORMATS)}")
 
 
@@ -102,31 +114,40 @@ def transcribe_and_fix(
     **transcribe_options,
 ) -> Repaired:
     """Transcribe ``audio`` biased to ``entities``, repair the text with
-    :func:`respell.fix`, and (``acoustic``) let the audio confirm each change."""
+    :func:`respell.fix`, and (``acoustic``) let the audio confirm each change.
+
+    One progress bar (see :func:`~respell.audio.transcribe`) follows every pass."""
     from ..correct import fix
     from ..formats import format_class
+    from ..lexicon import Lexicon
+    from .backends import SAMPLE_RATE, load_audio
+    from .biasing import transcribe
     from .confirm import align_words, confirm
-    from .models import load_audio
-    from .transcribe import _as_lexicon, transcribe
+    from .progress import as_progress
 
-    lexicon = _as_lexicon(entities)
+    started = time.perf_counter()
+    lexicon = Lexicon.coerce(entities)
     audio = load_audio(audio)
-    if transcription is None:
-        transcription = transcribe(audio, lexicon, progress=progress, **transcribe_options)
-    doc = format_class(format).parse(render_transcription(transcription, format))
-    result = Result(doc.text, doc.text, (), fix_options or FixOptions())
-    if fix_text and lexicon:
-        result = fix(doc.text, lexicon, barriers=doc.barriers, options=fix_options)
-        if acoustic:
+    bar, _ = as_progress(progress, len(audio) / SAMPLE_RATE)
+    try:
+        if transcription is None:
+            transcription = transcribe(audio, lexicon, progress=bar, **transcribe_options)
+        doc = format_class(format).parse(render_transcription(transcription, format))
+        result = Result(doc.text, doc.text, (), fix_options or FixOptions())
+        if fix_text and lexicon:
+            result = fix(doc.text, lexicon, barriers=doc.barriers, options=fix_options)
+        if fix_text and lexicon and acoustic:
             keep = {k: v for k, v in transcribe_options.items() if k in ("backend", "device")}
+            if getattr(transcription.options, "bias", "none") != "none":
+                # the same model heard these windows under prompts of these entities and
+                # still wrote the garbles: its ratio would withdraw right repairs as often
+                # as wrong ones (see respell.audio.confirm), so it only promotes here
+                keep["keep_margin"] = -math.inf
             words = [(w.text, w.start, w.end) for s in transcription.segments for w in s.words]
             times = align_words(doc.text, words) or list(doc.times)
-            result = confirm(
-                result,
-                audio,
-                times=times,
-                model=transcribe_options.get("model", "tiny.en"),
-                progress=progress,
-                **keep,
-            )
-    return Repaired(transcription, doc, result)
+            result = confirm(result, audio, times=times, model=transcription.model,
+                             progress=bar, **keep)
+    finally:
+        bar.close()
+    names = tuple(dict.fromkeys(e.text for e in lexicon))
+    return Repaired(transcription, doc, result, names, time.perf_counter() - started)

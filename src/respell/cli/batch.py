@@ -30,7 +30,7 @@ same inputs, entities, options and respell version are kept (--force redoes them
 
 
 def add_parser(subparsers) -> None:
-    from ..audio.transcribe import BIAS_MODES
+    from ..audio.biasing import BIAS_MODES
     from ..correct import DEFAULT_MIN_SCORE
 
     p = subparsers.add_parser(

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from ..errors import EntityListError, OptionError
-from . import skipped_line
+from . import check_outputs, skipped_line
 
 FORMATS = ("txt", "jsonl", "csv")
 
@@ -87,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if args.min_count < 1:
         raise OptionError(f"--min-count must be at least 1, got {args.min_count}")
     fmt = args.format or _format_from_suffix(args.output)
+    check_outputs([("the document", d) for d in args.documents], [("-o", args.output)])
     skipped = []
 
     def skip(path: str, exc: Exception) -> None:  # several documents: a bad one is left out

@@ -14,6 +14,8 @@ With -e, also the entity figures: the error rate on the reference words that
 name a listed entity, and how many mentions came out entirely right. With
 --original (the transcript before correction), how many of the edits from it
 to the hypothesis were right (the new words equal the reference words there).
+With --case-sensitive a word in the wrong case is an error, so a repair of case
+alone ("Liz sly" -> "Liz Sly") counts as an edit, right or wrong.
 """
 
 EXAMPLES = """\
@@ -21,6 +23,7 @@ examples:
   respell eval truth.txt episode.txt
   respell eval truth.txt fixed.txt -e names.txt --original episode.txt
   respell eval truth.srt fixed.srt -e names.txt --json
+  respell eval truth.txt fixed.txt -e names.txt --original episode.txt --case-sensitive
 """
 
 
@@ -40,6 +43,8 @@ def add_parser(subparsers) -> None:
                    help="the transcript before correction: judge each edit right or wrong")
     p.add_argument("--format", default=None, metavar="FMT",
                    help="format of all transcripts (default: detected from each file)")
+    p.add_argument("--case-sensitive", action="store_true",
+                   help="compare words with their case (a case-only repair is then an edit)")
     p.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     p.set_defaults(run=run)
 
@@ -52,17 +57,18 @@ def _read(path: str, fmt: str | None) -> str:
 
 def run(args) -> int:
     from .. import evaluate
-    from ..errors import OptionError
     from ..lexicon import Lexicon
+    from . import check_stdin_once
 
-    if args.reference == "-" and args.hypothesis == "-":
-        raise OptionError("REF and HYP cannot both be standard input")
+    check_stdin_once([("REF", args.reference), ("HYP", args.hypothesis),
+                      ("--original", args.original)] + [("-e", e) for e in args.entities])
     reference = _read(args.reference, args.format)
     hypothesis = _read(args.hypothesis, args.format)
     original = _read(args.original, args.format) if args.original else None
     lexicon = Lexicon.load(*args.entities) if args.entities else Lexicon(())
-    scores = evaluate.entity_scores(reference, hypothesis, lexicon, original=original)
-    out = {"WER": scores.words.to_dict()}
+    scores = evaluate.entity_scores(reference, hypothesis, lexicon, original=original,
+                                    case_sensitive=args.case_sensitive)
+    out = {"WER": scores.words.to_dict(), "case_sensitive": args.case_sensitive}
     if args.entities:
         ent = scores.to_dict()
         out["entities"] = {k: ent[k] for k in (
@@ -74,7 +80,8 @@ def run(args) -> int:
         return 0
     w = scores.words
     print(f"WER {_pct(w.wer)}  ({w.errors} errors in {w.ref_words} reference words: "
-          f"{w.substitutions} substituted, {w.insertions} inserted, {w.deletions} deleted)")
+          f"{w.substitutions} substituted, {w.insertions} inserted, {w.deletions} deleted"
+          f"{'; case counts' if args.case_sensitive else ''})")
     if args.entities:
         e = scores.entity_words
         if not scores.mentions:

@@ -9,8 +9,8 @@ import sys
 from collections import deque
 from pathlib import Path
 
-from ..errors import EntityListError, OptionError, RespellError
-from . import skipped_line
+from ..errors import EntityListError, InputError, OptionError, RespellError
+from . import check_output_location, check_outputs, check_stdin_once, progress_bar, skipped_line
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--in-place", action="store_true",
                    help="rewrite the input files (atomically; files without changes are left alone)")
     p.add_argument("--backup", metavar="SUFFIX", help="with --in-place, keep the old file as FILE+SUFFIX")
+    p.add_argument("--force", action="store_true",
+                   help="write over read-only files (with --in-place, or -o naming one)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the --diff and review output (default: auto)")
     p.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
@@ -68,6 +70,7 @@ def check_options(args) -> None:
     from ..batch import resolve_jobs
     from ..report import check_kind
     from ..result import FixOptions
+    from ..textio import check_backup_suffix
 
     files = args.files
     if args.min_score is not None:
@@ -92,6 +95,7 @@ def check_options(args) -> None:
                           "must be a file, not '-'")
     if args.interactive and args.diff:
         raise OptionError("--interactive and --diff cannot be used together")
+    check_backup_suffix(args.backup)
     if args.whisper_model and not args.audio:
         raise OptionError("--whisper-model needs --audio FILE")
     if args.audio and len(files) > 1:
@@ -104,6 +108,26 @@ def check_options(args) -> None:
         raise OptionError(f"{len(files)} transcripts: give -o DIR/, --in-place or --diff")
     if "-" in files and args.output and _is_dir(args.output):
         raise OptionError("standard input has no file name for -o DIR/: give -o FILE")
+    check_stdin_once(named_inputs(args))
+    outputs = [("the report", args.report)]
+    if args.output and not _is_dir(args.output):
+        outputs.insert(0, ("the output", args.output))
+    check_outputs([x for x in named_inputs(args) if x[0] != "the transcript"], outputs)
+    check_outputs([x for x in named_inputs(args) if x[0] == "the transcript"], outputs,
+                  hint="; use --in-place to rewrite inputs")
+    if args.in_place and args.backup:  # a backup is written over: it must not be an input
+        for f in files:  # (a file named twice has one backup, kept by its first turn)
+            check_outputs(named_inputs(args), [(f"the backup of {f}", f + args.backup)])
+    check_output_location("--report", args.report)
+    check_output_location("-o", args.output, folder=bool(args.output) and _is_dir(args.output))
+
+
+def named_inputs(args) -> list[tuple[str, str]]:
+    """Every file ``respell fix`` reads, with what it is."""
+    return ([("the transcript", f) for f in args.files]
+            + [("the entity list", e) for e in args.entities]
+            + [("the document", d) for d in args.from_doc]
+            + ([("the recording", args.audio)] if args.audio else []))
 
 
 def _is_dir(path: str) -> bool:
@@ -185,13 +209,6 @@ def destination(args, path: str) -> Path | None:
     return None
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
 def _named_twice(paths: list[Path]) -> bool:
     """Whether two of the paths are the same existing file (by name, link or alias)."""
     seen = set()
@@ -216,7 +233,7 @@ class _Batch:
         self.lexicon = lexicon
         self.options = FixOptions.of(None, args.min_score)
         self.reports = []
-        self.written: set[Path] = set()
+        self.written: list[tuple[str, str]] = []  # ("the output", path) of each file written
         self.inputs = [Path(f) for f in args.files if f != "-"]
 
     def fixed(self, paths: list[str]):
@@ -240,6 +257,10 @@ class _Batch:
                     read.append(exc)
                     yield ""  # nothing to correct, but the results stay in step with the files
                     continue
+                if self.streams(doc):  # corrected as it is written, in finish()
+                    read.append((sha, doc))
+                    yield ""
+                    continue
                 read.append((sha, doc))
                 yield doc.text, None, doc.barriers
 
@@ -251,27 +272,47 @@ class _Batch:
         for path, result in zip(paths, results):
             yield path, read.popleft(), result
 
+    def streams(self, doc) -> bool:
+        """Whether ``doc`` is written as it is corrected, window by window, so that memory
+        stays bounded whatever its length: a long plain text whose changes are neither
+        shown, reviewed, checked against audio nor reported."""
+        from ..formats import PlainText
+        from ..windows import WINDOW_CHARS
+
+        args = self.args
+        return (isinstance(doc, PlainText) and len(doc.text) > WINDOW_CHARS
+                and not (args.diff or args.interactive or args.audio or args.report))
+
     def finish(self, path: str, read, result) -> None:
         """Confirm, review and write one file's correction (see :meth:`fixed`); raises the
         file's error, if it had one."""
         from ..display import terminal_diff
         from ..report import FileReport
-        from ..textio import atomic_write
+        from ..textio import atomic_write, is_read_only
 
         args = self.args
         name = "<stdin>" if path == "-" else path
         dest = destination(args, path)
         if dest is not None and not args.in_place:
-            if any(_same_file(dest, p) or dest.resolve() == p.resolve() for p in self.inputs):
-                raise OptionError(f"{name}: output {dest} would overwrite an input; "
-                                  "use --in-place to rewrite inputs")
-            if dest.resolve() in self.written:
-                raise OptionError(f"{name}: output {dest} was already written by another input "
-                                  "of the same name")
+            inputs = named_inputs(args)
+            out = [("the output", str(dest))]
+            check_outputs([x for x in inputs if x[0] == "the transcript"], out,
+                          hint="; use --in-place to rewrite inputs")
+            check_outputs([x for x in inputs if x[0] != "the transcript"],
+                          [*self.written, ("the report", args.report), *out])
         for outcome in (read, result):
             if isinstance(outcome, RespellError):
                 raise outcome
         sha, doc = read
+        streams = self.streams(doc)
+        writes = dest is not None and (not args.in_place or result.changes or streams)
+        if writes and not args.force and is_read_only(dest):
+            raise InputError(f"{dest} is read-only: make it writable, or pass --force to "
+                             "replace it anyway")
+        if streams:
+            self.stream(name, doc, dest)
+            return
+        result = _writable(doc, result, name)
         if args.audio:
             from ..audio import confirm
 
@@ -283,7 +324,7 @@ class _Batch:
             result = review(result, ask=_ask, out=sys.stderr, color=_color(args, sys.stderr),
                             times=doc.times, name=name, line_of=doc.line_of)
         output = doc.render(result.changes)
-        self.reports.append(FileReport(name, sha, doc.name, result))
+        self.reports.append(FileReport(name, sha, doc.name, result, doc.times, doc.line_of))
         n = len(result.changes)
         if args.diff:
             text = terminal_diff(result, color=_color(args, sys.stdout), name=name, times=doc.times,
@@ -301,10 +342,69 @@ class _Batch:
             if n:
                 atomic_write(dest, output, backup=args.backup)
         else:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(dest, output)
-            self.written.add(dest.resolve())
+            atomic_write(dest, output, parents=True)
+            self.written.append((f"the output of {name}", str(dest)))
         log.info("%s: %d change%s%s", name, n, "s" * (n != 1), f" -> {dest}" if dest else "")
+
+
+    def stream(self, name: str, doc, dest: Path | None) -> None:
+        """Correct a long plain text window by window, writing each settled stretch."""
+        from ..correct import fix_in_parts
+        from ..formats.base import BOM
+        from ..textio import atomic_writer
+
+        args = self.args
+        text, n = doc.text, 0
+
+        def write_all(out) -> int:
+            count, pos = 0, 0
+            if doc.bom:
+                out.write(BOM)
+            for settled, changes, _ in fix_in_parts(text, self.lexicon, options=self.options,
+                                                    barriers=doc.barriers):
+                for c in changes:
+                    out.write(text[pos:c.start])
+                    out.write(c.replacement)
+                    pos = c.end
+                count += len(changes)
+                if settled > pos:  # no change still to come starts before settled
+                    out.write(text[pos:settled])
+                    pos = settled
+            out.write(text[pos:])
+            return count
+
+        if dest is None:
+            sys.stdout.flush()
+            n = write_all(_Utf8(sys.stdout.buffer))
+            sys.stdout.buffer.flush()
+        else:
+            with atomic_writer(dest, backup=args.backup if args.in_place else None,
+                               parents=not args.in_place) as out:
+                n = write_all(out)
+                out.discard = args.in_place and not n  # an input without changes stays as is
+            if not args.in_place:
+                self.written.append((f"the output of {name}", str(dest)))
+        log.info("%s: %d change%s%s", name, n, "s" * (n != 1), f" -> {dest}" if dest else "")
+
+
+class _Utf8:
+    """Text written to a binary stream as UTF-8 (standard output, whatever its encoding)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        self.stream.write(text.encode("utf-8"))
+
+
+def _writable(doc, result, name: str):
+    """``result`` without the changes ``doc`` cannot take (said, one line each)."""
+    kept, refused = doc.writable(result.changes)
+    for change, why in refused:
+        where = doc.line_of(change.start)
+        log.warning("%s%s: %r -> %r not made: %s", name, f":{where}" if where else "",
+                    change.original, change.replacement, why)
+    return result.with_changes(kept) if refused else result
 
 
 def run(args) -> int:
@@ -323,9 +423,8 @@ def run(args) -> int:
         for path, read, result in batch.fixed(files):
             batch.finish(path, read, result)  # a single bad file is an ordinary error: exit 2
     else:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(files), unit="file", file=sys.stderr, disable=not sys.stderr.isatty())
+        bar = progress_bar(total=len(files), unit="file", file=sys.stderr,
+                           disable=not sys.stderr.isatty())
         for path, read, result in batch.fixed(files):
             try:
                 batch.finish(path, read, result)

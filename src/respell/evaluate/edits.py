@@ -97,8 +97,11 @@ def edit_labels(
     hyp_words: Sequence[str],
     ref_words: Sequence[str],
     edits: Iterable[tuple[int, int, str | Sequence[str]]],
+    *,
+    keep_case: bool = False,
 ) -> list[bool]:
-    """For each edit ``(i, j, replacement)`` of the hypothesis words, whether it is right.
+    """For each edit ``(i, j, replacement)`` of the hypothesis words, whether it is right
+    (``keep_case``: the words are compared with their case, as normalized with it).
 
     An edit is right when, once it is made, every word it writes lines up with the
     same reference word and the text has fewer word errors than before (an edit
@@ -122,7 +125,7 @@ def edit_labels(
     hyp, ref, n = aligner.hyp_words, aligner.ref, len(aligner.hyp_words)
     out = []
     for i, j, rep in edits:
-        new = normalize(rep)
+        new = normalize(rep, keep_case=keep_case)
         a, b = max(0, i - _CONTEXT), min(n, j + _CONTEXT)
         lo, hi = aligner.ref_span(a, b)
         window_ref = ref[lo:hi]

@@ -172,25 +172,34 @@ def entity_scores(
     entities: Iterable[object],
     *,
     original: str | None = None,
+    case_sensitive: bool = False,
 ) -> EntityScores:
     """WER, entity-token WER, mention recall and, given the ``original`` (uncorrected)
     transcript, how many of the edits from ``original`` to ``hypothesis`` were right.
 
     An edit is right when the words it writes line up with the same reference
-    words and it leaves fewer errors (see :func:`edit_labels`).
+    words and it leaves fewer errors (see :func:`edit_labels`). With
+    ``case_sensitive`` a word in the wrong case is an error, so a repair of case
+    alone ("Liz sly" -> "Liz Sly") is an edit, judged like any other (mentions are
+    still found whatever their case).
 
     >>> s = entity_scores("Liz Sly in Beirut", "Liz Sly on Beirut", ["Beirut"],
     ...                   original="Liz sly on the bay loop")
     >>> s.edits_right, s.edits_wrong
     (1, 0)
+    >>> s = entity_scores("Liz Sly in Beirut", "Liz Sly on Beirut", ["Beirut"],
+    ...                   original="Liz sly on the bay loop", case_sensitive=True)
+    >>> s.edits_right, s.edits_wrong
+    (2, 0)
     """
-    ref = normalize(reference)
-    hyp = normalize(hypothesis)
-    scores = score_mentions(ref, hyp, find_mentions(ref, entities))
+    ref = normalize(reference, keep_case=case_sensitive)
+    hyp = normalize(hypothesis, keep_case=case_sensitive)
+    found = find_mentions([w.lower() for w in ref] if case_sensitive else ref, entities)
+    scores = score_mentions(ref, hyp, found)
     if original is None:
         return scores
-    src = normalize(original)
-    labels = edit_labels(src, ref, edits_between(src, hyp))
+    src = normalize(original, keep_case=case_sensitive)
+    labels = edit_labels(src, ref, edits_between(src, hyp), keep_case=case_sensitive)
     right = sum(labels)
     return EntityScores(
         scores.words, scores.entity_words, scores.by_label, scores.mentions,

@@ -23,31 +23,35 @@ class NormalizedToken:
     end: int
 
 
-def normalized_tokens(text: str) -> list[NormalizedToken]:
-    """Normalized words of ``text`` with their character offsets in ``text``.
+def normalized_tokens(text: str, *, keep_case: bool = False) -> list[NormalizedToken]:
+    """Normalized words of ``text`` with their character offsets in ``text`` (in lower
+    case unless ``keep_case``).
 
     >>> [(t.text, t.start, t.end) for t in normalized_tokens("Well, Jean-Luc's here.")]
     [('well', 0, 5), ('jean', 6, 10), ("luc's", 11, 16), ('here', 17, 22)]
     """
     out = []
     for m in _WORD.finditer(text):
-        word = _EDGE.sub("", m.group().lower())
+        word = _EDGE.sub("", m.group() if keep_case else m.group().lower())
         if word:
             out.append(NormalizedToken(word, m.start(), m.end()))
     return out
 
 
-def normalize(text: str | Sequence[str]) -> list[str]:
-    """Lowercase words of ``text``, hyphens split, edge punctuation stripped.
+def normalize(text: str | Sequence[str], *, keep_case: bool = False) -> list[str]:
+    """Lowercase words of ``text`` (their case kept with ``keep_case``), hyphens split,
+    edge punctuation stripped.
 
     A sequence of words is normalized word by word (and may split further).
 
     >>> normalize("Good day, Mr. O'Neil-Smith!")
     ['good', 'day', 'mr', "o'neil", 'smith']
+    >>> normalize("Good day, Mr. O'Neil-Smith!", keep_case=True)
+    ['Good', 'day', 'Mr', "O'Neil", 'Smith']
     """
     if not isinstance(text, str):
         text = " ".join(text)
-    return [t.text for t in normalized_tokens(text)]
+    return [t.text for t in normalized_tokens(text, keep_case=keep_case)]
 
 
 def words_of(value: str | Sequence[str], normalized: bool) -> list[str]:

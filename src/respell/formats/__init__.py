@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import FormatError, InputError, OptionError
 from ..textio import decode_bytes, read_bytes
 from .base import BOM, Document, Timing
-from .cues import SubRip, WebVTT
+from .cues import NO_CUE, CueDocument, SubRip, WebVTT
 from .nlp import NlpTokens
 from .plain import PlainText
 from .whisper_json import WhisperJSON
@@ -72,10 +72,20 @@ def detect(raw: str, path: str | os.PathLike | None = None) -> type[Document]:
 
 
 def parse(raw: str, *, format: str | None = None, path: str | os.PathLike | None = None) -> Document:
-    """Parse a transcript's text (as read, BOM included) in the given or detected format."""
+    """Parse a transcript's text (as read, BOM included) in the given or detected format.
+
+    A transcript without words is refused the same way in every format (an empty
+    file, a subtitle file without cues or with empty cues, Whisper JSON without
+    segments, a token file with a header only): there is nothing to correct.
+    """
     cls = format_class(format) if format else detect(raw, path)
     name = "<stdin>" if path in (None, "-") else str(path)
-    return cls.parse(raw, source=name)
+    doc = cls.parse(raw, source=name)
+    if not doc.text.strip():
+        if isinstance(doc, CueDocument) and not doc.times:
+            raise FormatError(f"{name}: {NO_CUE}")
+        raise FormatError(f"{name}: no words to correct: this {cls.name} transcript is empty")
+    return doc
 
 
 def read_input(path: str | os.PathLike) -> tuple[str, str]:

@@ -16,6 +16,9 @@ from ..errors import FormatError
 
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+#: deeper nesting is refused (Whisper JSON is 4 levels deep; Python's own parser gives up
+#: near 1,000 with a RecursionError)
+MAX_DEPTH = 200
 _LITERALS = {"true": True, "false": False, "null": None, "NaN": float("nan"),
              "Infinity": float("inf"), "-Infinity": float("-inf")}
 
@@ -45,7 +48,7 @@ def parse(raw: str, *, name: str = "JSON") -> Node:
     10
     """
     try:
-        node, pos = _value(raw, _WS.match(raw, 0).end())
+        node, pos = _value(raw, _WS.match(raw, 0).end(), 0)
         pos = _WS.match(raw, pos).end()
         if pos != len(raw):
             raise _Bad(pos, "extra data after the JSON value")
@@ -61,14 +64,16 @@ class _Bad(Exception):
         self.pos, self.msg = pos, msg
 
 
-def _value(raw: str, pos: int) -> tuple[Node, int]:
+def _value(raw: str, pos: int, depth: int) -> tuple[Node, int]:
     if pos >= len(raw):
         raise _Bad(pos, "unexpected end of data")
     ch = raw[pos]
+    if ch in "{[" and depth >= MAX_DEPTH:
+        raise _Bad(pos, f"nested more than {MAX_DEPTH} levels deep")
     if ch == "{":
-        return _object(raw, pos)
+        return _object(raw, pos, depth + 1)
     if ch == "[":
-        return _array(raw, pos)
+        return _array(raw, pos, depth + 1)
     if ch == '"':
         try:
             text, end = scanstring(raw, pos + 1, True)
@@ -78,7 +83,10 @@ def _value(raw: str, pos: int) -> tuple[Node, int]:
     m = _NUMBER.match(raw, pos)
     if m:
         literal = m.group()
-        value = float(literal) if any(c in literal for c in ".eE") else int(literal)
+        try:
+            value = float(literal) if any(c in literal for c in ".eE") else int(literal)
+        except ValueError:  # an integer of more than 4300 digits
+            raise _Bad(pos, "number too long") from None
         return Node("number", pos, m.end(), value), m.end()
     for word, value in _LITERALS.items():
         if raw.startswith(word, pos):
@@ -86,7 +94,7 @@ def _value(raw: str, pos: int) -> tuple[Node, int]:
     raise _Bad(pos, f"unexpected character {ch!r}")
 
 
-def _object(raw: str, start: int) -> tuple[Node, int]:
+def _object(raw: str, start: int, depth: int) -> tuple[Node, int]:
     members: dict[str, Node] = {}
     pos = _WS.match(raw, start + 1).end()
     if raw.startswith("}", pos):
@@ -94,11 +102,11 @@ def _object(raw: str, start: int) -> tuple[Node, int]:
     while True:
         if not raw.startswith('"', pos):
             raise _Bad(pos, "expected a key in double quotes")
-        key, pos = _value(raw, pos)
+        key, pos = _value(raw, pos, depth)
         pos = _WS.match(raw, pos).end()
         if not raw.startswith(":", pos):
             raise _Bad(pos, "expected ':'")
-        value, pos = _value(raw, _WS.match(raw, pos + 1).end())
+        value, pos = _value(raw, _WS.match(raw, pos + 1).end(), depth)
         members[key.value] = value
         pos = _WS.match(raw, pos).end()
         if raw.startswith("}", pos):
@@ -108,13 +116,13 @@ def _object(raw: str, start: int) -> tuple[Node, int]:
         pos = _WS.match(raw, pos + 1).end()
 
 
-def _array(raw: str, start: int) -> tuple[Node, int]:
+def _array(raw: str, start: int, depth: int) -> tuple[Node, int]:
     items: list[Node] = []
     pos = _WS.match(raw, start + 1).end()
     if raw.startswith("]", pos):
         return Node("array", start, pos + 1, items), pos + 1
     while True:
-        item, pos = _value(raw, pos)
+        item, pos = _value(raw, pos, depth)
         items.append(item)
         pos = _WS.match(raw, pos).end()
         if raw.startswith("]", pos):

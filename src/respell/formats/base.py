@@ -64,6 +64,35 @@ class Document:
         """The file's text with ``changes`` (offsets into :attr:`text`) applied."""
         raise NotImplementedError
 
+    def writable(self, changes: Sequence[Change]) -> tuple[tuple[Change, ...], tuple[tuple[Change, str], ...]]:
+        """``(the changes this file can take, [(each it cannot, why)])``.
+
+        A correction may meet a file that cannot hold it (a cue text that already looks
+        like a timing line would start a line once a name is repaired before it): such a
+        change is left out, rather than the file. Changes that go alone but not together
+        are left out from the last.
+        """
+        try:
+            self.render(changes)
+            return tuple(changes), ()
+        except FormatError:
+            pass
+        ok: list[Change] = []
+        refused: list[tuple[Change, str]] = []
+        for change in changes:
+            try:
+                self.render([change])
+                ok.append(change)
+            except FormatError as exc:
+                refused.append((change, str(exc)))
+        while ok:
+            try:
+                self.render(ok)
+                break
+            except FormatError as exc:
+                refused.append((ok.pop(), str(exc)))
+        return tuple(ok), tuple(refused)
+
     def line_of(self, offset: int) -> int | None:
         """The line of the file (1-based) that holds ``text[offset]``, when there is one."""
         return self.text.count("\n", 0, offset) + 1

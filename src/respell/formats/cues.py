@@ -1,9 +1,14 @@
 """Cue-based subtitles (SubRip, WebVTT): numbering, timing and layout kept byte for byte.
 
-The text view is the cues' text joined by a blank line; each cue boundary is a
-barrier, so a correction never moves words from one cue to another (a name
-split across two cues is not proposed). Line breaks inside a cue stay in the
-view; a correction across such a break replaces it with the entity's spelling.
+The text view is the cues' text joined by line breaks, as one transcript whose
+lines are the cues' lines: a name a cue boundary cuts in two is found like one a
+line break cuts. Its repair keeps the line breaks (see :mod:`respell.linebreaks`), so
+each cue gets its part of the replacement and no word, timing line or number
+moves from one cue to another; a change across a cue boundary whose replacement
+does not keep the break there is refused. A file without any cue (empty, or a WebVTT header alone, as written for silence)
+parses to an empty document; reading one as a transcript is refused by
+:func:`respell.formats.parse`. A replacement may not end a cue or start one (a
+blank line, a timing line or ``-->`` in it is refused).
 """
 
 from __future__ import annotations
@@ -11,11 +16,12 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 from ..errors import FormatError
+from ..linebreaks import LINE_BREAK
 from ..result import Change
 from .base import (
     Document,
@@ -23,7 +29,6 @@ from .base import (
     apply_local,
     check_changes,
     join_slots,
-    split_by_slots,
     strip_bom,
 )
 
@@ -31,7 +36,8 @@ log = logging.getLogger(__name__)
 
 _TIME = r"(?:\d+:)?\d{1,2}:\d{1,2}[,.]\d{1,3}"
 _TIMING = re.compile(rf"^\s*({_TIME})\s*-->\s*({_TIME})")
-_SEP = "\n\n"
+_SEP = "\n"  # between cues in the view: a line break (see the module's docstring)
+NO_CUE = "no cue with a timing line ('00:00:01,000 --> ...') found"
 
 
 def parse_time(stamp: str) -> float:
@@ -47,6 +53,19 @@ def parse_time(stamp: str) -> float:
     return seconds + int(frac) / 10 ** len(frac)
 
 
+def format_time(seconds: float, sep: str = ",") -> str:
+    """A subtitle time stamp, ``sep`` before the milliseconds (SRT ``,``, WebVTT ``.``).
+
+    >>> format_time(3723.5), format_time(0.25, ".")
+    ('01:02:03,500', '00:00:00.250')
+    """
+    ms = round(max(0.0, seconds) * 1000)
+    h, ms = divmod(ms, 3600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
 @dataclass(frozen=True)
 class CueDocument(Document):
     """Shared parser and writer of SRT and WebVTT; subclasses differ in class attributes."""
@@ -55,6 +74,35 @@ class CueDocument(Document):
     verbatim_blocks: ClassVar[tuple[str, ...]] = ()
     #: whether the first block is a header (WEBVTT) kept verbatim
     has_header: ClassVar[bool] = False
+    #: what :meth:`write` puts before the cues, whether it numbers them, the
+    #: separator of milliseconds in its time stamps
+    header: ClassVar[str] = ""
+    numbered: ClassVar[bool] = False
+    time_sep: ClassVar[str] = ","
+
+    @classmethod
+    def write(cls, cues: Iterable[tuple[float, float, str]]) -> str:
+        """A new file of ``cues`` (start and end in seconds, text), one cue each;
+        blank texts are left out. :meth:`parse` reads it back.
+
+        >>> print(SubRip.write([(0.5, 1.25, " Hi there."), (2.0, 2.5, " ")]), end="")
+        1
+        00:00:00,500 --> 00:00:01,250
+        Hi there.
+        >>> print(WebVTT.write([(61.0, 62.0, "Liz Sly.")]), end="")
+        WEBVTT
+        <BLANKLINE>
+        00:01:01.000 --> 00:01:02.000
+        Liz Sly.
+        """
+        blocks = []
+        for t0, t1, text in cues:
+            if not text.strip():
+                continue
+            number = f"{len(blocks) + 1}\n" if cls.numbered else ""
+            stamp = f"{format_time(t0, cls.time_sep)} --> {format_time(t1, cls.time_sep)}"
+            blocks.append(f"{number}{stamp}\n{text.strip()}\n")
+        return cls.header + "\n".join(blocks)
 
     pieces: tuple[str, ...] = field(default=(), repr=False)
     slot_pieces: tuple[int, ...] = field(default=(), repr=False)
@@ -114,19 +162,22 @@ class CueDocument(Document):
             verbatim.append(ending)
             k = end
         pieces.append("".join(verbatim))
-        if not slot_pieces:
-            raise FormatError(f"{source}: no {cls.unit} with a timing line ('00:00:01,000 --> ...') found")
+        if not slot_pieces and stray:  # words but no cue: not this format
+            raise FormatError(f"{source}: {NO_CUE}")
         for line in stray:
             log.warning("%s: line %d: block without a timing line kept as is", source, line)
-        view, spans, barriers = join_slots([pieces[i] for i in slot_pieces], _SEP)
+        view, spans, _ = join_slots([pieces[i] for i in slot_pieces], _SEP)
         timings = tuple(Timing(s, e, t0, t1) for (s, e), (t0, t1) in zip(spans, times))
         slot_lines, line, done = [], 1, 0
         for i in slot_pieces:
             line += sum(p.count("\n") for p in pieces[done:i])
             slot_lines.append(line)
             done = i
-        return cls(view, barriers, timings, bom, tuple(pieces), tuple(slot_pieces), tuple(spans),
+        return cls(view, (), timings, bom, tuple(pieces), tuple(slot_pieces), tuple(spans),
                    tuple(slot_lines))
+
+    def _in_cues(self, ch: Change) -> list[tuple[int, tuple[int, int, str]]]:
+        return _cue_parts(self, ch)
 
     def line_of(self, offset: int) -> int | None:
         import bisect
@@ -137,12 +188,63 @@ class CueDocument(Document):
 
     def render(self, changes: Sequence[Change] = ()) -> str:
         changes = check_changes(self.text, changes)
-        by_slot = split_by_slots(changes, self.slot_spans, self.unit)
+        by_slot: dict[int, list[tuple[int, int, str]]] = {}
+        for ch in changes:
+            for k, edit in self._in_cues(ch):
+                by_slot.setdefault(k, []).append(edit)
         pieces = list(self.pieces)
         for k, edits in by_slot.items():
             i = self.slot_pieces[k]
             pieces[i] = apply_local(pieces[i], edits)
+            _check_cue_text(self.pieces[i], pieces[i], self.slot_lines[k])
         return self._with_bom("".join(pieces))
+
+
+def _check_cue_text(old: str, new: str, line: int) -> None:
+    """Refuse a cue text that would end its cue or start another once written: more
+    blank lines, timing lines or ``-->`` than it had (a file may already hold some)."""
+
+    def counts(text: str) -> tuple[int, int, int]:
+        lines = text.splitlines()
+        return (sum(not t.strip() for t in lines), sum(bool(_TIMING.match(t)) for t in lines),
+                text.count("-->"))
+
+    blank, timing, arrow = (n > o for n, o in zip(counts(new), counts(old)))
+    if blank or timing or arrow:
+        problem = ("a blank line, which would end the cue" if blank else
+                   "a timing line" if timing else "'-->', which only a timing line may hold")
+        raise FormatError(f"the changes to the cue at line {line} would put {problem} into it")
+
+
+def _cue_parts(doc: CueDocument, ch: Change) -> list[tuple[int, tuple[int, int, str]]]:
+    """``ch`` as edits of the cues it covers: ``[(cue, (local start, local end, text))]``.
+
+    A change across cue boundaries is cut at the line break of its replacement that
+    stands where the boundary stood (the n-th line break of the original is the n-th of
+    the replacement, as :func:`respell.linebreaks.keep_line_breaks` lays it out).
+    """
+    import bisect
+
+    starts = [s for s, _ in doc.slot_spans]
+    k = max(0, bisect.bisect_right(starts, ch.start) - 1)
+    out = []
+    start, replacement = ch.start, ch.replacement
+    while ch.end > doc.slot_spans[k][1]:
+        boundary = doc.slot_spans[k][1]  # the separator's offset in the view
+        nth = len(LINE_BREAK.findall(doc.text, start, boundary))
+        breaks = list(LINE_BREAK.finditer(replacement))
+        if nth >= len(breaks) or breaks[nth].group() != _SEP:
+            raise FormatError(
+                f"change at {ch.start}-{ch.end} ({ch.original!r}) crosses a cue boundary, "
+                f"but its replacement {ch.replacement!r} does not keep the line break there"
+            )
+        cut = breaks[nth]
+        s0 = doc.slot_spans[k][0]
+        out.append((k, (start - s0, boundary - s0, replacement[:cut.start()])))
+        start, replacement, k = boundary + len(_SEP), replacement[cut.end():], k + 1
+    s0 = doc.slot_spans[k][0]
+    out.append((k, (start - s0, ch.end - s0, replacement)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -156,6 +258,7 @@ class SubRip(CueDocument):
 
     name = "srt"
     extensions = (".srt",)
+    numbered = True
 
     @classmethod
     def sniff(cls, raw: str) -> bool:
@@ -180,6 +283,8 @@ class WebVTT(CueDocument):
     extensions = (".vtt",)
     verbatim_blocks = ("NOTE", "STYLE", "REGION")
     has_header = True
+    header = "WEBVTT\n\n"
+    time_sep = "."
 
     @classmethod
     def sniff(cls, raw: str) -> bool:

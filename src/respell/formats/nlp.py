@@ -99,6 +99,8 @@ class NlpTokens(Document):
                                   f"found {len(fields)}: {body[:60]!r}")
             if not fields[tok].strip() or any(c.isspace() for c in fields[tok]):
                 raise FormatError(f"{source}: line {n + 1}: token {fields[tok]!r} is empty or has spaces")
+            if any(c.isspace() for c in fields[pu]):
+                raise FormatError(f"{source}: line {n + 1}: punctuation {fields[pu]!r} has spaces")
             if parts:
                 pos += 1
                 if fields[spk] != speaker:
@@ -125,6 +127,10 @@ class NlpTokens(Document):
     def render(self, changes: Sequence[Change] = ()) -> str:
         changes = check_changes(self.text, changes)
         for ch in changes:
+            if "|" in ch.replacement:
+                raise FormatError(f"change at {ch.start}-{ch.end}: the replacement "
+                                  f"{ch.replacement!r} holds '|', which separates a token file's "
+                                  "columns")
             if any(ch.start < b < ch.end for b in self.barriers):
                 raise FormatError(f"change at {ch.start}-{ch.end} ({ch.original!r}) crosses a "
                                   "change of speaker; changes must stay inside one speaker turn")

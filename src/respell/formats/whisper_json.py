@@ -135,14 +135,17 @@ class WhisperJSON(Document):
             old = items[i:j]
             times = retime([(self._lit(w.get("start")), self._lit(w.get("end"))) for w in old],
                            len(words))
-            prob = min((w.get("probability") for w in old if w.get("probability") is not None),
+            # the merged word is as sure as the least sure of its words (numbers only: a
+            # null or a string is no probability, and is left as it was)
+            prob = min((p for p in (w.get("probability") for w in old) if _is_number(p)),
                        key=lambda n: n.value, default=None)
             new_items = []
             for n, (word, (t0, t1)) in enumerate(zip(words, times)):
                 template = old[min(n, len(old) - 1)]
                 subs = [(template.get("word"), self._dump(word)),
                         (template.get("start"), t0), (template.get("end"), t1)]
-                if prob is not None and template.get("probability") is not None and len(words) < len(old):
+                if prob is not None and _is_number(template.get("probability")) \
+                        and len(words) < len(old):
                     subs.append((template.get("probability"), self._lit(prob)))
                 new_items.append(_substitute(self.raw, template, subs))
             if new_items:
@@ -168,8 +171,12 @@ def _substitute(raw: str, template: Node, subs: list[tuple[Node | None, str]]) -
     return apply_local(raw[template.start:template.end], local)
 
 
+def _is_number(node: Node | None) -> bool:
+    return node is not None and node.kind == "number"
+
+
 def _number(node: Node | None) -> float | None:
-    if node is None or node.kind != "number":
+    if not _is_number(node):
         return None
     return float(node.value)
 

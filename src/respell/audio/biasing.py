@@ -12,6 +12,10 @@ Whisper.
 Segments that echo the prompt where the plain pass heard nothing, and segments
 Whisper itself judges as silence (high no-speech probability, low log-probability)
 or as repetition loops, are dropped and kept in :attr:`Transcription.dropped`.
+
+Long recordings are decoded in blocks of at most five minutes cut at the quietest
+half second near the limit, so memory stays flat in the duration (the 16 kHz
+signal itself aside): the spectrogram and encoder states of an hour are never held.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -28,19 +31,27 @@ import numpy as np
 
 from ..errors import OptionError
 from ..lexicon import Entity, Lexicon
-from .models import (
+from .backends import (
     BACKENDS,
     MAX_PROMPT_TOKENS,
     SAMPLE_RATE,
     WINDOW_SECONDS,
+    WhisperBackend,
     load_audio,
     load_backend,
 )
+from .progress import Progress, as_progress
 from .segments import Segment, Transcription
+from .weights import default_model
 
 log = logging.getLogger(__name__)
 
 BIAS_MODES = ("none", "prompt", "window")
+#: the longest stretch of audio decoded in one call (memory is bounded by it)
+BLOCK_SECONDS = 300.0
+#: what the progress bar calls each pass
+PASS_NAMES = {"none": "transcribing", "prompt": "transcribing (prompted)",
+              "plain": "pass 1/2: plain", "window": "pass 2/2: prompted by window"}
 
 
 @dataclass(frozen=True)
@@ -49,10 +60,12 @@ class TranscribeOptions:
 
     ``bias``: ``none`` (plain Whisper), ``prompt`` (one prompt of the most frequent
     entities on every window) or ``window`` (each window's own entities, two passes).
-    ``prompt_tokens``: token budget of a prompt (Whisper allows 223).
+    ``prompt_tokens``: token budget of a prompt (Whisper allows 223). ``model``: a
+    Whisper model name, CTranslate2 folder or ``.pt`` file; None is
+    :func:`~respell.audio.weights.default_model` (base when installed, else tiny.en).
     """
 
-    model: str = "tiny.en"
+    model: str | None = None
     backend: str = "faster-whisper"
     device: str = "auto"
     bias: str = "window"
@@ -80,17 +93,21 @@ class TranscribeOptions:
 
 def transcribe(
     audio,
-    entities: Lexicon | Iterable[str | Entity] | None = None,
+    entities: Lexicon | Iterable[str | Entity] | str | None = None,
     *,
     options: TranscribeOptions | None = None,
-    progress: bool | None = None,
+    progress: bool | Progress | None = None,
+    first_pass: Transcription | None = None,
     **overrides,
 ) -> Transcription:
     """Transcribe ``audio`` (a path or 16 kHz float32 samples) with Whisper, biased
     towards ``entities``. Keyword ``overrides`` set fields of :class:`TranscribeOptions`.
 
-    A progress bar is shown when ``progress`` is true, or when it is None, stderr is
-    a terminal and the audio is longer than a minute.
+    A progress bar in audio seconds, naming the pass, is shown when ``progress`` is
+    true, or when it is None and standard error is a terminal (a :class:`Progress`
+    given is reported to and left open). ``first_pass``: a plain transcription of the
+    same audio by the same model (``bias="none"``), reused as the window mode's first
+    pass instead of decoding again; its time counts in :attr:`Transcription.seconds`.
 
     >>> t = transcribe("talk.wav", ["Qassem Soleimani"], model="tiny.en")  # doctest: +SKIP
     >>> t.text  # doctest: +SKIP
@@ -100,46 +117,45 @@ def transcribe(
         options = TranscribeOptions(**overrides)
     elif overrides:
         options = replace(options, **overrides)
+    lexicon = Lexicon.coerce(entities)  # a bad list fails before the model loads
     started = time.perf_counter()
     samples = load_audio(audio)
     duration = len(samples) / SAMPLE_RATE
-    backend = load_backend(options.model, options.backend, options.device)
-    lexicon = _as_lexicon(entities)
-    show = progress if progress is not None else (sys.stderr.isatty() and duration > 60)
-    bar = _Progress(duration, enabled=bool(show), passes=2 if options.bias == "window" else 1)
+    model = options.model or default_model()
+    backend = load_backend(model, options.backend, options.device)
+    bar, own_bar = as_progress(progress, duration)
+    budget = min(options.prompt_tokens, backend.max_prompt_tokens)
 
     kept: list[Segment] = []
     dropped: list[Segment] = []
     mode = options.bias if lexicon else "none"
-    if mode in ("none", "prompt"):
-        prompt = build_prompt(_by_frequency(lexicon), backend.encode, options.prompt_tokens)
-        prompt = prompt if mode == "prompt" else ""
-        segs = bar.follow(_decode(backend, samples, options, prompt, carry=True))
-        kept, dropped = filter_segments(segs, options, prompt=prompt)
-    else:
-        first = bar.follow(_decode(backend, samples, options, ""))
-        plain, dropped = filter_segments(first, options, prompt="")
-        bar.next_pass()
-        for t0, t1, seg_list in windows(plain, duration):
-            text = " ".join(s.text.strip() for s in seg_list)
-            chosen = entities_for(text, lexicon)
-            prompt = build_prompt(chosen, backend.encode, options.prompt_tokens)
-            piece = samples[int(t0 * SAMPLE_RATE) : int(t1 * SAMPLE_RATE)]
-            log.debug("window %.1f-%.1f s, prompt %r", t0, t1, prompt)
-            long = t1 - t0 > WINDOW_SECONDS  # only after a long pause: keep the prompt on
-            segs = [s.shifted(t0) for s in _decode(backend, piece, options, prompt, long)]
-            heard = [(s.start, s.end) for s in seg_list]
-            good, bad = filter_segments(segs, options, prompt=prompt, heard=heard)
-            kept += [s for s in good if s.start < t1]
-            dropped += bad
-            bar.update_to(t1)
-    bar.close()
+    try:
+        if mode in ("none", "prompt"):
+            prompt = build_prompt(_by_frequency(lexicon), backend.encode, budget)
+            prompt = prompt if mode == "prompt" else ""
+            bar.start(PASS_NAMES[mode])
+            segs = _decode_blocks(backend, samples, options, prompt, bar)
+            kept, dropped = filter_segments(segs, options, prompt=prompt)
+        elif first_pass is not None:
+            started -= first_pass.seconds
+            plain, dropped = list(first_pass.segments), list(first_pass.dropped)
+        else:
+            bar.start(PASS_NAMES["plain"])
+            first = _decode_blocks(backend, samples, options, "", bar)
+            plain, dropped = filter_segments(first, options, prompt="")
+        if mode == "window":
+            bar.start(PASS_NAMES["window"])
+            kept, more = _window_pass(backend, samples, options, lexicon, plain, budget, bar)
+            dropped += more
+    finally:
+        if own_bar:
+            bar.close()
     kept = [replace(s, id=i) for i, s in enumerate(kept)]
     return Transcription(
         tuple(kept),
         language=options.language or "en",
         duration=duration,
-        model=options.model,
+        model=model,
         backend=backend.name,
         options=options,
         dropped=tuple(dropped),
@@ -147,8 +163,74 @@ def transcribe(
     )
 
 
+def _window_pass(backend, samples, options, lexicon, plain, budget, bar):
+    """(kept, dropped) segments of the second pass: each window of ``plain`` decoded
+    again under a prompt of the entities its words resemble."""
+    kept: list[Segment] = []
+    dropped: list[Segment] = []
+    duration = len(samples) / SAMPLE_RATE
+    for t0, t1, seg_list in windows(plain, duration):
+        text = " ".join(s.text.strip() for s in seg_list)
+        prompt = build_prompt(entities_for(text, lexicon), backend.encode, budget)
+        piece = samples[int(t0 * SAMPLE_RATE) : int(t1 * SAMPLE_RATE)]
+        log.debug("window %.1f-%.1f s, prompt %r", t0, t1, prompt)
+        long = t1 - t0 > WINDOW_SECONDS  # only after a long pause: keep the prompt on
+        segs = [s.shifted(t0) for s in _decode(backend, piece, options, prompt, long)]
+        heard = [(s.start, s.end) for s in seg_list]
+        good, bad = filter_segments(segs, options, prompt=prompt, heard=heard)
+        kept += [s for s in good if s.start < t1]
+        dropped += bad
+        bar.update_to(t1)
+    return kept, dropped
+
+
+def _decode_blocks(
+    backend: WhisperBackend,
+    samples: np.ndarray,
+    options: TranscribeOptions,
+    prompt: str,
+    bar: Progress,
+) -> list[Segment]:
+    """Segments of the whole of ``samples``, decoded block by block (see
+    :func:`blocks`) with ``prompt`` on every window, reported to ``bar``."""
+    out: list[Segment] = []
+    for a, b in blocks(samples):
+        t0 = a / SAMPLE_RATE
+        for s in _decode(backend, samples[a:b], options, prompt, carry=True):
+            s = s.shifted(t0) if t0 else s
+            out.append(s)
+            bar.update_to(s.end)
+        bar.update_to(b / SAMPLE_RATE)
+    return out
+
+
+def blocks(samples: np.ndarray, limit: float | None = None, *, search: float = 30.0):
+    """(start, end) sample indices of consecutive blocks of at most ``limit`` seconds
+    covering ``samples``, each cut at the quietest half second of the last ``search``
+    seconds before the limit (so that no word is cut in two).
+
+    >>> quiet = np.zeros(16000, dtype=np.float32)
+    >>> loud = np.ones(16000 * 9, dtype=np.float32)
+    >>> list(blocks(np.concatenate([loud, quiet, loud, quiet, loud]), limit=15.0, search=8.0))
+    [(0, 148000), (148000, 308800), (308800, 464000)]
+    """
+    limit = limit or BLOCK_SECONDS
+    rate, n = SAMPLE_RATE, len(samples)
+    step, size = rate // 10, rate // 2
+    start = 0
+    while n - start > limit * rate:
+        lo, hi = start + int((limit - search) * rate), start + int(limit * rate)
+        stretch = samples[lo:hi].astype(np.float64) ** 2
+        energy = np.add.reduceat(stretch, np.arange(0, len(stretch), step))  # per 0.1 s
+        window = np.convolve(energy, np.ones(size // step), mode="valid")  # per 0.5 s
+        cut = lo + int(np.argmin(window)) * step + size // 2
+        yield start, cut
+        start = cut
+    yield start, n
+
+
 def _decode(backend, samples: np.ndarray, options: TranscribeOptions, prompt: str, carry=False):
-    return backend.transcribe(
+    return backend.decode(
         samples,
         prompt=prompt or None,
         carry_prompt=carry,
@@ -156,14 +238,6 @@ def _decode(backend, samples: np.ndarray, options: TranscribeOptions, prompt: st
         beam_size=options.beam_size,
         vad=options.vad,
     )
-
-
-def _as_lexicon(entities) -> Lexicon:
-    if entities is None:
-        return Lexicon(())
-    if isinstance(entities, Lexicon):
-        return entities
-    return Lexicon.from_entries(entities)
 
 
 def _by_frequency(lexicon: Lexicon) -> list[str]:
@@ -179,7 +253,7 @@ def entities_for(text: str, lexicon: Lexicon) -> list[str]:
     >>> entities_for("we flew to bay root", ["Beirut", "Paris"])[:1]
     ['Beirut']
     """
-    lexicon = _as_lexicon(lexicon)
+    lexicon = Lexicon.coerce(lexicon)
     from ..correct import fix
 
     ranked: list[str] = []
@@ -298,38 +372,3 @@ def filter_segments(
         else:
             kept.append(s)
     return kept, dropped
-
-
-class _Progress:
-    """A tqdm bar over audio seconds (times the number of passes), or nothing."""
-
-    def __init__(self, duration: float, *, enabled: bool, passes: int = 1) -> None:
-        self.bar = None
-        self.offset = 0.0
-        self.duration = duration
-        if enabled:
-            from tqdm.auto import tqdm
-
-            self.bar = tqdm(
-                total=round(duration * passes, 1), unit="s", desc="transcribing", leave=False
-            )
-
-    def update_to(self, t: float) -> None:
-        if self.bar is not None:
-            self.bar.n = round(min(self.offset + t, self.bar.total), 1)
-            self.bar.refresh()
-
-    def follow(self, segments: Iterable[Segment]) -> list[Segment]:
-        out = []
-        for s in segments:
-            out.append(s)
-            self.update_to(s.end)
-        self.update_to(self.duration)
-        return out
-
-    def next_pass(self) -> None:
-        self.offset += self.duration
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()

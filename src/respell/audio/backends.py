@@ -1,9 +1,11 @@
 """Whisper backends: faster-whisper (CTranslate2) and openai-whisper (torch).
 
-Both do the same two things for respell: transcribe a stretch of audio under an
-initial prompt, with word timestamps, and score texts by teacher forcing (the
-summed log-probability of each text's tokens given the audio and a prompt).
-They are loaded once per (backend, model, device) and cached.
+Both do the same three things for respell (the :class:`WhisperBackend` protocol):
+count tokens, decode a stretch of audio under a prompt into timed segments, and
+score texts by teacher forcing (the summed log-probability of each text's tokens
+given the audio and a prompt). They differ where their libraries do (CTranslate2's
+``align`` against torch's forward pass, int8 against float32 on a CPU), so they are
+two classes, loaded once per (backend, model, device) and cached.
 
 Heavy imports (ctranslate2, faster_whisper, torch, whisper) happen here, inside
 the functions that need them.
@@ -14,28 +16,77 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from ..errors import MissingDependencyError, OptionError
 from .segments import Segment, Word
-from .weights import HOW_TO_GET, PACKAGED, ct2_folder, is_ct2_folder, whisper_checkpoint
+from .weights import (
+    HOW_TO_GET,
+    PACKAGED,
+    ct2_folder,
+    ct2_shapes,
+    default_model,
+    is_ct2_folder,
+    whisper_checkpoint,
+)
 
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16000
 #: longest audio one decoder pass sees, in seconds
 WINDOW_SECONDS = 30.0
-#: Whisper's prompt may hold at most half its 448-token context, less one
+#: the longest prompt of every released Whisper model: half its 448-token decoder
+#: context, less one (a backend reports its own model's limit as ``max_prompt_tokens``)
 MAX_PROMPT_TOKENS = 223
 
 BACKENDS = ("faster-whisper", "openai-whisper")
 
 
+class WhisperBackend(Protocol):
+    """What respell needs of a Whisper implementation.
+
+    ``text_context`` is the model's decoder context in tokens (448 for every released
+    Whisper) and ``max_prompt_tokens`` the longest prompt it takes (half of it, less one).
+    """
+
+    name: str
+    model_name: str
+    device: str
+    text_context: int
+
+    @property
+    def max_prompt_tokens(self) -> int: ...
+
+    def encode(self, text: str) -> list[int]:
+        """Token ids of ``text``."""
+
+    def decode(
+        self,
+        audio: np.ndarray,
+        *,
+        prompt: str | None = None,
+        carry_prompt: bool = False,
+        language: str | None = None,
+        beam_size: int = 5,
+        vad: bool = False,
+    ) -> Iterator[Segment]:
+        """Segments of ``audio`` (16 kHz float32), decoded under ``prompt``: on every
+        30-second window when ``carry_prompt``, else on the first."""
+
+    def score(
+        self, audio: np.ndarray, texts: Sequence[str], *, prompt: str | None = None
+    ) -> list[float]:
+        """Teacher-forced log-probability of each of ``texts`` given ``audio`` (at most
+        30 s) and ``prompt``."""
+
+
 def load_audio(audio: str | os.PathLike | np.ndarray) -> np.ndarray:
-    """Decode any audio file (through PyAV, no ffmpeg binary needed) to 16 kHz mono float32."""
+    """Decode any audio or video file (through PyAV, no ffmpeg binary needed) to 16 kHz
+    mono float32, frame by frame into one array: for an hour, 230 MB and no more."""
     if isinstance(audio, np.ndarray):
         return audio.astype(np.float32, copy=False)
     from ..errors import InputError
@@ -44,15 +95,45 @@ def load_audio(audio: str | os.PathLike | np.ndarray) -> np.ndarray:
     if not path.is_file():
         raise InputError(f"audio file not found: {path}")
     try:
-        from faster_whisper import decode_audio
+        import av
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise MissingDependencyError(
-            "decoding audio needs faster-whisper: pip install 'respell[audio]'"
+            "decoding audio needs faster-whisper (PyAV): pip install 'respell[audio]'"
         ) from exc
     try:
-        return decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+        return _decode_file(av, path)
     except Exception as exc:  # PyAV raises many kinds
         raise InputError(f"cannot decode audio {path}: {exc}") from exc
+
+
+def _decode_file(av, path: Path) -> np.ndarray:
+    with av.open(str(path), metadata_errors="ignore") as container:
+        if not container.streams.audio:
+            raise ValueError("no audio stream")
+        stream = container.streams.audio[0]
+        seconds = float(stream.duration * stream.time_base) if stream.duration else None
+        if seconds is None and container.duration:
+            seconds = container.duration / 1_000_000
+        out = np.empty(int((seconds or 60.0) * SAMPLE_RATE) + SAMPLE_RATE, dtype=np.float32)
+        n = 0
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+
+        def put(frames) -> None:
+            nonlocal out, n
+            for frame in frames:
+                chunk = frame.to_ndarray().reshape(-1)
+                if n + len(chunk) > len(out):  # the container's duration was short
+                    out = np.resize(out, max(2 * len(out), n + len(chunk)))
+                out[n : n + len(chunk)] = chunk
+                n += len(chunk)
+
+        for frame in container.decode(stream):
+            put(resampler.resample(frame))
+        put(resampler.resample(None))
+    if n == 0:
+        raise ValueError("no audio samples")
+    out.resize(n, refcheck=False)  # in place: no second copy of the signal
+    return out
 
 
 def _resolve(model: str) -> tuple[str, str]:
@@ -86,13 +167,19 @@ def _device(device: str, *, torch_backend: bool) -> str:
     return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
 
 
-@functools.lru_cache(maxsize=4)
-def load_backend(model: str = "tiny.en", backend: str = "faster-whisper", device: str = "auto"):
+def load_backend(
+    model: str | None = None, backend: str = "faster-whisper", device: str = "auto"
+) -> WhisperBackend:
     """The backend object for ``model`` (a name such as ``tiny.en`` or ``base``, a
-    CTranslate2 folder, or a ``.pt`` file), cached.
+    CTranslate2 folder, or a ``.pt`` file; None: :func:`default_model`), cached.
 
     Raises :class:`MissingDependencyError` naming how to get weights when none are found.
     """
+    return _load_backend(model or default_model(), backend, device)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_backend(model: str, backend: str, device: str) -> WhisperBackend:
     if backend == "faster-whisper":
         return FasterWhisperBackend(model, device)
     if backend == "openai-whisper":
@@ -100,7 +187,23 @@ def load_backend(model: str = "tiny.en", backend: str = "faster-whisper", device
     raise OptionError(f"unknown Whisper backend {backend!r}: use one of {', '.join(BACKENDS)}")
 
 
-class FasterWhisperBackend:
+class _Tokens:
+    """What both backends share: their tokenizer's counts and the prompt limit."""
+
+    tokenizer: object
+    text_context: int
+
+    @property
+    def max_prompt_tokens(self) -> int:
+        """The longest prompt this model takes: half its decoder context, less one."""
+        return self.text_context // 2 - 1
+
+    def encode(self, text: str) -> list[int]:
+        """Token ids of ``text``."""
+        return self.tokenizer.encode(text)
+
+
+class FasterWhisperBackend(_Tokens):
     """faster-whisper on CTranslate2: int8 on CPU, float16 on GPU."""
 
     name = "faster-whisper"
@@ -136,12 +239,12 @@ class FasterWhisperBackend:
         self.tokenizer = Tokenizer(
             self.model.hf_tokenizer, self.multilingual, task="transcribe", language="en"
         )
+        self.text_context = self.model.max_length  # faster-whisper's guess, for a model by name
+        if kind == "ct2":
+            shape = ct2_shapes(Path(where) / "model.bin").get("decoder/position_encodings/encodings")
+            self.text_context = shape[0] if shape else self.text_context
 
-    def encode(self, text: str) -> list[int]:
-        """Token ids of ``text``."""
-        return self.tokenizer.encode(text)
-
-    def transcribe(
+    def decode(
         self,
         audio: np.ndarray,
         *,
@@ -150,9 +253,9 @@ class FasterWhisperBackend:
         language: str | None = None,
         beam_size: int = 5,
         vad: bool = False,
-    ):
+    ) -> Iterator[Segment]:
         """Yield :class:`Segment` for ``audio``, decoded under ``prompt`` (on every
-        window when ``carry_prompt``, else on the first)."""
+        window when ``carry_prompt``, as faster-whisper's hotwords, else on the first)."""
         segments, _info = self.model.transcribe(
             audio,
             language=language or ("en" if self.multilingual else None),
@@ -181,11 +284,9 @@ class FasterWhisperBackend:
                 prompt=prompt or "",
             )
 
-    def _prefix(self, prompt: str | None, longest: int) -> list[int]:
-        tok = self.tokenizer
-        return _prefix(tok, prompt, room=448 - longest)
-
-    def score(self, audio: np.ndarray, texts: Sequence[str], *, prompt: str | None = None):
+    def score(
+        self, audio: np.ndarray, texts: Sequence[str], *, prompt: str | None = None
+    ) -> list[float]:
         """Teacher-forced log-probability of each text given ``audio`` (≤ 30 s)."""
         import ctranslate2
 
@@ -201,9 +302,10 @@ class FasterWhisperBackend:
         batch = ctranslate2.StorageView.from_array(
             np.ascontiguousarray(np.repeat(encoded, len(texts), axis=0))
         )
+        room = self.text_context - max(len(t) for t in tokens)
         results = self.model.model.align(
             batch,
-            self._prefix(prompt, max(len(t) for t in tokens)),
+            _prefix(self.tokenizer, prompt, room=room, limit=self.max_prompt_tokens),
             tokens,
             [max(frames // 2, 1)] * len(texts),
         )
@@ -213,11 +315,11 @@ class FasterWhisperBackend:
         ]
 
 
-def _prefix(tok, prompt: str | None, *, room: int) -> list[int]:
-    """Decoder prefix: the prompt (cut from the left to fit ``room`` tokens with the
-    start sequence) then the start sequence without timestamps."""
+def _prefix(tok, prompt: str | None, *, room: int, limit: int) -> list[int]:
+    """Decoder prefix: the prompt (at most ``limit`` tokens, cut from the left to fit
+    ``room`` tokens with the start sequence) then the start sequence without timestamps."""
     start = list(tok.sot_sequence) + [tok.no_timestamps]
-    keep = min(MAX_PROMPT_TOKENS, room - len(start) - 1)
+    keep = min(limit, room - len(start) - 1)
     if room < len(start):
         raise OptionError(f"text to score is longer than Whisper's {room} free tokens")
     if not prompt or keep <= 0:
@@ -225,12 +327,23 @@ def _prefix(tok, prompt: str | None, *, room: int) -> list[int]:
     return [tok.sot_prev] + tok.encode(" " + prompt.strip())[-keep:] + start
 
 
-class OpenAIWhisperBackend:
-    """openai-whisper on torch; CTranslate2 weights are converted to its format once."""
+class OpenAIWhisperBackend(_Tokens):
+    """openai-whisper on torch (float32 on CPU, float16 on GPU); CTranslate2 weights are
+    converted to its format once.
+
+    Decoding goes through ``whisper.transcribe`` with four changes of cost, none of
+    result (tested against plain openai-whisper): the beams share one copy of the
+    audio's keys and values in cross-attention (openai-whisper broadcasts them, which
+    copies them for every beam at every token: three quarters of its CPU time), the
+    prompt is run through the decoder once rather than once per beam, the vocabulary
+    projection is made only where a token is chosen, and the word timestamps reuse the
+    encoder's output for the window instead of encoding it a second time. On a CPU,
+    torch runs on ``threads`` threads (default: one, see :func:`torch_threads`).
+    """
 
     name = "openai-whisper"
 
-    def __init__(self, model: str, device: str = "auto") -> None:
+    def __init__(self, model: str, device: str = "auto", *, threads: int | None = None) -> None:
         try:
             import torch
             import whisper
@@ -265,6 +378,16 @@ class OpenAIWhisperBackend:
                 mask[layer, head] = True
             self.model.register_buffer("alignment_heads", mask.to_sparse(), persistent=False)
         self.model.eval()
+        from .openai_speed import speed_up, torch_threads
+
+        self.threads = threads or torch_threads()
+        self.text_context = self.model.dims.n_text_ctx
+        speed_up(self.model)
+        # numba compiles whisper's DTW (word timestamps) on first use, and that resets
+        # torch's thread count in the middle of a transcription: compile it now
+        from whisper.timing import dtw_cpu
+
+        dtw_cpu(np.zeros((2, 2)))
         self.multilingual = self.model.is_multilingual
         from whisper.tokenizer import get_tokenizer
 
@@ -275,11 +398,7 @@ class OpenAIWhisperBackend:
             task="transcribe",
         )
 
-    def encode(self, text: str) -> list[int]:
-        """Token ids of ``text``."""
-        return self.tokenizer.encode(text)
-
-    def transcribe(
+    def decode(
         self,
         audio: np.ndarray,
         *,
@@ -288,23 +407,24 @@ class OpenAIWhisperBackend:
         language: str | None = None,
         beam_size: int = 5,
         vad: bool = False,
-    ):
-        """Yield :class:`Segment` for ``audio`` (see :meth:`FasterWhisperBackend.transcribe`)."""
+    ) -> Iterator[Segment]:
+        """Yield :class:`Segment` for ``audio`` (see :meth:`FasterWhisperBackend.decode`)."""
         import whisper
 
-        result = whisper.transcribe(
-            self.model,
-            audio,
-            language=language or "en",
-            initial_prompt=prompt or None,
-            carry_initial_prompt=carry_prompt,
-            condition_on_previous_text=False,
-            word_timestamps=True,
-            beam_size=beam_size,
-            best_of=beam_size,
-            fp16=self.device == "cuda",
-            verbose=None,
-        )
+        with self._threads():
+            result = whisper.transcribe(
+                self.model,
+                audio,
+                language=language or "en",
+                initial_prompt=prompt or None,
+                carry_initial_prompt=carry_prompt,
+                condition_on_previous_text=False,
+                word_timestamps=True,
+                beam_size=beam_size,
+                best_of=beam_size,
+                fp16=self.device == "cuda",
+                verbose=None,
+            )
         for s in result["segments"]:
             yield Segment(
                 id=s["id"],
@@ -323,7 +443,26 @@ class OpenAIWhisperBackend:
                 prompt=prompt or "",
             )
 
-    def score(self, audio: np.ndarray, texts: Sequence[str], *, prompt: str | None = None):
+    def _threads(self):
+        """torch's thread count set to ``threads`` for the call, then put back."""
+        import contextlib
+
+        import torch
+
+        @contextlib.contextmanager
+        def scope():
+            before = torch.get_num_threads()
+            torch.set_num_threads(self.threads)
+            try:
+                yield
+            finally:
+                torch.set_num_threads(before)
+
+        return scope()
+
+    def score(
+        self, audio: np.ndarray, texts: Sequence[str], *, prompt: str | None = None
+    ) -> list[float]:
         """Teacher-forced log-probability of each text given ``audio`` (≤ 30 s)."""
         import torch
         import whisper
@@ -331,7 +470,7 @@ class OpenAIWhisperBackend:
         tok = self.tokenizer
         seqs = [tok.encode(" " + t.strip()) for t in texts]
         room = self.model.dims.n_text_ctx - max(len(q) for q in seqs)
-        prefix = _prefix(tok, prompt, room=room)
+        prefix = _prefix(tok, prompt, room=room, limit=self.max_prompt_tokens)
         width = len(prefix) + max(len(s) for s in seqs)
         tokens = torch.full((len(seqs), width), tok.eot, dtype=torch.long)
         for i, s in enumerate(seqs):
@@ -340,7 +479,7 @@ class OpenAIWhisperBackend:
             whisper.pad_or_trim(torch.from_numpy(np.ascontiguousarray(audio))),
             self.model.dims.n_mels,
         )[:, : 2 * self.model.dims.n_audio_ctx].to(self.device)
-        with torch.no_grad():
+        with torch.no_grad(), self._threads():
             features = self.model.embed_audio(mel[None].to(next(self.model.parameters()).dtype))
             logits = self.model.logits(
                 tokens.to(self.device), features.expand(len(seqs), -1, -1)

@@ -1,0 +1,124 @@
+"""Choosing the changes: the best set of proposals that do not overlap, with runners-up.
+
+The proposals (:func:`respell.correct.proposals`) are scored on their own; here they
+meet: a part of a name gives way to the full name over the same words, the better of two
+nested spans of one name wins, and weighted interval scheduling keeps the set whose
+log-odds above the threshold add up to most.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .match import Match
+    from .result import Change
+
+_FULL_NAME_SLACK = 0.1  # a full name may sound this much less alike than its part alone
+_MAX_SPAN_CHARS = 400  # no span of a match is longer: bounds the runner-up search
+
+
+def choose(
+    proposed: list[tuple[Match, Change]], min_score: float
+) -> tuple[tuple[Change, ...], tuple[Change, ...]]:
+    """The changes to make: the best set of non-overlapping proposals scoring ``min_score``
+    or more, each with its runner-up; and the other proposals worth showing (down to
+    ``min(min_score, 0.1)``), which become :attr:`Result.candidates`."""
+    floor = min(min_score, 0.1)
+    chosen = _select(proposed, min_score)
+    starts = [p.start for _, p in proposed]
+    changes = tuple(
+        sorted((_with_runner_up(p, proposed, starts) for p in chosen), key=lambda c: c.start)
+    )
+    chosen_ids = {id(p) for p in chosen}
+    others = tuple(
+        sorted(
+            (p for _, p in proposed if id(p) not in chosen_ids and p.score >= floor),
+            key=lambda c: (c.start, -c.score),
+        )
+    )
+    return changes, others
+
+
+def _select(proposed: list[tuple[Match, Change]], min_score: float) -> list[Change]:
+    """Best non-overlapping set of changes: weighted interval scheduling on token spans."""
+
+    def weight(s: float) -> float:
+        s = min(max(s, 1e-6), 1 - 1e-6)
+        t = min(max(min_score, 1e-6), 1 - 1e-6)
+        return math.log(s / (1 - s)) - math.log(t / (1 - t))
+
+    passing = [(m, p) for m, p in proposed if p.score >= min_score]
+    # A case-only fix of part of a name ("sly" -> "Sly") gives way to the full name over
+    # the same words ("loop sly" -> "Liz Sly"), as it would on a second pass.
+    # So does any other part taken alone (a surname, a given name) inside a passing full
+    # name that sounds about as much like it: "Lee Kati Affairante" is Leocadia Ferrante,
+    # not "Lee Kati" and the surname "Ferrante".
+    full = [(m.i, m.j, p.entity, m.features.psim) for m, p in passing if not m.features.surname]
+    passing = [
+        (m, p) for m, p in passing
+        if not m.features.surname or not any(
+            e == p.entity and i <= m.i and m.j <= j and (i, j) != (m.i, m.j)
+            and (m.features.same_letters or psim >= m.features.psim - _FULL_NAME_SLACK)
+            for i, j, e, psim in full
+        )
+    ]
+    # Of two passing spans for one entity, one inside the other, the one that sounds
+    # clearly more like it wins ("Lee Katie Ferrante" over "Katie Ferrante").
+    by_entity: dict[str, list] = {}
+    for m, p in passing:
+        by_entity.setdefault(p.entity, []).append(m)
+    passing = [
+        (m, p) for m, p in passing
+        if not any(
+            m2.i <= m.i and m.j <= m2.j and (m2.i, m2.j) != (m.i, m.j)
+            and m2.features.psim > m.features.psim + 0.05
+            for m2 in by_entity[p.entity]
+        )
+    ]
+    items = sorted(((m.i, m.j, weight(p.score), p) for m, p in passing), key=lambda x: x[1])
+    if not items:
+        return []
+    ends = [it[1] for it in items]
+
+    best = [0.0] * (len(items) + 1)
+    take = [False] * len(items)
+    prev_idx = []
+    for k, (i, j, w, _) in enumerate(items):
+        p = bisect.bisect_right(ends, i, 0, k)  # items ending at or before i
+        prev_idx.append(p)
+        with_it = best[p] + w
+        if with_it > best[k]:
+            best[k + 1], take[k] = with_it, True
+        else:
+            best[k + 1] = best[k]
+    chosen, k = [], len(items)
+    while k > 0:
+        if take[k - 1]:
+            chosen.append(items[k - 1][3])
+            k = prev_idx[k - 1]
+        else:
+            k -= 1
+    return chosen
+
+
+def _with_runner_up(
+    change: Change, proposed: list[tuple[Match, Change]], starts: list[int]
+) -> Change:
+    """The best proposal for another entity over the same words.
+
+    ``proposed`` is sorted by start and ``starts`` holds those starts.
+    """
+    lo = bisect.bisect_left(starts, change.start - _MAX_SPAN_CHARS)
+    hi = bisect.bisect_left(starts, change.end)
+    rivals = [
+        p for _, p in proposed[lo:hi]
+        if p is not change and p.entity != change.entity and change.start < p.end
+    ]
+    if not rivals:
+        return change
+    best = max(rivals, key=lambda p: p.score)
+    return replace(change, runner_up=best.replacement, runner_up_score=best.score)

@@ -1,0 +1,124 @@
+"""Which changes may be written: the rules a change passes whatever its score.
+
+A match the model scores high can still be no edit worth making, or one that is never
+right: a change of case alone over a common word ("us" -> "US"), a word the recognizer
+got right in another form than the listed name ("Israelis" -> "Israeli"), punctuation at
+a word's edge ("you" -> "You-"). :func:`respell.correct.proposals` asks these before a
+match becomes a change; :func:`written_as` says how the name is written there.
+
+>>> other_form("Israelis", "Israeli"), worth_respelling("you", "You-", True)
+(True, False)
+>>> written_as("QASSEM SOLEIMANI", "sola money", True)
+'Qassem Soleimani'
+"""
+
+from __future__ import annotations
+
+import re
+
+from .words import WORD, letters, zipf
+
+_KNOWN_WORD_ZIPF = 2.5  # a word at least this common is one the recognizer knows
+
+
+def number_only(original: str, replacement: str) -> bool:
+    """Whether the two differ only by a final s ("diagnostic", "Diagnostics")."""
+    a, b = letters(original), letters(replacement)
+    return a + "s" == b or b + "s" == a
+
+
+# A case-only change of a word this common is never made ("us" -> "US", "who" -> "WHO");
+# of one this common, only to a name the user listed whole ("apple" -> "Apple" only when
+# the user typed Apple, never for a document's entry or a part of a longer name).
+_NEVER_RECASE_ZIPF = 5.0
+_RECASE_LISTED_ZIPF = 4.0
+_RECASE_DOCUMENT_ZIPF = 3.0
+# Word endings that make another form of one word: "revenue(s)", "acquire(d)",
+# "protect(ive|ing)", "sequential(ly)".
+_FORM_ENDINGS = frozenset(
+    ["s", "es", "'s", "’s", "ed", "d", "ing", "ly", "al", "ally", "er", "ers", "ion", "ions", "ive", "ives", "ity", "ies", "y", "ation", "ations", "ment", "ments"]
+    + [""]
+)
+
+
+def may_recase(original: str, kind: str, origin: str) -> bool:
+    """Whether a change of case only (the same letters) may be made over ``original``.
+
+    A document's entry or a part of a name written over a common word only because the
+    document capitalised it ("sanctions" -> "Sanctions", a sentence-initial word spaCy
+    took for an organisation) is never right; a very common word is not a name at all.
+    """
+    words = original.split()
+    zipfs = [zipf(w.lower()) for w in words]
+    if len(words) == 1:
+        if zipfs[0] >= _NEVER_RECASE_ZIPF:
+            return False
+        if origin != "user":
+            return zipfs[0] < _RECASE_DOCUMENT_ZIPF
+        return zipfs[0] < _RECASE_LISTED_ZIPF or kind in ("canonical", "alias")
+    # several words: not a phrase of ordinary words after a document's capitals
+    return origin == "user" or min(zipfs) < _RECASE_LISTED_ZIPF
+
+
+def other_form(original: str, replacement: str) -> bool:
+    """Whether ``replacement`` is only another form of the ordinary words of ``original``:
+    another number or ending of the same word, or one s more or less anywhere.
+
+    >>> other_form("Israelis", "Israeli"), other_form("Israel's is", "Israelis")
+    (True, True)
+    >>> other_form("sequentially", "Sequential"), other_form("Sola money", "Soleimani")
+    (True, False)
+    """
+    if min((zipf(w.lower()) for w in WORD.findall(original)), default=0.0) < _KNOWN_WORD_ZIPF:
+        return False  # a rare word or garble: respelling it is what respell is for
+    a, b = letters(original), letters(replacement)
+    if a == b:
+        return False
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    if len(longer) == len(shorter) + 1 and "s" in longer and any(
+        longer[:k] + longer[k + 1:] == shorter for k, ch in enumerate(longer) if ch == "s"
+    ):
+        return True
+    if " " in original.strip() or " " in replacement.strip():
+        return False
+    stem = 0
+    while stem < len(shorter) and a[stem] == b[stem]:
+        stem += 1
+    return stem >= 4 and a[stem:] in _FORM_ENDINGS and b[stem:] in _FORM_ENDINGS
+
+
+def _edges(text: str) -> str:
+    """``text`` without the punctuation at its words' edges."""
+    return " ".join(w.strip(_EDGE_PUNCTUATION) for w in text.split())
+
+
+_EDGE_PUNCTUATION = "-'’.,;:!?\"“”()[]"
+
+
+def worth_respelling(original: str, replacement: str, has_case: bool) -> bool:
+    """For a change that keeps every letter: is it more than punctuation noise?
+
+    Capitalising a name in a cased transcript, joining or splitting a compound
+    ("fire bugs" -> "firebugs") and an inner apostrophe ("robins" -> "robin's") are;
+    "now" -> "now'" and "didn't" -> "didnt" are not.
+    """
+    if original.lower() == replacement.lower():
+        return has_case and any(ch.isupper() for ch in replacement)
+    if _edges(original).lower() == _edges(replacement).lower():
+        return False  # only punctuation at a word's edge: "you" -> "You-", "now" -> "now'"
+    if re.search(r"[\s-]", original) or re.search(r"[\s-]", replacement):
+        # a compound joined or split, unless only apostrophes moved as well
+        return original.lower().replace("'", "") != replacement.lower().replace("'", "")
+    return bool(re.search(r"\w['’]\w", replacement)) and not re.search(r"['’]", original)
+
+
+def written_as(variant_text: str, span_text: str, has_case: bool) -> str:
+    """The spelling to write: the entity's, with shouted lists calmed and sentence case kept."""
+    out = variant_text
+    if has_case and any(ch.islower() for ch in span_text) and not any(ch.islower() for ch in out):
+        out = " ".join(
+            w if len(w) <= 3 or not w.isalpha() else w.capitalize() for w in out.split()
+        )
+    if span_text[:1].isupper() and out[:1].islower():
+        out = out[:1].upper() + out[1:]
+    return out
