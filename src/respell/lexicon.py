@@ -87,8 +87,9 @@ class Lexicon:
     # -- construction -------------------------------------------------------------------
 
     @classmethod
-    def from_entries(cls, entries: Iterable[str | Entity | dict]) -> Lexicon:
-        """Build from strings, :class:`Entity` objects or dicts with an entity's fields."""
+    def from_entries(cls, entries: Iterable[str | Entity | dict], *, kind: str = "auto") -> Lexicon:
+        """Build from strings, :class:`Entity` objects or dicts with an entity's fields;
+        ``kind`` says what kind of list it is (see :attr:`kind`)."""
         if isinstance(entries, (list, tuple)) and set(map(type, entries)) <= {str}:
             # plain names, the common case: normalised once per distinct string, deduplicated in C
             names = [t if t.isalpha() else _normal_name(t) for t in entries]
@@ -97,17 +98,18 @@ class Lexicon:
             texts = list(dict.fromkeys(names))
             if len(texts) == len(names):  # no duplicate to count
                 if " " not in "".join(texts):  # one-word names only
-                    return cls(_PlainEntities(texts), _Canonical(texts))
-                return cls(tuple(_entity_of.each(texts)))
-        return cls(tuple(_merge(_coerce(e) for e in entries)))
+                    return cls(_PlainEntities(texts), _Canonical(texts), kind)
+                return cls(tuple(_entity_of.each(texts)), kind=kind)
+        return cls(tuple(_merge(_coerce(e) for e in entries)), kind=kind)
 
     @classmethod
-    def load(cls, *paths: str | os.PathLike) -> Lexicon:
-        """Read entity lists: plain text, CSV/TSV, JSON or JSONL (see :func:`read_entity_file`)."""
+    def load(cls, *paths: str | os.PathLike, kind: str = "auto") -> Lexicon:
+        """Read entity lists: plain text, CSV/TSV, JSON or JSONL (see :func:`read_entity_file`);
+        ``kind`` says what kind of list they are (see :attr:`kind`)."""
         entities: list[Entity] = []
         for path in paths:
             entities.extend(read_entity_file(path))
-        return cls(tuple(_merge(entities)))
+        return cls(tuple(_merge(entities)), kind=kind)
 
     @classmethod
     def from_documents(cls, *paths: str | os.PathLike, labels: Iterable[str] = LABELS,

@@ -365,9 +365,8 @@ def _respects_written(
 ) -> bool:
     """A span that holds a listed name written exactly right and more words becomes only
     that name (a span that is all a listed name may still be another one that sounds
-    alike: "Byrne" for Barnes, both listed, is the model's to judge); with a list of names
-    known to be there, only when its other words sound at all like the rest of the name or
-    a person is introduced there.
+    alike: "Byrne" for Barnes, both listed, is the model's to judge), and only when its
+    other words sound at all like the rest of the name or a person is introduced there.
 
     "from Kyiv Soleimani" never becomes Qassem Soleimani (Kyiv is written right and is
     another entity); "talked about Woodward" does not become "talked Bob Woodward" nor
@@ -387,7 +386,7 @@ def _respects_written(
     ):
         return False  # another listed name inside a longer span: never taken into this one
     extra = [k for k in range(i, j) if k not in table.written_by]
-    if not facts.known or not extra or max(zipf(table.lower[k]) for k in extra) < _EXTENSION_ZIPF:
+    if not extra or max(zipf(table.lower[k]) for k in extra) < _EXTENSION_ZIPF:
         return True
     if facts.cue_before[i] or facts.cue_after[j]:
         return True

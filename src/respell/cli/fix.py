@@ -141,6 +141,11 @@ def add_lexicon_options(p) -> None:
     p.add_argument("--from-doc", action="append", default=[], metavar="DOC",
                    help="related document (.txt, .md, .html, .pdf) to take entities from "
                    "(spaCy NER and names mined by their form); repeatable")
+    p.add_argument("--list-kind", choices=["auto", "known", "catalog"], default="auto",
+                   help="known: the names are in the transcript (a list you typed: parts of "
+                   "names, short given names and the whole transcript's evidence are used); "
+                   "catalog: names that may be (a long biasing list); auto (default): known "
+                   "when the -e lists hold at most 30 names")
 
 
 def load_lexicon(args, *, on_skip=None):
@@ -176,7 +181,7 @@ def load_lexicon(args, *, on_skip=None):
         lexicon = lexicon + Lexicon.from_entries(found or [])
     if not lexicon:
         raise EntityListError("entity list empty: pass -e FILE or --from-doc DOC")
-    return lexicon
+    return lexicon.with_kind(getattr(args, "list_kind", "auto"))
 
 
 def _color(args, stream) -> bool:
