@@ -91,7 +91,9 @@ def derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Itera
         if known and ent.label == "NORP" and " " not in text:
             forms.extend((other, other, "number") for other in _other_number(text))
         person = " " in ent.text and looks_like_person(ent)
-        if known and not person and " " in text:
+        if known and not person and " " in text and ent.origin != "pattern":
+            # (not of a phrase mined by its capitals: "Global Potash Shipment Forecasts"
+            # has no part anybody says alone)
             forms.extend((part, part, "part") for part in name_parts(text))
         if person:
             words = ent.text.split()
