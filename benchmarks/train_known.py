@@ -152,9 +152,16 @@ def fit_offset(X, z, y, w):
     return {"weights": p[:k], "bias": p[k], "mean": mu, "scale": sd}
 
 
-def predict(stage, X, z):
+def predict(stage, X, z, names=None):
+    """The known-list log-odds; with the columns' ``names``, as respell applies them (an
+    offset that would lower a name the user listed is dropped: respell.decide)."""
     Xs = (X - stage["mean"]) / stage["scale"]
-    return z + Xs @ stage["weights"] + stage["bias"]
+    offset = Xs @ stage["weights"] + stage["bias"]
+    if names is not None:
+        col = {n: X[:, k] for k, n in enumerate(names)}
+        fitted = (col["short_form"] + col["part"] + col["from_document"] + col["from_pattern"]) > 0
+        offset = np.where(fitted, offset, np.maximum(offset, 0.0))
+    return z + offset
 
 
 def _weights(data_keys, docs_by_key):
@@ -197,14 +204,14 @@ def run(data: dict, *, cv: bool, out: Path | None):
     oof1 = np.zeros(len(y))
     for f in range(5):
         tr, te = fold != f, fold == f
-        oof1[te] = predict(fit_offset(X1[tr], z[tr], y[tr], w[tr]), X1[te], z[te])
+        oof1[te] = predict(fit_offset(X1[tr], z[tr], y[tr], w[tr]), X1[te], z[te], names1)
     ev = _evidence(docs, _sigmoid(oof1))
     names2, X2 = _design(docs, ev)
     if cv:
         oof2 = np.zeros(len(y))
         for f in range(5):
             tr, te = fold != f, fold == f
-            oof2[te] = predict(fit_offset(X2[tr], z[tr], y[tr], w[tr]), X2[te], z[te])
+            oof2[te] = predict(fit_offset(X2[tr], z[tr], y[tr], w[tr]), X2[te], z[te], names2)
         _report(keys, source, y, {"trees": z, "known 1": oof1, "known 2": oof2}, w > 0)
     stage1 = fit_offset(X1, z, y, w)
     stage2 = fit_offset(X2, z, y, w)
