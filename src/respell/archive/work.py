@@ -280,6 +280,9 @@ def finish(prepared: Prepared, result) -> Outcome:
 
     task = prepared.task
     item = task.item
+    kept, refused = prepared.document.writable(result.changes)  # as respell fix leaves out
+    if refused:  # a change the file cannot hold (a cue that would start like a timing line)
+        result = result.with_changes(kept)
     try:
         output = prepared.document.render(result.changes)
     except RespellError as exc:

@@ -8,6 +8,7 @@ then a transcript document in any of respell's formats.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 import time
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 from ..errors import OptionError
 from ..result import FixOptions, Result
 from .segments import Transcription
+
+log = logging.getLogger(__name__)
 
 #: output formats and the file extensions that choose them
 OUTPUT_FORMATS = {"whisper-json": (".json",), "srt": (".srt",), "vtt": (".vtt",), "txt": (".txt",)}
@@ -149,5 +152,10 @@ def transcribe_and_fix(
                              progress=bar, **keep)
     finally:
         bar.close()
+    kept, refused = doc.writable(result.changes)  # a change the file cannot hold is left out
+    for change, why in refused:
+        log.warning("%r -> %r not made: %s", change.original, change.replacement, why)
+    if refused:
+        result = result.with_changes(kept)
     names = tuple(dict.fromkeys(e.text for e in lexicon))
     return Repaired(transcription, doc, result, names, time.perf_counter() - started)
