@@ -175,14 +175,15 @@ def _to_fixed_point(
     proposed, facts = _propose(text, tokenize(text), index, options, barriers)
     kept, others = _chosen(text, proposed, options.min_score)
     result = Result(text, apply_changes(text, kept), kept, options, others)
+    last = result.changes  # the words around these are new since the last search
     for _ in range(_MAX_PASSES - 1):
-        if not result.changes:
+        if not last:
             break
         again_text = result.text
         tokens = tokenize(again_text)
         moved = _moved(barriers, result.changes)
         within = None if index.known else _token_windows(
-            tokens, _around(result.changes), options.max_span_words)
+            tokens, _around(last), options.max_span_words)
         proposed, now = _propose(again_text, tokens, index, options, moved, within=within)
         if within is not None and now.cased != facts.cased:
             proposed, now = _propose(again_text, tokens, index, options, moved)
@@ -191,6 +192,7 @@ def _to_fixed_point(
             break
         result = compose(result, Result(again_text, apply_changes(again_text, more), more,
                                         options))
+        last = more
     return result.changes, result.candidates
 
 
