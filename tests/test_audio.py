@@ -813,3 +813,32 @@ def test_real_twenty_minutes_in_flat_memory(speech, tmp_path):
     assert grown < 400, grown  # faster-whisper alone takes 1 GB for the whole 20 minutes
     assert t.duration == 1200.0 and t.segments[-1].start > 1140
     assert sum("Soleimani" in s.text or "strike" in s.text for s in t.segments) >= 15
+
+
+@pytest.mark.parametrize(
+    "env, cores, load, threads",
+    [
+        ("", 2, 0.4, 2),  # an idle machine: both cores
+        ("", 2, 6.0, 1),  # a busy one: one thread, which does not wait for the others
+        ("", 2, 0.5, 2),  # half a core busy on average (this process starting, say)
+        ("", 2, 1.0, 1),
+        ("", 8, 3.2, 5),
+        ("3", 2, 6.0, 3),  # the user's choice wins
+        ("0", 4, 0.0, 4),  # not a count of threads: the default
+        ("", 4, None, 1),  # no load figure: one
+    ],
+)
+def test_torch_threads_are_the_idle_cores(monkeypatch, env, cores, load, threads):
+    from respell.audio import openai_speed
+
+    monkeypatch.setenv("RESPELL_TORCH_THREADS", env)
+    monkeypatch.setattr(openai_speed.os, "sched_getaffinity", lambda pid: set(range(cores)),
+                        raising=False)
+
+    def loadavg():
+        if load is None:
+            raise OSError("no load average")
+        return (load, load, load)
+
+    monkeypatch.setattr(openai_speed.os, "getloadavg", loadavg)
+    assert openai_speed.torch_threads() == threads

@@ -338,7 +338,7 @@ class OpenAIWhisperBackend(_Tokens):
     prompt is run through the decoder once rather than once per beam, the vocabulary
     projection is made only where a token is chosen, and the word timestamps reuse the
     encoder's output for the window instead of encoding it a second time. On a CPU,
-    torch runs on ``threads`` threads (default: one, see :func:`torch_threads`).
+    torch runs on ``threads`` threads (default: the idle cores, see :func:`torch_threads`).
     """
 
     name = "openai-whisper"

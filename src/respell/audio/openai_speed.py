@@ -12,16 +12,36 @@ import os
 
 
 def torch_threads() -> int:
-    """Threads for torch on a CPU: ``$RESPELL_TORCH_THREADS``, else one.
+    """Threads for torch on a CPU: ``$RESPELL_TORCH_THREADS``, else the cores that are
+    idle when the model loads (at least one).
 
-    Whisper's decoder runs thousands of small matrix products a minute of audio; on a
-    machine whose cores are shared, each parallel step waits for the slowest thread
-    and one thread is 10-30 times faster per step than two (measured on the 2-core
-    development machine under load); on an idle machine the encoder alone gains from
-    more. The variable lets a user with idle cores try.
+    Whisper's decoder runs thousands of small matrix products a minute of audio. On
+    cores other work keeps busy, each parallel step waits for the slowest thread: one
+    thread was 10-30 times faster per step than two on the 2-core development machine
+    under load. On idle cores the threads pay: the bundled two-minute sample took 10.4 s
+    with two threads against 21.3 s with one (tiny.en, ``--bias none``; 24.7 s against
+    48.1 s in the window mode), as fast as faster-whisper there. So the default counts
+    the cores this process may use that the last minute's load average leaves idle.
     """
     value = os.environ.get("RESPELL_TORCH_THREADS", "")
-    return int(value) if value.isdigit() and int(value) > 0 else 1
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return idle_cores()
+
+
+def idle_cores() -> int:
+    """The cores this process may run on that the 1-minute load average leaves idle (a
+    core busy less than a quarter of the time counts as idle); at least one, and one
+    where the load cannot be read."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # Windows, or no load figure
+        return 1
+    return max(1, min(cores, int(cores - load + 0.75)))
 
 
 def speed_up(model) -> None:
