@@ -132,20 +132,34 @@ def apply_changes(source: str, changes: Sequence[Change]) -> str:
     >>> apply_changes("so la money", [Change(0, 11, "so la money", "Soleimani", "Soleimani", None, 0.9)])
     'Soleimani'
     """
+    ordered = sorted(changes, key=lambda c: c.start)
+    check_changes(source, ordered)
     out, pos = [], 0
-    for ch in sorted(changes, key=lambda c: c.start):
-        if ch.start < pos:
-            raise OptionError(f"changes overlap at offset {ch.start}: {ch.original!r}")
-        if source[ch.start:ch.end] != ch.original:
-            raise OptionError(
-                f"change at {ch.start}-{ch.end} expects {ch.original!r}, "
-                f"found {source[ch.start:ch.end]!r}"
-            )
+    for ch in ordered:
         out.append(source[pos:ch.start])
         out.append(ch.replacement)
         pos = ch.end
     out.append(source[pos:])
     return "".join(out)
+
+
+def check_changes(source: str, ordered: Sequence[Change], error: type[Exception] = OptionError,
+                  *, bounds: bool = False) -> None:
+    """Raise ``error`` unless each of the ``ordered`` changes (in text order) finds its
+    original words in ``source`` and none overlaps the one before (``bounds``: and each
+    lies inside ``source``)."""
+    pos = 0
+    for ch in ordered:
+        if bounds and not (0 <= ch.start <= ch.end <= len(source)):
+            raise error(f"change at {ch.start}-{ch.end} is outside the text ({len(source)} chars)")
+        if ch.start < pos:
+            raise error(f"changes overlap at offset {ch.start}: {ch.original!r}")
+        if source[ch.start:ch.end] != ch.original:
+            raise error(
+                f"change at {ch.start}-{ch.end} expects {ch.original!r}, "
+                f"found {source[ch.start:ch.end]!r}"
+            )
+        pos = ch.end
 
 
 def compose(first: Result, second: Result) -> Result:

@@ -17,6 +17,7 @@ from typing import ClassVar, NamedTuple
 
 from ..errors import FormatError
 from ..result import Change
+from ..result import check_changes as check_in_order
 
 BOM = "\ufeff"
 
@@ -106,21 +107,10 @@ def strip_bom(raw: str) -> tuple[str, bool]:
     return (raw[1:], True) if raw.startswith(BOM) else (raw, False)
 
 
-def check_changes(text: str, changes: Sequence[Change], unit: str = "cue") -> list[Change]:
-    """Sorted changes, after checking each matches ``text`` and none overlap."""
+def check_changes(text: str, changes: Sequence[Change]) -> list[Change]:
+    """Sorted changes, after checking each lies in ``text``, matches it and none overlap."""
     out = sorted(changes, key=lambda c: (c.start, c.end))
-    pos = 0
-    for ch in out:
-        if not (0 <= ch.start <= ch.end <= len(text)):
-            raise FormatError(f"change at {ch.start}-{ch.end} is outside the text ({len(text)} chars)")
-        if ch.start < pos:
-            raise FormatError(f"changes overlap at offset {ch.start}: {ch.original!r}")
-        if text[ch.start:ch.end] != ch.original:
-            raise FormatError(
-                f"change at {ch.start}-{ch.end} expects {ch.original!r}, "
-                f"found {text[ch.start:ch.end]!r}"
-            )
-        pos = ch.end
+    check_in_order(text, out, FormatError, bounds=True)
     return out
 
 
