@@ -73,3 +73,11 @@ def test_known_by_size_unless_told():
     assert not few.with_kind("catalog").known and many.with_kind("known").known
     with pytest.raises(Exception, match="list kind"):
         Lexicon(few.entities, kind="short")
+
+
+def test_a_place_or_paper_of_capitalised_words_is_no_person():
+    # "Bagram Air Base" had a surname "Base" and no part "Bagram"
+    found = kinds(Entity("Bagram Air Base"), known=True)
+    assert found["Bagram"] == "part" and "Base" not in found
+    assert kinds(Entity("Washington Post"), known=True)["Post"] == "part"  # "the Post"
+    assert kinds(Entity("Liz Sly"), known=True)["Sly"] == "surname"

@@ -31,6 +31,14 @@ _NOT_PERSON_WORDS = frozenset(
     los las parliament senate congress court assembly union league federation prize award
     festival museum church mosque temple airport station""".split()  # noqa: SIM905
 )
+# More words no person's name holds, though each may be the part of a name said alone
+# ("the Times"): "Bagram Air Base" has no surname "Base".
+_NOT_A_PERSON = _NOT_PERSON_WORDS | frozenset(
+    """air base fort port square palace center centre times post news journal press media
+    network radio television channel studios pictures records markets securities research
+    associates services solutions technology industries investments financial management
+    brothers labs laboratories pharmaceuticals therapeutics""".split()  # noqa: SIM905
+)
 #: Variant kinds the shipped decision model was fitted with (it counts them as the list's size).
 MODEL_KINDS = frozenset({"canonical", "alias", "surname", "given_name", "sounds_like"})
 #: Variant kinds that are one part of a longer name, taken alone.
@@ -63,7 +71,7 @@ def looks_like_person(ent: Entity) -> bool:
         return False
     if ent.label is not None:
         return ent.label == "PERSON"
-    if any(w.lower().strip(".,") in _NOT_PERSON_WORDS for w in words):
+    if any(w.lower().strip(".,") in _NOT_A_PERSON for w in words):
         return False
     return all(_NAME_TOKEN.match(w) or re.fullmatch(r"[A-Z]\.", w) for w in words)
 
