@@ -235,6 +235,10 @@ NEVER = [
     ("The sanctions hit us hard, said the apple grower.",
      [E("Sanctions", "ORG", sources=("ner:article.pdf",)), E("US", "GPE"),
       E("Apple", "ORG", sources=("ner:article.pdf",))]),
+    # a document's name over the other number of the words said ("grails" -> Grail)
+    ("the grails grew and the npls fell as the backlogs grew",
+     [E("Grail", "ORG", sources=("ner:slides.pdf",)), E("NPL", "ORG", sources=("pattern:slides.pdf",)),
+      E("Backlog", "ORG", sources=("ner:slides.pdf",))]),
     # a span over punctuation, or over another listed name written right
     ("After Tora Bora's fall, Musharraf said little. He flew from Kyiv, Soleimani was not there.",
      ["Tora Bora", "Pervez Musharraf", "Kyiv", "Qassem Soleimani"]),
