@@ -197,9 +197,7 @@ def run(data: dict, *, cv: bool, out: Path | None):
     w = np.where(same, 0.0, w)
     names1, X1 = _design(docs)
     calls = np.concatenate([[d["call"]] * len(d["labels"]) for d in docs])
-    unique = np.unique(calls)
-    fold_of = dict(zip(unique, np.random.default_rng(0).integers(0, 5, len(unique))))
-    fold = np.array([fold_of[c] for c in calls])
+    fold = tm.folds_by_unit(calls)
     # stage 1, out of fold: the first-pass scores the evidence is measured from
     oof1 = np.zeros(len(y))
     for f in range(5):

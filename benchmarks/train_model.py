@@ -262,6 +262,14 @@ def export_trees(clf):
             "feature": feature, "threshold": threshold, "left": left, "right": right, "value": value}
 
 
+def folds_by_unit(units, k: int = 5) -> np.ndarray:
+    """Each row's fold (0 to k-1), drawn once per unit (a speaker, a call: seeded), so a
+    unit is held out whole."""
+    unique = np.unique(units)
+    fold_of = dict(zip(unique, np.random.default_rng(0).integers(0, k, len(unique))))
+    return np.array([fold_of[u] for u in units])
+
+
 def cross_validate(data, kind):
     """Average precision of held-out scores, 5 folds by call or speaker, per benchmark."""
     from sklearn.metrics import average_precision_score
@@ -270,9 +278,7 @@ def cross_validate(data, kind):
     # a fold holds a speaker or a call whole, with every list and recognizer it comes in:
     # the same words under another list would otherwise be seen in training
     units = np.array([("ls" if g.startswith("ls") else "e21") + ":" + g.split("|")[1] for g in groups])
-    unique = np.unique(units)
-    fold_of = dict(zip(unique, np.random.default_rng(0).integers(0, 5, len(unique))))
-    fold = np.array([fold_of[u] for u in units])
+    fold = folds_by_unit(units)
     held_out = np.zeros(len(y))
     for f in range(5):
         train, test = fold != f, fold == f
