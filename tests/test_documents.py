@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 import pytest
 from pdf_maker import make_pdf
@@ -172,3 +173,28 @@ def test_pdf_to_text_logs_pages_without_text(caplog):
         "Liz Sly reports from Beirut"
     )
     assert "1 of 2 pages without text" in caplog.text
+
+
+# -- real PDFs: ConEC's slides and releases, where ../shared/bench is there --------------------
+
+CONEC_PDFS = Path(__file__).resolve().parents[2] / "shared" / "bench" / "conec" / "pdfs"
+needs_conec = pytest.mark.skipif(not CONEC_PDFS.is_dir(), reason="../shared/bench/conec not here")
+
+
+@needs_conec
+@pytest.mark.parametrize(("name", "names"), [
+    ("4359732_2.pdf", ["Detlef Trefzger", "Markus Blanka"]),  # a release
+    ("4346923_2.pdf", ["Juan Esteban Calle"]),
+    ("4344866_1.pdf", ["Suzanne Sitherwood"]),  # slides
+])
+def test_real_pdfs_give_their_names(name, names):
+    text = document_text(CONEC_PDFS / name)
+    assert all(n in text for n in names)
+    assert "\ufffe" not in text and "\r" not in text and "(cid:" not in text
+
+
+@needs_conec
+def test_a_real_scan_is_one_clear_line():
+    with pytest.raises(InputError, match="has no text layer") as info:
+        document_text(CONEC_PDFS / "4382825_1.pdf")
+    assert "\n" not in str(info.value)
