@@ -249,6 +249,14 @@ NEVER = [
     # a short given name said for the full one is right as it is
     ("As Steve mentioned, Ken Bowling and Steve agree.",
      [E("Steven Lindsey", "PERSON"), E("Kenneth Bowling", "PERSON")]),
+    # a person's given name alone does not follow another capitalised name word, nor a
+    # surname or given name an article
+    ("Torfinger said Brandy Berlaj would keep sending its vessels.",
+     ["Pervez Musharraf", "Qassem Soleimani"]),
+    ("We went to the cinema, and then the senator voted.", ["Kyrsten Sinema", "Ezra Klein"]),
+    # a part of a name written right is never made the whole name
+    ("He said Soleimani's men left.", ["Qassem Soleimani"]),
+    ("Soleimani's men left, and Jamelle said so.", ["Qassem Soleimani", "Jamelle Bouie"]),
 ]
 
 
@@ -266,6 +274,13 @@ PARTS = [
      "Then Woodward wrote the book."),
     ("We spoke with Lee Kati Affairante yesterday.", ["Leocadia Ferrante"],
      "We spoke with Leocadia Ferrante yesterday."),
+    # a name beginning with a vowel takes in the function word the recognizer heard in it
+    ("Shares rose because of and tropic last week.", ["Anthropic", "Nvidia", "Ezra Klein"],
+     "Shares rose because of Anthropic last week."),
+    ("The war in and Gola is over.", ["Angola", "Kenya"], "The war in Angola is over."),
+    # the given name of a name typed without a label: the given name, not the whole name
+    ("so jamel what did you make of it? thanks jamel.", ["Jamelle Bouie", "Xi Jinping"],
+     "so Jamelle what did you make of it? thanks Jamelle."),
 ]
 
 

@@ -56,7 +56,24 @@ def test_short_given_names_of_a_person():
     # an ordinary word, or a short form with another first letter, is only recognised
     william = kinds(Entity("William Smith", "PERSON"))
     assert william["Will"] == william["Will Smith"] == "spelled"
-    assert "Ken" not in kinds(Entity("Kenneth Bowling"))  # not labelled a person
+    # a name typed without a label whose first word is a given name is a person's
+    assert kinds(Entity("Kenneth Bowling"))["Ken"] == "short"
+    assert "Ken" not in kinds(Entity("Kenneth Bowling"), known=False)  # not in a catalog
+
+
+@pytest.mark.parametrize(("name", "given"), [
+    ("Jamelle Bouie", "given_name"),  # a rare first word: a given name
+    ("Liz Sly", "given_name"),  # a given name the nicknames table knows
+    ("Hunter Biden", "spelled"),  # a common word first: only recognised where it stands
+    ("Golden Gate", "spelled"),
+    ("Will Hurd", "spelled"),  # a given name, but a very common word
+])
+def test_the_first_word_of_a_typed_name(name, given):
+    assert kinds(Entity(name))[name.split()[0]] == given
+    # a label decides where there is one; a document's unlabelled entry is no typed name
+    assert kinds(Entity(name, "ORG")).get(name.split()[0]) in (None, "part")
+    mined = Entity(name, sources=("pattern:slides.pdf",))
+    assert kinds(mined).get(name.split()[0]) in (None, "spelled", "part")
 
 
 def test_short_forms_are_shorter_and_flag_ordinary_words():

@@ -22,28 +22,33 @@ _MAX_SPAN_CHARS = 400  # no span of a match is longer: bounds the runner-up sear
 
 
 def choose(
-    proposed: list[tuple[Match, Change]], min_score: float
+    proposed: list[tuple[Match, Change]], min_score: float, *, widen: bool = False
 ) -> tuple[tuple[Change, ...], tuple[Change, ...]]:
     """The changes to make: the best set of non-overlapping proposals scoring ``min_score``
     or more, each with its runner-up; and the other proposals worth showing (down to
-    ``min(min_score, 0.1)``), which become :attr:`Result.candidates`."""
+    ``min(min_score, 0.1)``), which become :attr:`Result.candidates`. With ``widen`` (a
+    list of names known to be there) a change may take in the function word before it
+    that the name begins with (see :func:`_widened`)."""
     floor = min(min_score, 0.1)
-    chosen = _select(proposed, min_score)
+    chosen = _select(proposed, min_score, widen)
     starts = [p.start for _, p in proposed]
     changes = tuple(
         sorted((_with_runner_up(p, proposed, starts) for p in chosen), key=lambda c: c.start)
     )
     chosen_ids = {id(p) for p in chosen}
+    made = {(p.start, p.end, p.replacement) for p in chosen}  # a widened change's own span
     others = tuple(
         sorted(
-            (p for _, p in proposed if id(p) not in chosen_ids and p.score >= floor),
+            (p for _, p in proposed if id(p) not in chosen_ids and p.score >= floor
+             and (p.start, p.end, p.replacement) not in made),
             key=lambda c: (c.start, -c.score),
         )
     )
     return changes, others
 
 
-def _select(proposed: list[tuple[Match, Change]], min_score: float) -> list[Change]:
+def _select(proposed: list[tuple[Match, Change]], min_score: float, widen: bool = False
+            ) -> list[Change]:
     """Best non-overlapping set of changes: weighted interval scheduling on token spans."""
 
     def weight(s: float) -> float:
@@ -52,6 +57,8 @@ def _select(proposed: list[tuple[Match, Change]], min_score: float) -> list[Chan
         return math.log(s / (1 - s)) - math.log(t / (1 - t))
 
     passing = [(m, p) for m, p in proposed if p.score >= min_score]
+    if widen:
+        passing = _widened(passing, proposed)
     # A case-only fix of part of a name ("sly" -> "Sly") gives way to the full name over
     # the same words ("loop sly" -> "Liz Sly"), as it would on a second pass.
     # So does any other part taken alone (a surname, a given name) inside a passing full
@@ -103,6 +110,47 @@ def _select(proposed: list[tuple[Match, Change]], min_score: float) -> list[Chan
         else:
             k -= 1
     return chosen
+
+
+_WIDER_PSIM = 0.05  # how much more a span with the neighbour's function word must sound like it
+_WIDER_FLOOR = 0.1  # ... and the least that span must score on its own
+_VOWELS = frozenset("aeiou")
+
+
+def _widened(
+    passing: list[tuple[Match, Change]], proposed: list[tuple[Match, Change]]
+) -> list[tuple[Match, Change]]:
+    """Each passing change whose name, beginning with a vowel, clearly took in the function
+    word before it, written over that word too ("because of and tropic" -> "because of
+    Anthropic", not "and Anthropic"; "you crane" -> "Ukraine"): a word boundary the
+    recognizer moved. (In a long list of rare words the same rule took "to" and "a" away
+    from words they stood before: LibriSpeech's 100-word lists lost two right edits.)
+
+    The wider span need not pass on its own: that the name is there is the passing
+    change's evidence (its score is kept); where it begins is the sound's.
+    """
+    by_entity: dict[str, list[tuple[Match, Change]]] = {}
+    for m, p in proposed:
+        if m.features.edge_function and p.score >= _WIDER_FLOOR:
+            by_entity.setdefault(p.entity, []).append((m, p))
+    if not by_entity:
+        return passing
+    out = []
+    for m, p in passing:
+        wider = [
+            (m2, p2) for m2, p2 in by_entity.get(p.entity, ())
+            if m2.j == m.j and m2.i == m.i - 1 and p2.replacement[:1].lower() in _VOWELS
+            and m2.features.psim >= m.features.psim + _WIDER_PSIM
+        ]
+        if wider and not m.features.edge_function:
+            m2, p2 = max(wider, key=lambda mp: mp[0].features.psim)
+            said = p2.original[:p.start - p2.start]
+            p = replace(p2, score=p.score, reason=(
+                f"{p2.reason}; takes in {said.strip()!r}, which the name begins with"
+            ))
+            m = m2
+        out.append((m, p))
+    return out
 
 
 def _with_runner_up(

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .words import zipf
+
 # Words that, said just before a name, address or introduce a person; each is
 # common in calls, meetings and interviews.
 _CUES_BEFORE_2 = frozenset({
@@ -90,3 +92,39 @@ def anchored(tokens: Sequence, i: int, j: int, variant_words: Sequence[str],
         if kind == "given_name" and j < len(tokens):
             return float(tokens[j].text.lower() == full_words[-1].lower())
     return 0.0
+
+
+# Titles, roles and kin words written capitalised before a given name ("Senator Bernie",
+# "CFO Borja", "Uncle Bob"), and cue words that open a clause ("Thanks Bob").
+_BEFORE_GIVEN = frozenset("""mr mrs ms miss dr mister doctor professor prof president senator
+    sen governor gov judge justice rep representative congressman congresswoman secretary
+    minister chancellor general gen colonel captain capt coach uncle aunt auntie father
+    mother sister brother saint st king queen prince princess pope rabbi imam sheikh sir
+    dame lord lady thanks thank hi hey hello dear ceo cfo coo cto cio cmo chairman chairwoman
+    chair vp evp svp director officer manager analyst editor host anchor reporter
+    correspondent producer author founder partner""".split())  # noqa: SIM905
+# A capitalised word this common mid-sentence is the recognizer's stray capital ("we As
+# Michelle said"), not a name.
+_COMMON_CAPITAL = 5.0
+
+
+def after_other_name(text: str, tokens: Sequence, i: int) -> bool:
+    """Whether token ``i`` follows a capitalised word of the same sentence that is no title:
+    the place of a surname ("Brandy Berlaj"), not of a given name said alone.
+
+    >>> from respell.words import tokenize
+    >>> t = "Then Brandy Berlaj left, said Senator Bernie. Bob came."
+    >>> toks = tokenize(t)
+    >>> [(toks[k].text, after_other_name(t, toks, k)) for k in (2, 6, 7)]
+    [('Berlaj', True), ('Bernie', False), ('Bob', False)]
+    """
+    if i == 0:
+        return False
+    prev = tokens[i - 1]
+    if not prev.text[:1].isupper() or text[prev.end:tokens[i].start].strip():
+        return False  # a lower-case word, or punctuation between them
+    before = text[tokens[i - 2].end:prev.start] if i >= 2 else "."
+    if i < 2 or any(ch in ".?!:\n" for ch in before):
+        return False  # the capital opens a sentence and says nothing
+    word = prev.text.lower().rstrip(".")
+    return word not in _BEFORE_GIVEN and zipf(word) < _COMMON_CAPITAL

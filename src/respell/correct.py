@@ -30,6 +30,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .choice import choose
+from .context import after_other_name
 from .errors import OptionError
 from .lexicon import Entity, Lexicon
 from .linebreaks import keep_all_line_breaks, keep_line_breaks, keeps_line_breaks
@@ -42,7 +43,7 @@ from .result import (
     compose,
     sha256_text,
 )
-from .rules import may_recase, number_only, other_form, worth_respelling, written_as
+from .rules import may_recase, number_only, other_form, own_part, worth_respelling, written_as
 from .state import collector_paused
 from .variants import ONE_PART_KINDS
 from .words import Token, letters, tokenize
@@ -126,7 +127,7 @@ def fix_in_parts(
     held: list[Change] = []  # a part's last change waits for its neighbour, to be laid out
     for settled, proposed in parts:
         changes, others = choose(sorted(proposed, key=lambda mp: mp[1].start),
-                                 options.min_score)
+                                 options.min_score, widen=index.known)
         queue = [*held, *changes]
         final = settled >= len(text)
         ready, held = (queue, []) if final or not queue else (queue[:-1], queue[-1:])
@@ -145,11 +146,13 @@ def fix_in_parts(
         yield upto, kept, tuple(keep_line_breaks(text, c) for c in others)
 
 
-def _chosen(text: str, proposed: list, min_score: float) -> tuple[tuple, tuple]:
+def _chosen(text: str, proposed: list, min_score: float, *, widen: bool = False
+            ) -> tuple[tuple, tuple]:
     """The changes chosen among ``proposed`` and laid out on ``text``'s lines (a name a
     line break cuts keeps the break, and a subtitle cue its part of the name; one that
     cannot is not made and stays a proposal), and the other proposals."""
-    changes, others = choose(sorted(proposed, key=lambda mp: mp[1].start), min_score)
+    changes, others = choose(sorted(proposed, key=lambda mp: mp[1].start), min_score,
+                             widen=widen)
     laid = keep_all_line_breaks(text, changes)
     kept = tuple(c for c in laid if keeps_line_breaks(c))
     if len(kept) < len(laid):
@@ -173,7 +176,7 @@ def _to_fixed_point(
     rest of it says about each name.
     """
     proposed, facts = _propose(text, tokenize(text), index, options, barriers)
-    kept, others = _chosen(text, proposed, options.min_score)
+    kept, others = _chosen(text, proposed, options.min_score, widen=index.known)
     result = Result(text, apply_changes(text, kept), kept, options, others)
     last = result.changes  # the words around these are new since the last search
     for _ in range(_MAX_PASSES - 1):
@@ -187,7 +190,7 @@ def _to_fixed_point(
         proposed, now = _propose(again_text, tokens, index, options, moved, within=within)
         if within is not None and now.cased != facts.cased:
             proposed, now = _propose(again_text, tokens, index, options, moved)
-        more, _ = _chosen(again_text, proposed, options.min_score)
+        more, _ = _chosen(again_text, proposed, options.min_score, widen=index.known)
         if not more:
             break
         result = compose(result, Result(again_text, apply_changes(again_text, more), more,
@@ -342,6 +345,28 @@ def proposals(
 _RUNNER_UP_FLOOR = 0.01
 
 
+_PERSON_PARTS = frozenset({"surname", "given_name", "short"})
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
+def _out_of_place(
+    text: str, tokens: Sequence[Token], i: int, variant, original: str, has_case: bool
+) -> bool:
+    """Whether the name cannot stand where the words are, whatever they sound like."""
+    if variant.kind in ("given_name", "short") and has_case and after_other_name(text, tokens, i):
+        # a given name said alone does not stand after another capitalised name word
+        # ("said Brandy Berlaj" is no "said Brandy Pervez")
+        return True
+    if variant.kind in _PERSON_PARTS and i and tokens[i - 1].text.lower() in _ARTICLES:
+        # nor does a person's surname or given name alone after an article ("went to the
+        # cinema" is no "the Sinema" for Kyrsten Sinema; on the Earnings-21 calls this
+        # left out 8 wrong edits and 2 right ones, "the Culp conference call" of Culp Inc.)
+        return True
+    # "Soleimani's" said alone is never written as "Qassem Soleimani's": the words said
+    # are a part of the name, written right, and nobody said the rest
+    return own_part(original, variant.text)
+
+
 def _to_change(
     text: str, tokens: Sequence[Token], index: LexiconIndex, match: Match, score: float, *,
     has_case: bool, evidence: Evidence | None = None,
@@ -366,6 +391,8 @@ def _to_change(
         # "the general's"; on LibriSpeech such edits were wrong 12 times out of 17)
         return None
     ent = index.entities[variant.entity]
+    if _out_of_place(text, tokens, match.i, variant, original, has_case):
+        return None
     origin = getattr(ent, "origin", "user")
     if number_only(original, replacement) and (
         variant.kind in ONE_PART_KINDS

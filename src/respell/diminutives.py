@@ -43,6 +43,21 @@ def _table() -> dict[str, tuple[str, ...]]:
     return {k: tuple(dict.fromkeys(v)) for k, v in table.items()}
 
 
+@cache
+def _given_names() -> frozenset[str]:
+    table = _table()
+    return frozenset(table).union(*table.values()) if table else frozenset()
+
+
+def is_given_name(word: str) -> bool:
+    """Whether the ``nicknames`` table knows ``word`` as a given name or a short form.
+
+    >>> is_given_name("Liz"), is_given_name("Golden")
+    (True, False)
+    """
+    return word.lower() in _given_names()
+
+
 def short_forms(given: str) -> tuple[tuple[str, bool], ...]:
     """The short forms of a given name, capitalised, each with whether it may be written
     over other words (False: it is only recognised as right where it is said)."""

@@ -7,7 +7,7 @@ documents), reading list files in :mod:`respell.lists` and deriving variants in
 
 >>> lex = Lexicon.from_entries(["Qassem Soleimani", "Beirut"])
 >>> len(lex), lex.known, [(v.text, v.kind) for v in lex.variants][:3]
-(2, True, [('Qassem Soleimani', 'canonical'), ('Qassem', 'spelled'), ('Soleimani', 'surname')])
+(2, True, [('Qassem Soleimani', 'canonical'), ('Soleimani', 'surname'), ('Qassem', 'given_name')])
 """
 
 from __future__ import annotations

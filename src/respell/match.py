@@ -44,7 +44,7 @@ from .features import Features, TranscriptFacts
 from .index import Entry, LexiconIndex
 from .shortlist import best_of, prefilter
 from .transcript import transcript_facts
-from .variants import ONE_PART_KINDS
+from .variants import ONE_PART_KINDS, typed_person
 from .words import Token, letters, stem, zipf
 
 # What may stand between two words of one span: spaces, hyphens, commas, quotes, &
@@ -344,7 +344,7 @@ def _measure(
                 ent_capital=entry.variant.text[:1].isupper(),
                 name_cue=facts.cue_before[i] or facts.cue_after[j],
                 anchor=context.anchored(tokens, i, j, entry.words, ent.text.split(), kind),
-                ent_person=ent.label == "PERSON",
+                ent_person=ent.label == "PERSON" or index.known and typed_person(ent),
                 part=kind == "part",
                 short_form=kind in ("short", "short_full"),
                 from_document=origin == "ner",

@@ -60,6 +60,19 @@ def may_recase(original: str, kind: str, origin: str) -> bool:
     return origin == "user" or min(zipfs) < _RECASE_LISTED_ZIPF
 
 
+def own_part(original: str, name: str) -> bool:
+    """Whether ``original`` is fewer words of ``name``, in its order and spelled right (any
+    case, a possessive aside): a part of the name said alone.
+
+    >>> own_part("Soleimani's", "Qassem Soleimani"), own_part("can Bowling", "Ken Bowling")
+    (True, False)
+    """
+    said = [letters(re.sub(r"['’]s$", "", w)) for w in original.split()]
+    words = [letters(w) for w in name.split()]
+    n = len(said)
+    return 0 < n < len(words) and any(words[k:k + n] == said for k in range(len(words) - n + 1))
+
+
 def other_form(original: str, replacement: str) -> bool:
     """Whether ``replacement`` is only another form of the ordinary words of ``original``:
     another number or ending of the same word, or one s more or less anywhere.

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import NamedTuple
 
-from .diminutives import short_forms
+from .diminutives import is_given_name, short_forms
 from .entity import Entity
 from .words import zipf
 
@@ -39,6 +40,9 @@ _NOT_A_PERSON = _NOT_PERSON_WORDS | frozenset(
     associates services solutions technology industries investments financial management
     brothers labs laboratories pharmaceuticals therapeutics""".split()  # noqa: SIM905
 )
+# A typed name's first word is taken as a given name when rarer than this ("Jamelle",
+# "Hector", "Juan"), or when a known given name rarer than the second ("Bob", not "Will").
+_RARE_GIVEN, _COMMON_GIVEN = 4.3, 5.0
 #: Variant kinds the shipped decision model was fitted with (it counts them as the list's size).
 MODEL_KINDS = frozenset({"canonical", "alias", "surname", "given_name", "sounds_like"})
 #: Variant kinds that are one part of a longer name, taken alone.
@@ -76,6 +80,29 @@ def looks_like_person(ent: Entity) -> bool:
     return all(_NAME_TOKEN.match(w) or re.fullmatch(r"[A-Z]\.", w) for w in words)
 
 
+@lru_cache(maxsize=4096)
+def typed_person(ent: Entity) -> bool:
+    """Whether an unlabelled name the user typed is taken as a person's: it looks like one
+    and its first word is a given name ("Jamelle Bouie", "Bob Woodward"), so that the
+    given name said alone ("thanks, Jamelle") is repaired as in a list that labels it.
+
+    A given name is a word the ``nicknames`` table knows that is no very common word, or
+    a rare word (most given names from outside that table: "Jamelle", "Ketanji"); a
+    common first word ("Golden Gate", "Hunter Biden") stays only recognised where it is
+    written right.
+
+    >>> typed_person(Entity("Jamelle Bouie")), typed_person(Entity("Golden Gate"))
+    (True, False)
+    """
+    if ent.label is not None or ent.origin != "user" or not looks_like_person(ent):
+        return False
+    given = ent.text.split()[0].lower()
+    if not given.isalpha() or len(given) < 3:
+        return False
+    common = zipf(given)
+    return common < _RARE_GIVEN or (common < _COMMON_GIVEN and is_given_name(given))
+
+
 def derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Iterator[Variant]:
     """Every variant of each entity, once (the first entity to claim a form keeps it).
 
@@ -105,9 +132,10 @@ def derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Itera
             forms.extend((part, part, "part") for part in name_parts(text))
         if person:
             words = ent.text.split()
-            if known and ent.label is None:
-                # "Brandhuber" of Brandhuber Logistik, which may be no person: recognised
-                # as written right where it stands, never written over other words
+            typed = known and typed_person(ent)
+            if known and ent.label is None and not typed:
+                # "Golden" of Golden Gate, which may be no person: recognised as written
+                # right where it stands, never written over other words
                 forms.append((words[0], words[0], "spelled"))
             surname = words[-1]
             if surname.rstrip(".").lower() in ("jr", "sr", "ii", "iii", "iv"):
@@ -116,7 +144,7 @@ def derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Itera
             given = words[0]
             # "Thanks, Rainer.": only for names the user (or NER) labelled PERSON (a list
             # "Name - role" labels its names so): "Tora" of Tora Bora is no given name
-            if ent.label == "PERSON" and len(given) >= 3 and given.isalpha():
+            if (ent.label == "PERSON" or typed) and len(given) >= 3 and given.isalpha():
                 forms.append((given, given, "given_name"))
                 # "Ken" and "Ken Bowling" for Kenneth Bowling: right where said, and written
                 # over garbles of themselves unless they are ordinary words too ("Will")
