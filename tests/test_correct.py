@@ -278,6 +278,12 @@ PARTS = [
     ("Shares rose because of and tropic last week.", ["Anthropic", "Nvidia", "Ezra Klein"],
      "Shares rose because of Anthropic last week."),
     ("The war in and Gola is over.", ["Angola", "Kenya"], "The war in Angola is over."),
+    # pinyin names heard as said, not as English letters read them ("Xi" is no "zai")
+    ("pelosi went to taiwan because of she jinping.", ["Xi Jinping", "Nancy Pelosi", "Taiwan"],
+     "pelosi went to taiwan because of Xi Jinping."),
+    ("The shin jiang region is large. She was there, and she met chin gang.",
+     ["Xinjiang", "Qin Gang", "Xi Jinping"],
+     "The Xinjiang region is large. She was there, and she met Qin Gang."),
     # the given name of a name typed without a label: the given name, not the whole name
     ("so jamel what did you make of it? thanks jamel.", ["Jamelle Bouie", "Xi Jinping"],
      "so Jamelle what did you make of it? thanks Jamelle."),

@@ -98,3 +98,12 @@ def test_a_place_or_paper_of_capitalised_words_is_no_person():
     assert found["Bagram"] == "part" and "Base" not in found
     assert kinds(Entity("Washington Post"), known=True)["Post"] == "part"  # "the Post"
     assert kinds(Entity("Liz Sly"), known=True)["Sly"] == "surname"
+
+
+def test_pinyin_names_are_heard_as_said_in_known_lists():
+    found = {(v.heard, v.kind) for v in derive_variants([Entity("Xi Jinping")], known=True)}
+    assert ("Shee Jinping", "canonical") in found and ("Shee", "surname") in found
+    assert ("Qin", "given_name") not in kinds(Entity("Qin Gang"))  # the family name comes first
+    assert {v.heard for v in derive_variants([Entity("Xi Jinping")])} == {"Xi Jinping", "Jinping"}
+    lexicon = Lexicon.from_entries(["Xinjiang"], kind="known")
+    assert {v.heard for v in lexicon.variants} == {"Xinjiang", "Shinjiang"}

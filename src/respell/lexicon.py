@@ -21,7 +21,7 @@ from ._memo import memo
 from .entity import LABELS, ORIGINS, Entity, split_source
 from .errors import EntityListError, OptionError
 from .lists import entity_from_record, read_entity_file
-from .variants import ONE_PART_KINDS, Variant, derive_variants, looks_like_person
+from .variants import ONE_PART_KINDS, Variant, derive_variants, has_pinyin, looks_like_person
 
 __all__ = [
     "KNOWN_MAX", "LABELS", "LIST_KINDS", "ONE_PART_KINDS", "ORIGINS", "Entity", "Lexicon",
@@ -57,7 +57,7 @@ class Lexicon:
             ents = self.entities
             known = self.known
             if all(not (e.aliases or e.sounds_like) and " " not in e.text
-                   and not (known and e.label == "NORP") for e in ents):
+                   and not (known and (e.label == "NORP" or has_pinyin(e.text))) for e in ents):
                 # one-word names only (texts are unique after _merge): one variant each
                 variants = _Canonical([e.text for e in ents])
             else:
@@ -97,7 +97,9 @@ class Lexicon:
                 names = [t for t in names if t]
             texts = list(dict.fromkeys(names))
             if len(texts) == len(names):  # no duplicate to count
-                if " " not in "".join(texts):  # one-word names only
+                known = kind == "known" or kind == "auto" and len(texts) <= KNOWN_MAX
+                if " " not in "".join(texts) and not (known and any(map(has_pinyin, texts))):
+                    # one-word names only, each heard as spelled
                     return cls(_PlainEntities(texts), _Canonical(texts), kind)
                 return cls(tuple(_entity_of.each(texts)), kind=kind)
         return cls(tuple(_merge(_coerce(e) for e in entries)), kind=kind)

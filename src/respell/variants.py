@@ -96,6 +96,8 @@ def typed_person(ent: Entity) -> bool:
     """
     if ent.label is not None or ent.origin != "user" or not looks_like_person(ent):
         return False
+    if has_pinyin(ent.text.split()[0]):
+        return False  # "Qin Gang": the family name first, heard as said (derive_variants)
     given = ent.text.split()[0].lower()
     if not given.isalpha() or len(given) < 3:
         return False
@@ -114,7 +116,7 @@ def derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Itera
     seen: set[tuple[str, str]] = set()
     for i, ent in enumerate(entities):
         if not (ent.aliases or ent.sounds_like or " " in ent.text
-                or known and ent.label == "NORP"):
+                or known and (ent.label == "NORP" or has_pinyin(ent.text))):
             key = (ent.text, ent.text.lower())  # the common case, fast
             if key not in seen:
                 seen.add(key)
@@ -122,6 +124,12 @@ def derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Itera
             continue
         text = _without_article(ent.text) if known else ent.text
         forms = [(text, text, "canonical")]
+        reading = pinyin_reading(text) if known else None
+        if reading:  # "Xi Jinping" as said, not as English letters read ("zai")
+            forms.append((text, reading, "canonical"))
+            first = text.split()[0]
+            if " " in text and pinyin_reading(first):  # the family name first: "Xi" alone
+                forms.append((first, pinyin_reading(first), "surname"))
         forms.extend((alias, alias, "alias") for alias in ent.aliases)
         if known and ent.label == "NORP" and " " not in text:
             forms.extend((other, other, "number") for other in _other_number(text))
@@ -171,6 +179,38 @@ _CAPITAL_THE = frozenset({"the hague", "the gambia"})
 _MAX_PART_WORDS = 6
 _COMMONEST = 6.0  # "new", "one": never a name said alone
 _COMMON_MODIFIER = 5.0  # a word this common is a name alone only as the name's head
+
+
+# Pinyin syllables English spelling reads wrongly: x (sh), q before i (ch), zh (j).
+_PINYIN = re.compile(r"\b(?:X(?=[iu])|Qi|Zh)[a-z]*\b")
+
+
+def has_pinyin(text: str) -> bool:
+    """Whether a word of ``text`` looks like a pinyin syllable English letters misread."""
+    return _PINYIN.search(text) is not None
+
+
+def pinyin_reading(text: str) -> str | None:
+    """``text`` respelled as English letters say its pinyin ("Xi Jinping" -> "Shee
+    Jinping", "Qin Gang" -> "Chin Gang", "Zhou" -> "Jou"), or None if it has no such word.
+
+    >>> pinyin_reading("Xi Jinping"), pinyin_reading("Xinjiang"), pinyin_reading("Xavier")
+    ('Shee Jinping', 'Shinjiang', None)
+    """
+    if not has_pinyin(text):
+        return None
+
+    def respell(m: re.Match) -> str:
+        word = m.group()
+        if word == "Xi":
+            return "Shee"  # "Shi" reads "shy"
+        if word.startswith("X"):
+            return "Sh" + word[1:]
+        if word.startswith("Qi"):
+            return "Ch" + word[1:]
+        return "J" + word[2:]
+
+    return _PINYIN.sub(respell, text)
 
 
 def _without_article(text: str) -> str:
