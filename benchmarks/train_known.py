@@ -178,7 +178,8 @@ def _evidence(docs, probs):
     out, at = [], 0
     for d in docs:
         n = len(d["labels"])
-        out.append(measure_evidence(d["spans"], probs[at:at + n], d["present"]))
+        out.append(measure_evidence(d["spans"], probs[at:at + n], d["present"],
+                                    range(d["n_entities"])))
         at += n
     return out
 

@@ -254,6 +254,9 @@ NEVER = [
     ("Torfinger said Brandy Berlaj would keep sending its vessels.",
      ["Pervez Musharraf", "Qassem Soleimani"]),
     ("We went to the cinema, and then the senator voted.", ["Kyrsten Sinema", "Ezra Klein"]),
+    # nor a surname written over an acronym the recognizer wrote in capitals
+    ("Drew Konop will take us through the reconciliation of non-GAAP to GAAP measures. "
+     "Thanks, Drew. GAAP earnings rose.", [E("Drew Konop", "PERSON"), E("John Hartmann", "PERSON")]),
     # a part of a name written right is never made the whole name
     ("He said Soleimani's men left.", ["Qassem Soleimani"]),
     ("Soleimani's men left, and Jamelle said so.", ["Qassem Soleimani", "Jamelle Bouie"]),
@@ -300,3 +303,17 @@ def test_the_reason_tells_the_evidence_from_the_whole_transcript():
     change, = fix(text, entities=["Qassem Soleimani"]).changes
     assert change.replacement == "Qassem Soleimani"
     assert "written right once elsewhere" in change.reason
+
+
+def test_other_listed_names_beside_a_garble_are_evidence_told_in_the_reason():
+    text = "Woodward flew to bag dad with Liz Sly."
+    change, = fix(text, entities=["Bob Woodward", "Baghdad", "Liz Sly", "Beirut"]).changes
+    assert change.replacement == "Baghdad"
+    assert "beside 2 other listed names" in change.reason
+    # only the user's names count: a document's entries are everywhere in its own words
+    from respell.evidence import measure_evidence
+
+    spans, present = [(5, 7, 1)], {0: [0], 2: [8]}
+    assert measure_evidence(spans, [0.3], present)[0].others == 2
+    assert measure_evidence(spans, [0.3], present, typed=range(1))[0].others == 1
+    assert measure_evidence([(40, 41, 1)], [0.3], present)[0].others == 0  # too far

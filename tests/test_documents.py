@@ -67,6 +67,8 @@ def test_markdown_to_text():
         ("notes.htm", "<p>Kyiv</p>", "Kyiv"),
         ("notes.txt", "<!DOCTYPE html><p>Kyiv</p>", "Kyiv"),  # sniffed
         ("notes.md", "## Kyiv [IAEA](http://x)", "Kyiv IAEA"),
+        # text copied out of a PDF keeps its glyphs: a line-end hyphen, a ligature
+        ("notes.txt", "COVID\ufffe19 hit \ufb01nancial re\ufffe\nsults", "COVID-19 hit financial results"),
     ],
 )
 def test_document_text(tmp_path, name, content, expected):

@@ -250,7 +250,7 @@ def _propose(text, tokens, index, options, barriers, cased=None, within=None):
 
         evidence = measure_evidence(
             [(m.i, m.j, index.entries[m.entry].variant.entity) for m in found.matches],
-            scores, found.spans.present,
+            scores, found.spans.present, range(index.n_entities),  # the user's come first
         )
         scores = score_matches(features, found.facts, evidence)
     return proposals(text, tokens, index, found.matches, scores, cased=found.facts.cased,
@@ -347,6 +347,7 @@ _RUNNER_UP_FLOOR = 0.01
 
 _PERSON_PARTS = frozenset({"surname", "given_name", "short"})
 _ARTICLES = frozenset({"a", "an", "the"})
+_ACRONYM = re.compile(r"[A-Z]{2,}(?:['’]?s)?")
 
 
 def _out_of_place(
@@ -356,6 +357,10 @@ def _out_of_place(
     if variant.kind in ("given_name", "short") and has_case and after_other_name(text, tokens, i):
         # a given name said alone does not stand after another capitalised name word
         # ("said Brandy Berlaj" is no "said Brandy Pervez")
+        return True
+    if variant.kind in _PERSON_PARTS and has_case and _ACRONYM.fullmatch(original):
+        # an acronym the recognizer wrote in capitals is a word it knows, no garbled
+        # surname ("non-GAAP to GAAP" is no "non-Konop to Konop" for Drew Konop)
         return True
     if variant.kind in _PERSON_PARTS and i and tokens[i - 1].text.lower() in _ARTICLES:
         # nor does a person's surname or given name alone after an article ("went to the

@@ -144,12 +144,25 @@ def clean_pdf_text(text: str) -> str:
     >>> clean_pdf_text("ﬁnancial  re\\ufffe\\r\\nsults\\r\\n\\uf0a7 Q u d s Force")
     'financial  results\\n  Quds Force'
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = clean_glyphs(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _SPACED.sub(lambda m: m.group().replace(" ", ""), text)
+
+
+# what a PDF's text layer leaves in text copied out of it
+_PDF_GLYPHS = re.compile(r"[\ufffe\ufb00-\ufb06\ue000-\uf8ff\ufffd]")
+
+
+def clean_glyphs(text: str) -> str:
+    """A PDF's glyphs made plain (line-end hyphenations, ligatures, symbol-font bullets,
+    odd spaces), also in text copied out of one ("COVID\\ufffe19" is "COVID-19").
+
+    >>> clean_glyphs("COVID\\ufffe19 and \\ufb01nancial re\\ufffe\\nsults")
+    'COVID-19 and financial results'
+    """
     text = _SOFT_HYPHEN.sub(_hyphenated, text)
     text = text.translate(_LIGATURES)
     text = _NOISE.sub(" ", text)
-    text = _ODD_SPACES.sub(" ", text)
-    return _SPACED.sub(lambda m: m.group().replace(" ", ""), text)
+    return _ODD_SPACES.sub(" ", text)
 
 
 def drop_running_lines(pages: list[str]) -> list[str]:
@@ -251,6 +264,8 @@ def document_text(path: str | os.PathLike) -> str:
         text = html_to_text(text)
     elif suffix in _MARKDOWN_SUFFIXES:
         text = markdown_to_text(text)
+    if _PDF_GLYPHS.search(text):  # text copied out of a PDF: its hyphens, ligatures, bullets
+        text = clean_glyphs(text)
     if not text.strip():
         raise InputError(f"document has no text: {name}")
     return text
