@@ -255,8 +255,8 @@ NEVER = [
      ["Pervez Musharraf", "Qassem Soleimani"]),
     ("We went to the cinema, and then the senator voted.", ["Kyrsten Sinema", "Ezra Klein"]),
     # nor a surname written over an acronym the recognizer wrote in capitals
-    ("Drew Konop will take us through the reconciliation of non-GAAP to GAAP measures. "
-     "Thanks, Drew. GAAP earnings rose.", [E("Drew Konop", "PERSON"), E("John Hartmann", "PERSON")]),
+    (("Drew Konop will take us through the reconciliation of non-GAAP to GAAP measures. "
+      "Thanks, Drew. GAAP earnings rose."), [E("Drew Konop", "PERSON"), E("John Hartmann", "PERSON")]),
     # a part of a name written right is never made the whole name
     ("He said Soleimani's men left.", ["Qassem Soleimani"]),
     ("Soleimani's men left, and Jamelle said so.", ["Qassem Soleimani", "Jamelle Bouie"]),
