@@ -30,7 +30,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .choice import choose
-from .context import after_other_name
 from .errors import OptionError
 from .lexicon import Entity, Lexicon
 from .linebreaks import keep_all_line_breaks, keep_line_breaks, keeps_line_breaks
@@ -43,7 +42,14 @@ from .result import (
     compose,
     sha256_text,
 )
-from .rules import may_recase, number_only, other_form, own_part, worth_respelling, written_as
+from .rules import (
+    may_recase,
+    number_only,
+    other_form,
+    out_of_place,
+    worth_respelling,
+    written_as,
+)
 from .state import collector_paused
 from .variants import ONE_PART_KINDS
 from .words import Token, letters, tokenize
@@ -345,33 +351,6 @@ def proposals(
 _RUNNER_UP_FLOOR = 0.01
 
 
-_PERSON_PARTS = frozenset({"surname", "given_name", "short"})
-_ARTICLES = frozenset({"a", "an", "the"})
-_ACRONYM = re.compile(r"[A-Z]{2,}(?:['’]?s)?")
-
-
-def _out_of_place(
-    text: str, tokens: Sequence[Token], i: int, variant, original: str, has_case: bool
-) -> bool:
-    """Whether the name cannot stand where the words are, whatever they sound like."""
-    if variant.kind in ("given_name", "short") and has_case and after_other_name(text, tokens, i):
-        # a given name said alone does not stand after another capitalised name word
-        # ("said Brandy Berlaj" is no "said Brandy Pervez")
-        return True
-    if variant.kind in _PERSON_PARTS and has_case and _ACRONYM.fullmatch(original):
-        # an acronym the recognizer wrote in capitals is a word it knows, no garbled
-        # surname ("non-GAAP to GAAP" is no "non-Konop to Konop" for Drew Konop)
-        return True
-    if variant.kind in _PERSON_PARTS and i and tokens[i - 1].text.lower() in _ARTICLES:
-        # nor does a person's surname or given name alone after an article ("went to the
-        # cinema" is no "the Sinema" for Kyrsten Sinema; on the Earnings-21 calls this
-        # left out 8 wrong edits and 2 right ones, "the Culp conference call" of Culp Inc.)
-        return True
-    # "Soleimani's" said alone is never written as "Qassem Soleimani's": the words said
-    # are a part of the name, written right, and nobody said the rest
-    return own_part(original, variant.text)
-
-
 def _to_change(
     text: str, tokens: Sequence[Token], index: LexiconIndex, match: Match, score: float, *,
     has_case: bool, evidence: Evidence | None = None,
@@ -396,7 +375,7 @@ def _to_change(
         # "the general's"; on LibriSpeech such edits were wrong 12 times out of 17)
         return None
     ent = index.entities[variant.entity]
-    if _out_of_place(text, tokens, match.i, variant, original, has_case):
+    if out_of_place(text, tokens, match.i, variant.kind, original, variant.text, has_case):
         return None
     origin = getattr(ent, "origin", "user")
     if number_only(original, replacement) and (
