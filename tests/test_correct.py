@@ -289,6 +289,10 @@ PARTS = [
     ("The shin jiang region is large. She was there, and she met chin gang.",
      ["Xinjiang", "Qin Gang", "Xi Jinping"],
      "The Xinjiang region is large. She was there, and she met Qin Gang."),
+    # a title the list gives: said with the surname, or left out
+    ("President zelinski spoke, and then senator shoomer said no.",
+     ["President Volodymyr Zelensky", "Sen. Chuck Schumer"],
+     "President Zelensky spoke, and then Sen. Schumer said no."),
     # the given name of a name typed without a label: the given name, not the whole name
     ("so jamel what did you make of it? thanks jamel.", ["Jamelle Bouie", "Xi Jinping"],
      "so Jamelle what did you make of it? thanks Jamelle."),

@@ -107,3 +107,13 @@ def test_pinyin_names_are_heard_as_said_in_known_lists():
     assert {v.heard for v in derive_variants([Entity("Xi Jinping")])} == {"Xi Jinping", "Jinping"}
     lexicon = Lexicon.from_entries(["Xinjiang"], kind="known")
     assert {v.heard for v in lexicon.variants} == {"Xinjiang", "Shinjiang"}
+
+
+def test_a_title_the_list_gives_is_said_with_the_surname_or_left_out():
+    found = {(v.text, v.heard, v.kind) for v in derive_variants([Entity("Sen. Kyrsten Sinema")], known=True)}
+    assert ("Kyrsten Sinema", "Kyrsten Sinema", "alias") in found
+    assert ("Sen. Sinema", "senator Sinema", "alias") in found  # espeak reads "Sen." as "sen"
+    assert ("Sinema", "Sinema", "surname") in found and ("Kyrsten", "Kyrsten", "given_name") in found
+    assert "Sen." not in {text for text, _, _ in found}  # the title is no given name
+    # two words after a title may be a name of its own ("General Electric", "Dr. Pepper")
+    assert kinds(Entity("President Zelensky"))["President Zelensky"] == "canonical"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -133,40 +134,80 @@ def derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Itera
         forms.extend((alias, alias, "alias") for alias in ent.aliases)
         if known and ent.label == "NORP" and " " not in text:
             forms.extend((other, other, "number") for other in _other_number(text))
-        person = " " in ent.text and looks_like_person(ent)
+        core, title = _without_title(text) if known else (text, "")
+        who = ent if core == ent.text else replace(ent, text=core)
+        if title:  # "Dr. Anthony Fauci" is said "Anthony Fauci" too
+            forms.append((core, core, "alias"))
+        person = " " in core and looks_like_person(who)
         if known and not person and " " in text and ent.origin != "pattern":
             # (not of a phrase mined by its capitals: "Global Potash Shipment Forecasts"
             # has no part anybody says alone)
             forms.extend((part, part, "part") for part in name_parts(text))
         if person:
-            words = ent.text.split()
-            typed = known and typed_person(ent)
-            if known and ent.label is None and not typed:
-                # "Golden" of Golden Gate, which may be no person: recognised as written
-                # right where it stands, never written over other words
-                forms.append((words[0], words[0], "spelled"))
-            surname = words[-1]
-            if surname.rstrip(".").lower() in ("jr", "sr", "ii", "iii", "iv"):
-                surname = words[-2].rstrip(",")
-            forms.append((surname, surname, "surname"))
-            given = words[0]
-            # "Thanks, Rainer.": only for names the user (or NER) labelled PERSON (a list
-            # "Name - role" labels its names so): "Tora" of Tora Bora is no given name
-            if (ent.label == "PERSON" or typed) and len(given) >= 3 and given.isalpha():
-                forms.append((given, given, "given_name"))
-                # "Ken" and "Ken Bowling" for Kenneth Bowling: right where said, and written
-                # over garbles of themselves unless they are ordinary words too ("Will")
-                rest = " ".join(words[1:])
-                for short, writable in short_forms(given) if known else ():
-                    forms.append((short, short, "short" if writable else "spelled"))
-                    forms.append((f"{short} {rest}", f"{short} {rest}",
-                                  "short_full" if writable else "spelled"))
+            forms.extend(_person_forms(who, known, title))
         forms.extend((ent.text, heard, "sounds_like") for heard in ent.sounds_like)
         for text, heard, kind in forms:
             key = (text, heard.lower())
             if key not in seen and heard.strip():
                 seen.add(key)
                 yield Variant(text, heard, i, kind)
+
+
+def _person_forms(ent: Entity, known: bool, title: str) -> Iterator[tuple[str, str, str]]:
+    """A person's surname, given name and short given names (text, heard, kind); with the
+    ``title`` the list gave the name ("President"), the title and surname too."""
+    words = ent.text.split()
+    typed = known and typed_person(ent)
+    if known and ent.label is None and not typed:
+        # "Golden" of Golden Gate, which may be no person: recognised as written right
+        # where it stands, never written over other words
+        yield words[0], words[0], "spelled"
+    surname = words[-1]
+    if surname.rstrip(".").lower() in ("jr", "sr", "ii", "iii", "iv"):
+        surname = words[-2].rstrip(",")
+    yield surname, surname, "surname"
+    if title:  # "President Zelensky", said "president zelensky" (espeak reads "Sen." "sen")
+        spoken = _SPOKEN_TITLES.get(title.lower().rstrip("."), title)
+        yield f"{title} {surname}", f"{spoken} {surname}", "alias"
+    given = words[0]
+    # "Thanks, Rainer.": only for names the user (or NER) labelled PERSON (a list "Name -
+    # role" labels its names so) or typed with a given name first: "Tora" of Tora Bora is
+    # no given name
+    if (ent.label == "PERSON" or typed) and len(given) >= 3 and given.isalpha():
+        yield given, given, "given_name"
+        # "Ken" and "Ken Bowling" for Kenneth Bowling: right where said, and written over
+        # garbles of themselves unless they are ordinary words too ("Will")
+        rest = " ".join(words[1:])
+        for short, writable in short_forms(given) if known else ():
+            yield short, short, "short" if writable else "spelled"
+            yield f"{short} {rest}", f"{short} {rest}", "short_full" if writable else "spelled"
+
+
+# Titles a list may put before a name ("Dr. Anthony Fauci", "Sen. Chuck Schumer"), and how
+# the abbreviated ones that espeak-ng does not expand are said.
+_SPOKEN_TITLES = {
+    "sen": "senator", "gov": "governor", "rep": "representative", "gen": "general",
+    "col": "colonel", "capt": "captain", "lt": "lieutenant", "sgt": "sergeant",
+    "prof": "professor", "amb": "ambassador", "sec": "secretary", "pres": "president",
+    "st": "saint",
+}
+_TITLES = frozenset(_SPOKEN_TITLES) | frozenset("""mr mrs ms miss mx dr doctor professor
+    president senator governor representative congressman congresswoman judge justice
+    secretary minister chancellor general colonel captain lieutenant sergeant admiral
+    ambassador mayor sheriff sir dame lord lady rabbi imam sheikh father sister brother
+    saint pope king queen prince princess""".split())  # noqa: SIM905
+
+
+def _without_title(text: str) -> tuple[str, str]:
+    """A name without the title a list put before it, and that title ("" when none).
+
+    >>> _without_title("Dr. Anthony Fauci"), _without_title("President Zelensky")
+    (('Anthony Fauci', 'Dr.'), ('President Zelensky', ''))
+    """
+    words = text.split()
+    if len(words) >= 3 and words[0].lower().rstrip(".") in _TITLES:
+        return " ".join(words[1:]), words[0]
+    return text, ""
 
 
 # Words that make a part of a longer name generic rather than a name of its own: "Air
