@@ -183,7 +183,10 @@ def known_inputs(columns: Mapping[str, np.ndarray], z: np.ndarray, n_entities: i
         ev = np.array(evidence, dtype=float).reshape(n, 5)
         out.update(
             ev_present=np.log1p(ev[:, 0]), ev_repaired=np.log1p(ev[:, 1]), ev_near=ev[:, 2],
-            ev_best=ev[:, 3], ev_others=np.log1p(ev[:, 4]),
+            ev_best=ev[:, 3],
+            # other names of the user's list beside a name of it (a document's entries
+            # are judged without: their own words are full of other names)
+            ev_others=np.log1p(ev[:, 4]) * (1.0 - np.maximum(c["from_document"], c["from_pattern"])),
         )
     return out
 
