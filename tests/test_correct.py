@@ -289,6 +289,10 @@ PARTS = [
     ("The shin jiang region is large. She was there, and she met chin gang.",
      ["Xinjiang", "Qin Gang", "Xi Jinping"],
      "The Xinjiang region is large. She was there, and she met Qin Gang."),
+    # a part of a name written right but for its spacing is that part, not the whole name
+    ("Our next question comes from Vivek with JP Morgan.",
+     [E("Vivek Juneja", "PERSON"), E("JPMorgan Chase", "ORG")],
+     "Our next question comes from Vivek with JPMorgan."),
     # a title the list gives: said with the surname, or left out
     ("President zelinski spoke, and then senator shoomer said no.",
      ["President Volodymyr Zelensky", "Sen. Chuck Schumer"],

@@ -64,16 +64,20 @@ def may_recase(original: str, kind: str, origin: str) -> bool:
 
 
 def own_part(original: str, name: str) -> bool:
-    """Whether ``original`` is fewer words of ``name``, in its order and spelled right (any
-    case, a possessive aside): a part of the name said alone.
+    """Whether ``original`` is a run of fewer words of ``name`` spelled right (any case or
+    spacing, a possessive aside): a part of the name said alone.
 
     >>> own_part("Soleimani's", "Qassem Soleimani"), own_part("can Bowling", "Ken Bowling")
     (True, False)
+    >>> own_part("JP Morgan", "JPMorgan Chase")
+    True
     """
-    said = [letters(re.sub(r"['’]s$", "", w)) for w in original.split()]
+    said = "".join(letters(re.sub(r"['’]s$", "", w)) for w in original.split())
     words = [letters(w) for w in name.split()]
-    n = len(said)
-    return 0 < n < len(words) and any(words[k:k + n] == said for k in range(len(words) - n + 1))
+    return bool(said) and any(
+        "".join(words[a:b]) == said
+        for a in range(len(words)) for b in range(a + 1, len(words) + 1) if b - a < len(words)
+    )
 
 
 _PERSON_PARTS = frozenset({"surname", "given_name", "short"})
