@@ -281,6 +281,8 @@ PARTS = [
     ("Shares rose because of and tropic last week.", ["Anthropic", "Nvidia", "Ezra Klein"],
      "Shares rose because of Anthropic last week."),
     ("The war in and Gola is over.", ["Angola", "Kenya"], "The war in Angola is over."),
+    # a name written with the letters of the word before it takes that word in, in any list
+    ("Pelosi and mc carthy met.", ["Kevin McCarthy", "Nancy Pelosi"], "Pelosi and McCarthy met."),
     # a function word inside the words said, where the name sounds like it
     ("He fled to Torah for a in 2001.", ["Tora Bora", "Kyiv"], "He fled to Tora Bora in 2001."),
     # pinyin names heard as said, not as English letters read them ("Xi" is no "zai")

@@ -26,9 +26,10 @@ def choose(
 ) -> tuple[tuple[Change, ...], tuple[Change, ...]]:
     """The changes to make: the best set of non-overlapping proposals scoring ``min_score``
     or more, each with its runner-up; and the other proposals worth showing (down to
-    ``min(min_score, 0.1)``), which become :attr:`Result.candidates`. With ``widen`` (a
-    list of names known to be there) a change may take in the function word before it
-    that the name begins with (see :func:`_widened`)."""
+    ``min(min_score, 0.1)``), which become :attr:`Result.candidates`. A change takes in
+    the neighbouring word that the name is written with, and with ``widen`` (a list of
+    names known to be there) the function word before it that the name begins with (see
+    :func:`_widened`)."""
     floor = min(min_score, 0.1)
     chosen = _select(proposed, min_score, widen)
     starts = [p.start for _, p in proposed]
@@ -57,8 +58,7 @@ def _select(proposed: list[tuple[Match, Change]], min_score: float, widen: bool 
         return math.log(s / (1 - s)) - math.log(t / (1 - t))
 
     passing = [(m, p) for m, p in proposed if p.score >= min_score]
-    if widen:
-        passing = _widened(passing, proposed)
+    passing = _widened(passing, proposed, widen)
     # A case-only fix of part of a name ("sly" -> "Sly") gives way to the full name over
     # the same words ("loop sly" -> "Liz Sly"), as it would on a second pass.
     # So does any other part taken alone (a surname, a given name) inside a passing full
@@ -118,39 +118,51 @@ _VOWELS = frozenset("aeiou")
 
 
 def _widened(
-    passing: list[tuple[Match, Change]], proposed: list[tuple[Match, Change]]
+    passing: list[tuple[Match, Change]], proposed: list[tuple[Match, Change]], known: bool
 ) -> list[tuple[Match, Change]]:
-    """Each passing change whose name, beginning with a vowel, clearly took in the function
-    word before it, written over that word too ("because of and tropic" -> "because of
-    Anthropic", not "and Anthropic"; "you crane" -> "Ukraine"): a word boundary the
-    recognizer moved. (In a long list of rare words the same rule took "to" and "a" away
-    from words they stood before: LibriSpeech's 100-word lists lost two right edits.)
+    """Each passing change written over the neighbouring word too where the name took it
+    in: a word boundary the recognizer moved.
+
+    * The name is written with that word's letters ("mc carthy" -> McCarthy, not "mc
+      McCarthy"): always.
+    * With a list of names known to be there, a name beginning with a vowel clearly
+      sounds more like it with the function word before it ("because of and tropic" ->
+      "because of Anthropic", not "and Anthropic"; "you crane" -> Ukraine). (In a long
+      list of rare words the same rule took "to" and "a" away from words they stood
+      before: LibriSpeech's 100-word lists lost two right edits.)
 
     The wider span need not pass on its own: that the name is there is the passing
-    change's evidence (its score is kept); where it begins is the sound's.
+    change's evidence (its score is kept); where it begins is the letters' or the sound's.
     """
     by_entity: dict[str, list[tuple[Match, Change]]] = {}
     for m, p in proposed:
-        if m.features.edge_function and p.score >= _WIDER_FLOOR:
+        if p.score >= _WIDER_FLOOR and (m.features.same_letters or known and m.features.edge_function):
             by_entity.setdefault(p.entity, []).append((m, p))
     if not by_entity:
         return passing
     out = []
     for m, p in passing:
-        wider = [
-            (m2, p2) for m2, p2 in by_entity.get(p.entity, ())
-            if m2.j == m.j and m2.i == m.i - 1 and p2.replacement[:1].lower() in _VOWELS
-            and m2.features.psim >= m.features.psim + _WIDER_PSIM
-        ]
-        if wider and not m.features.edge_function:
-            m2, p2 = max(wider, key=lambda mp: mp[0].features.psim)
-            said = p2.original[:p.start - p2.start]
-            p = replace(p2, score=p.score, reason=(
-                f"{p2.reason}; takes in {said.strip()!r}, which the name begins with"
-            ))
-            m = m2
+        if not (m.features.same_letters or m.features.edge_function):
+            wider = [(m2, p2) for m2, p2 in by_entity.get(p.entity, ()) if _wider(m, m2, p2, known)]
+            if wider:
+                m2, p2 = max(wider, key=lambda mp: mp[0].features.psim)
+                said = (p2.original[:p.start - p2.start] or p2.original[p.end - p2.start:]).strip()
+                why = "is written with" if m2.features.same_letters else "begins with"
+                p = replace(p2, score=p.score,
+                            reason=f"{p2.reason}; takes in {said!r}, which the name {why}")
+                m = m2
         out.append((m, p))
     return out
+
+
+def _wider(m: Match, m2: Match, p2: Change, known: bool) -> bool:
+    """Whether ``m2`` is ``m`` and the word before or after it, written as the name's letters,
+    or (``known``) the function word before a name that begins with a vowel and sounds
+    clearly more like it."""
+    if m2.features.same_letters:
+        return (m2.i, m2.j) in ((m.i - 1, m.j), (m.i, m.j + 1))
+    return (known and (m2.i, m2.j) == (m.i - 1, m.j) and p2.replacement[:1].lower() in _VOWELS
+            and m2.features.psim >= m.features.psim + _WIDER_PSIM)
 
 
 def _with_runner_up(
