@@ -281,6 +281,8 @@ PARTS = [
     ("Shares rose because of and tropic last week.", ["Anthropic", "Nvidia", "Ezra Klein"],
      "Shares rose because of Anthropic last week."),
     ("The war in and Gola is over.", ["Angola", "Kenya"], "The war in Angola is over."),
+    # a surname alone, not the full name over the function word before it
+    ("Then mack ron said no.", ["Emmanuel Macron", "Angela Merkel"], "Then Macron said no."),
     # a name written with the letters of the word before it takes that word in, in any list
     ("Pelosi and mc carthy met.", ["Kevin McCarthy", "Nancy Pelosi"], "Pelosi and McCarthy met."),
     # a function word inside the words said, where the name sounds like it

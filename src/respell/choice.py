@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .result import Change
 
 _FULL_NAME_SLACK = 0.1  # a full name may sound this much less alike than its part alone
+_PART_CLEARER = 0.2  # ... and gives way to it over a function word when this much less alike
 _MAX_SPAN_CHARS = 400  # no span of a match is longer: bounds the runner-up search
 
 
@@ -71,6 +72,18 @@ def _select(proposed: list[tuple[Match, Change]], min_score: float, widen: bool 
             e == p.entity and i <= m.i and m.j <= j and (i, j) != (m.i, m.j)
             and (m.features.same_letters or psim >= m.features.psim - _FULL_NAME_SLACK)
             for i, j, e, psim in full
+        )
+    ]
+    # ... but a full name over a function word beside its part, which sounds clearly more
+    # like the part alone, gives way to it: "Then mack ron" is "Then Macron", not
+    # "Emmanuel Macron".
+    parts = [(m.i, m.j, p.entity, m.features.psim) for m, p in passing if m.features.surname]
+    passing = [
+        (m, p) for m, p in passing
+        if m.features.surname or not m.features.edge_function or not any(
+            e == p.entity and j - i == m.j - m.i - 1 and m.i <= i and j <= m.j
+            and psim >= m.features.psim + _PART_CLEARER
+            for i, j, e, psim in parts
         )
     ]
     # Of two passing spans for one entity, one inside the other, the one that sounds

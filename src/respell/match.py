@@ -388,7 +388,9 @@ def _respects_written(
     extra = [k for k in range(i, j) if k not in table.written_by]
     if not extra or max(zipf(table.lower[k]) for k in extra) < _EXTENSION_ZIPF:
         return True
-    if facts.cue_before[i] or facts.cue_after[j]:
+    if (facts.cue_before[i] or facts.cue_after[j]) and not any(
+        _function_word(table.lower[k]) for k in extra
+    ):  # (a cue makes a name of a word, not of "then": "Then Macron said" stays)
         return True
     have = {table.lower[k] for k in written}
     missing = [w for w in entry.words if w.lower() not in have]
