@@ -21,7 +21,14 @@ from ._memo import memo
 from .entity import LABELS, ORIGINS, Entity, split_source
 from .errors import EntityListError, OptionError
 from .lists import entity_from_record, read_entity_file
-from .variants import ONE_PART_KINDS, Variant, derive_variants, has_pinyin, looks_like_person
+from .variants import (
+    ONE_PART_KINDS,
+    Variant,
+    derive_variants,
+    has_pinyin,
+    heard_as_written,
+    looks_like_person,
+)
 
 __all__ = [
     "KNOWN_MAX", "LABELS", "LIST_KINDS", "ONE_PART_KINDS", "ORIGINS", "Entity", "Lexicon",
@@ -56,8 +63,7 @@ class Lexicon:
         if not self.variants:
             ents = self.entities
             known = self.known
-            if all(not (e.aliases or e.sounds_like) and " " not in e.text
-                   and not (known and (e.label == "NORP" or has_pinyin(e.text))) for e in ents):
+            if all(heard_as_written(e, known) for e in ents):
                 # one-word names only (texts are unique after _merge): one variant each
                 variants = _Canonical([e.text for e in ents])
             else:
@@ -69,9 +75,7 @@ class Lexicon:
         """Whether the list is taken as names known to be in the transcript: with kind
         ``auto``, when the user gave at most :data:`KNOWN_MAX` of its entities (those
         found in documents do not count)."""
-        if self.kind == "auto":
-            return self.n_user <= KNOWN_MAX
-        return self.kind == "known"
+        return _is_known(self.kind, self.n_user)
 
     @property
     def n_user(self) -> int:
@@ -97,7 +101,8 @@ class Lexicon:
                 names = [t for t in names if t]
             texts = list(dict.fromkeys(names))
             if len(texts) == len(names):  # no duplicate to count
-                known = kind == "known" or kind == "auto" and len(texts) <= KNOWN_MAX
+                # (heard_as_written for plain one-word names, without an Entity each)
+                known = _is_known(kind, len(texts))
                 if " " not in "".join(texts) and not (known and any(map(has_pinyin, texts))):
                     # one-word names only, each heard as spelled
                     return cls(_PlainEntities(texts), _Canonical(texts), kind)
@@ -157,6 +162,12 @@ class Lexicon:
 
     def __bool__(self) -> bool:
         return bool(self.entities)
+
+
+def _is_known(kind: str, n_user: int) -> bool:
+    """Whether a list of this kind, with ``n_user`` entities the user gave, holds names known
+    to be in the transcript (see :attr:`Lexicon.known`)."""
+    return n_user <= KNOWN_MAX if kind == "auto" else kind == "known"
 
 
 class _Canonical(Sequence):

@@ -106,6 +106,14 @@ def typed_person(ent: Entity) -> bool:
     return common < _RARE_GIVEN or (common < _COMMON_GIVEN and is_given_name(given))
 
 
+def heard_as_written(ent: Entity, known: bool) -> bool:
+    """Whether the entity's one variant is its name, heard as written: one word with no
+    alias or misrecognition listed, and (in a list of names known to be there) no demonym,
+    whose other number is heard too, nor pinyin, heard as said."""
+    return not (ent.aliases or ent.sounds_like or " " in ent.text
+                or known and (ent.label == "NORP" or has_pinyin(ent.text)))
+
+
 def derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Iterator[Variant]:
     """Every variant of each entity, once (the first entity to claim a form keeps it).
 
@@ -116,8 +124,7 @@ def derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Itera
     """
     seen: set[tuple[str, str]] = set()
     for i, ent in enumerate(entities):
-        if not (ent.aliases or ent.sounds_like or " " in ent.text
-                or known and (ent.label == "NORP" or has_pinyin(ent.text))):
+        if heard_as_written(ent, known):
             key = (ent.text, ent.text.lower())  # the common case, fast
             if key not in seen:
                 seen.add(key)
@@ -129,8 +136,9 @@ def derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Itera
         if reading:  # "Xi Jinping" as said, not as English letters read ("zai")
             forms.append((text, reading, "canonical"))
             first = text.split()[0]
-            if " " in text and pinyin_reading(first):  # the family name first: "Xi" alone
-                forms.append((first, pinyin_reading(first), "surname"))
+            family = pinyin_reading(first) if " " in text else None
+            if family:  # the family name first: "Xi" alone
+                forms.append((first, family, "surname"))
         forms.extend((alias, alias, "alias") for alias in ent.aliases)
         if known and ent.label == "NORP" and " " not in text:
             forms.extend((other, other, "number") for other in _other_number(text))
