@@ -8,7 +8,13 @@
         [--jobs N]
 
 Correction reads only columns 1 (utterance id) and 4 (biasing list) of REFS, so it
-works with columns 2 and 3 blank. ``--score`` reads the references (columns 2 and
+works with columns 2 and 3 blank.
+
+``--lists chapter`` is the situation of a short list of words known to be there: each
+chapter (one speaker's reading of one chapter, ids ``SPEAKER-CHAPTER-N``) is corrected
+as one transcript, an utterance a line, with one list: the rare words its utterances say
+(column 3, as a user would type the names of an episode; no distractors), as
+``--list-kind known``. Scored per utterance as usual. ``--score`` reads the references (columns 2 and
 3) only after every utterance is corrected and prints WER / U-WER / B-WER as the
 paper defines them (alignment costs 4/3/3), for the input and for the output.
 
@@ -46,6 +52,38 @@ def read_lists(refs: str | Path) -> list[tuple[str, list[str]]]:
             raise SystemExit(f"{refs}:{n}: expected 4 tab-separated columns, got {len(cols)}")
         out.append((cols[0], json.loads(cols[3]) if cols[3].strip() else []))
     return out
+
+
+def chapter_lists(refs: str | Path) -> list[tuple[str, list[str], list[str]]]:
+    """``(chapter, its utterance ids in order, the rare words they say)`` per chapter:
+    columns 1 and 3 of REFS (the known list of ``--lists chapter``)."""
+    references = read_references(refs)
+    chapters: dict[str, list[str]] = {}
+    for uid in references:
+        chapters.setdefault(uid.rsplit("-", 1)[0], []).append(uid)
+    out = []
+    for chapter, ids in sorted(chapters.items()):
+        ids.sort(key=lambda u: int(u.rsplit("-", 1)[1]))
+        words = dict.fromkeys(w for u in ids for w in references[u][1])  # first said first
+        out.append((chapter, ids, list(words)))
+    return out
+
+
+def correct_chapters(refs: str | Path, hyps: dict[str, str], *, min_score: float | None = None,
+                     limit: int | None = None) -> tuple[dict[str, str], float]:
+    """Each chapter corrected as one transcript with its known list (``--lists chapter``)."""
+    from respell import Lexicon, fix
+
+    out = {}
+    start = time.perf_counter()
+    for _, ids, words in chapter_lists(refs)[:limit]:
+        text = "\n".join(" ".join(hyps[u].split()) for u in ids)
+        lines = fix(text, Lexicon.from_entries(words, kind="known") if words else [],
+                    min_score=min_score).text.split("\n") if words else text.split("\n")
+        if len(lines) != len(ids):
+            raise SystemExit(f"a correction joined lines of chapter {ids[0]}")
+        out.update(zip(ids, lines))
+    return out, time.perf_counter() - start
 
 
 def read_hyps(path: str | Path) -> dict[str, str]:
@@ -138,6 +176,7 @@ def run(
     edits_out: str | Path | None = None,
     jobs: int = 1,
     chunksize: int | None = None,
+    lists: str = "utterance",
 ) -> dict:
     """Correct, optionally write ``out`` and score; returns a summary dict.
 
@@ -145,14 +184,18 @@ def run(
     against the reference; ``edits_out`` writes each of them as a JSON line.
     ``jobs`` and ``chunksize``: see :func:`correct_all`.
     """
-    lists = read_lists(refs)[:limit]
     inputs = read_hyps(hyps)
-    fixed, seconds = correct_all(lists, inputs, system=system, min_score=min_score, jobs=jobs,
-                                 chunksize=chunksize)
+    if lists == "chapter":
+        if system != "respell":
+            raise SystemExit("--lists chapter runs respell only")
+        fixed, seconds = correct_chapters(refs, inputs, min_score=min_score, limit=limit)
+    else:
+        fixed, seconds = correct_all(read_lists(refs)[:limit], inputs, system=system,
+                                     min_score=min_score, jobs=jobs, chunksize=chunksize)
     if out:
         Path(out).write_text("".join(f"{u}\t{t}\n" for u, t in fixed.items()), encoding="utf-8")
     summary = {
-        "system": system, "min_score": min_score, "utterances": len(fixed),
+        "system": system, "lists": lists, "min_score": min_score, "utterances": len(fixed),
         "jobs": 1 if system != "respell" else resolve_jobs(jobs),
         "seconds": round(seconds, 2), "ms_per_utt": round(1000 * seconds / max(1, len(fixed)), 2),
         "changed": sum(fixed[u] != inputs[u] for u in fixed),
@@ -176,7 +219,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--score", action="store_true", help="score against columns 2-3 afterwards")
     p.add_argument("--min-score", type=float, default=None, help="decision threshold (0-1)")
     p.add_argument("--system", default="respell", choices=sorted(peers.SYSTEMS))
-    p.add_argument("--limit", type=int, default=None, help="only the first N utterances")
+    p.add_argument("--limit", type=int, default=None,
+                   help="only the first N utterances (chapters, with --lists chapter)")
+    p.add_argument("--lists", choices=("utterance", "chapter"), default="utterance",
+                   help="utterance: each utterance with its biasing list (default); chapter: "
+                   "each chapter as one transcript with the rare words it says, a known list")
     p.add_argument("--edits", default=None, metavar="FILE.jsonl",
                    help="with --score: write every edit and whether it was right")
     p.add_argument("--jobs", type=int, default=1, metavar="N",
@@ -193,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         p.error(str(exc))
     s = run(a.refs, a.hyps, out=a.out, system=a.system, min_score=a.min_score,
             score_it=a.score, limit=a.limit, edits_out=a.edits, jobs=a.jobs,
-            chunksize=a.chunksize)
+            chunksize=a.chunksize, lists=a.lists)
     if a.json:
         print(json.dumps(s))
         return 0
