@@ -255,6 +255,18 @@ NEVER = [
     # nor a surname written over an acronym the recognizer wrote in capitals
     (("Drew Konop will take us through the reconciliation of non-GAAP to GAAP measures. "
       "Thanks, Drew. GAAP earnings rose."), [E("Drew Konop", "PERSON"), E("John Hartmann", "PERSON")]),
+    # a person's surname or given name alone is no phrase of "the" and itself where an
+    # ordinary word was heard, in a cased transcript or not
+    ("We went to the cinema with the kids. The price of rice went up.",
+     [E("Kyrsten Sinema", "PERSON"), E("Mike Rice", "PERSON"), E("Mitch McConnell", "PERSON")]),
+    ("we went to the cinema with the kids. the price of rice went up. sinema said no.",
+     ["Kyrsten Sinema", "Mike Rice", "Mitch McConnell"]),
+    # the pronoun "I" is never a piece of a name
+    ("I ran to the store and bought milk. Then I ran home. Sanctions on Iran were lifted.",
+     ["Iran", "Iraq", "Oman"]),
+    ("i ran to the store and bought milk. then i ran home.", ["Iran", "Iraq", "Oman"]),
+    # another form of a word in a known list of lower-case words
+    ("he remembered the old station, and the general spoke", ["remembers", "stations", "generals"]),
     # a part of a name written right is never made the whole name
     ("He said Soleimani's men left.", ["Qassem Soleimani"]),
     ("Soleimani's men left, and Jamelle said so.", ["Qassem Soleimani", "Jamelle Bouie"]),
@@ -265,6 +277,22 @@ NEVER = [
 def test_wrong_edits_that_must_never_happen(text, entities):
     result = fix(text, entities=entities)
     assert result.text == text, result.changes
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("we bought an i robot vacuum and the i robot works",
+     "we bought an iRobot vacuum and the iRobot works"),
+    ("shares of i dint of rose and i dint of said", "shares of Identiv rose and Identiv said"),
+])
+def test_a_name_said_with_the_sound_of_i_may_still_take_it_in(text, expected):
+    # the pronoun rule spares a rare word after "i" and a name written "i" and a word
+    assert fix(text, entities=["iRobot", "Identiv", "Iran"]).text == expected
+
+
+def test_a_surname_after_the_may_still_name_a_thing():
+    text = "Welcome to the cult conference call. Robert Culp will begin."
+    result = fix(text, entities=[E("Robert Culp", "PERSON"), E("Kenneth Bowling", "PERSON")])
+    assert result.text == "Welcome to the Culp conference call. Robert Culp will begin."
 
 
 # Names said in part, or under a short form, are repaired to that part's spelling.

@@ -375,7 +375,8 @@ def _to_change(
         # "the general's"; on LibriSpeech such edits were wrong 12 times out of 17)
         return None
     ent = index.entities[variant.entity]
-    if out_of_place(text, tokens, match.i, variant.kind, original, variant.text, has_case):
+    if out_of_place(text, tokens, match.i, variant.kind, original, variant.text, has_case,
+                    match.j):
         return None
     origin = getattr(ent, "origin", "user")
     if number_only(original, replacement) and (
@@ -397,14 +398,15 @@ def _to_change(
         return None
     if original.lower() == replacement.lower() and not may_recase(original, variant.kind, origin):
         return None
-    if replacement[:1].isupper() and (index.known or origin != "user" or ent.label == "NORP") \
+    if (index.known or replacement[:1].isupper() and (origin != "user" or ent.label == "NORP")) \
             and other_form(original, replacement):
         # a word the recognizer got right, in another number or form than the listed name
         # ("Israelis" -> "Israeli", "Kurds" -> "Kurd", "Israel's is" -> "Israelis"), with
-        # a short list of names, a document's name or a demonym; in a long list of every
-        # name of a call such words are as often the name the recognizer mangled ("Adams"
-        # for Adam), and in a list of lower-case rare words (a biasing list) endings are
-        # what recognizers drop ("ravish" for "ravished"): the model judges those
+        # a short list of names (in any case: a list of the words a chapter says has
+        # "remembers", not every "remembered" of it), a document's name or a demonym; in a
+        # long list of every name of a call such words are as often the name the recognizer
+        # mangled ("Adams" for Adam), and in a biasing list of lower-case rare words
+        # endings are what recognizers drop ("ravish" for "ravished"): the model judges those
         return None
     f = match.features
     how = {"canonical": "", "alias": " (alias)", "surname": " (surname)", "given_name": " (given name)",

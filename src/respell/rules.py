@@ -81,26 +81,70 @@ def own_part(original: str, name: str) -> bool:
 
 
 _PERSON_PARTS = frozenset({"surname", "given_name", "short"})
+_ORDINARY_ZIPF = 3.5  # a word this common is an ordinary word ("cinema" 4.2, "greasy" 3.4)
+_FUNCTION_ZIPF = 5.5  # and this common, a function word or as good as one ("of", "please")
 _ACRONYM = re.compile(r"[A-Z]{3,}(?:['’]?s)?")  # "BJ" may be Vijay, "KC" Casey
+
+
+def _phrase_ends(text: str, tokens: Sequence[Token], j: int) -> bool:
+    """Whether a phrase ends before token ``j``: the text ends, a mark stands between, a
+    function word or other very common word follows ("of", "on", "said", "please"), or a
+    capitalised one ("the war in Ukraine" is no "the Warren Ukraine")."""
+    if j >= len(tokens):
+        return True
+    after = tokens[j].text
+    return bool(re.search(r"[^\w\s'’-]", text[tokens[j - 1].end:tokens[j].start])) or (
+        after[:1].isupper() or zipf(after.lower()) >= _FUNCTION_ZIPF
+    )
+
+
+def _after_i(said: list[str], tokens: Sequence[Token], i: int, name: str) -> bool:
+    """Whether the words ``said`` (from token ``i`` on) are, or follow, the pronoun "I" and
+    an ordinary word, and the name is no "I ..." nor an "i" and a word (iRobot)."""
+    first = name.split()[0].lower() if name.split() else ""
+    if first == "i" or not said:
+        return False
+    if said[0].lower() == "i" and len(said) > 1:
+        word = said[1]
+    elif i and tokens[i - 1].text.lower() == "i" and first[:1] in ("a", "e", "i", "o", "u"):
+        word = said[0]
+    else:
+        return False
+    if re.match(r"i[A-Z]", name):
+        return False  # "i robot" is iRobot: the name is written as "i" and a word
+    return zipf(word.lower()) >= _ORDINARY_ZIPF
 
 
 def out_of_place(
     text: str, tokens: Sequence[Token], i: int, kind: str, original: str, name: str,
-    has_case: bool,
+    has_case: bool, j: int | None = None,
 ) -> bool:
     """Whether the name (the variant ``name`` of that ``kind``) cannot stand where the
-    words ``original`` are, from token ``i`` of ``text`` on, whatever they sound like.
-
-    (A person's part after "a" or "the" was tried too, "went to the cinema" being no "the
-    Sinema": it cost more right edits than wrong ones on every recognizer of ConEC, where
-    the article is often a piece of the garble, "at the greasy" for Héctor Grisi, "a
-    sector noted" for "as Hector noted".)
+    words ``original`` are, tokens ``i`` to ``j`` of ``text`` (``j``: by default as many
+    as ``original`` has), whatever they sound like.
 
     >>> from .words import tokenize
     >>> t = "Torfinger said Brandy Berlaj would"
     >>> out_of_place(t, tokenize(t), 3, "given_name", "Berlaj", "Pervez", True)
     True
+    >>> t = "we went to the cinema. Welcome to the cult conference call"
+    >>> out_of_place(t, tokenize(t), 4, "surname", "cinema", "Sinema", False)
+    True
+    >>> out_of_place(t, tokenize(t), 8, "surname", "cult", "Culp", True)
+    False
+    >>> t = "I ran home"
+    >>> out_of_place(t, tokenize(t), 0, "canonical", "I ran", "Iran", True)
+    True
     """
+    if j is None:
+        j = i + len(original.split())
+    said = WORD.findall(original)
+    if _after_i(said, tokens, i, name):
+        # the pronoun "I" before an ordinary word is the recognizer's clause, not a piece
+        # of a name: "I ran to the store" is no "Iran to the store", nor "I Iran to the
+        # store" (a rare word after it may be the garble: "i dint of" for Identiv; and
+        # "i robot" is iRobot, written with its letters)
+        return True
     if kind in ("given_name", "short") and has_case and after_other_name(text, tokens, i):
         # a given name said alone does not stand after another capitalised name word
         # ("said Brandy Berlaj" is no "said Brandy Pervez")
@@ -108,6 +152,15 @@ def out_of_place(
     if kind in _PERSON_PARTS and has_case and _ACRONYM.fullmatch(original):
         # an acronym the recognizer wrote in capitals is a word it knows, no garbled
         # surname ("non-GAAP to GAAP" is no "non-Konop to Konop" for Drew Konop)
+        return True
+    if (kind in _PERSON_PARTS and i and tokens[i - 1].text.lower() == "the" and said
+            and zipf(said[0].lower()) >= _ORDINARY_ZIPF and _phrase_ends(text, tokens, j)):
+        # nor does a person's surname or given name alone make a phrase of "the" and
+        # itself where an ordinary word was heard: "went to the cinema." is no "the
+        # Sinema", "the price of rice" no "the Rice of rice". Before another word it may
+        # name a thing ("the Culp conference call"); after "a" the article is often a
+        # piece of the garble ("a sector noted" for "as Hector noted", "over a gym" for
+        # "over to Jim"); and a rare word may be the garble ("at the greasy" for Grisi).
         return True
     # "Soleimani's" said alone is never written as "Qassem Soleimani's": the words said
     # are a part of the name, written right, and nobody said the rest
