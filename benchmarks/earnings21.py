@@ -289,7 +289,7 @@ def _export(out: Path, fid: str, ents: list[Entity]) -> None:
     (out / "lists").mkdir(exist_ok=True)
     (out / "lists" / f"{fid}.jsonl").write_text(
         "".join(json.dumps({k: v for k, v in dataclasses.asdict(e).items() if v not in ((), None)
-                            and k != "count"}) + "\n" for e in ents),
+                            and k not in ("count", "context")}) + "\n" for e in ents),
         encoding="utf-8",
     )
 

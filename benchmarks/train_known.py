@@ -8,7 +8,9 @@ are absent; a short list a user typed is different evidence: its names are there
 fits a logistic model on top of the trees' log-odds (an offset: the trees are kept as
 they are) on every match the matcher proposes with such lists, in two stages: the first
 on each match alone, the second with what the rest of the transcript says about its
-entity (:mod:`respell.evidence`, measured from the first stage's scores, out of fold).
+entity (:mod:`respell.evidence`, measured from the first stage's scores, out of fold),
+and what the words around the match share with the words around the entity where it is
+written right in the transcript or in the call's documents.
 It is written into the model file as ``"known"``; lists that are not known lists are
 scored by the trees alone, exactly as before.
 
@@ -112,6 +114,12 @@ def collect(docs) -> list[dict]:
             "labels": np.array(tm.label_matches(text, tokens, found.matches, index, ref)),
             "spans": [(m.i, m.j, index.entries[m.entry].variant.entity) for m in found.matches],
             "present": found.spans.present,
+            # what each entity is said with (respell.evidence): the transcript's words,
+            # the entities' lengths in words and the words around them in the documents
+            "words": [t.text for t in tokens],
+            "lengths": {e: len(lex.entities[e].text.split()) for e in found.spans.present},
+            "context": {e: lex.entities[e].context
+                        for e in {index.entries[m.entry].variant.entity for m in found.matches}},
             "n_entities": found.facts.n_entities,
             "known": found.facts.known,
         })
@@ -179,7 +187,8 @@ def _evidence(docs, probs):
     for d in docs:
         n = len(d["labels"])
         out.append(measure_evidence(d["spans"], probs[at:at + n], d["present"],
-                                    range(d["n_entities"])))
+                                    range(d["n_entities"]), words=d["words"],
+                                    lengths=d["lengths"], known_context=d["context"]))
         at += n
     return out
 

@@ -357,3 +357,36 @@ def test_other_listed_names_beside_a_garble_are_evidence_told_in_the_reason():
     assert measure_evidence(spans, [0.3], present)[0].others == 2
     assert measure_evidence(spans, [0.3], present, typed=range(1))[0].others == 1
     assert measure_evidence([(40, 41, 1)], [0.3], present)[0].others == 0  # too far
+
+
+def test_the_words_a_name_is_said_with_count_for_it_and_their_absence_against_it():
+    # a document's entry, with the words the article says it with
+    said_with = frozenset({"arizona", "senator", "voted", "filibuster"})
+
+    def score(text, context):
+        ent = E("Kyrsten Sinema", "PERSON", sources=("ner:article.txt",), context=context)
+        result = fix(text, entities=[E("Mitch McConnell", "PERSON"), ent], min_score=0.01)
+        scores = [c.score for c in result.changes + result.candidates if c.replacement == "Sinema"]
+        return max(scores), result
+
+    near = "the senator from arizona, cinema, voted no on the filibuster."
+    far = "i love cinema, and so does my wife."
+    assert score(near, said_with)[0] > score(near, frozenset())[0]
+    assert score(far, said_with)[0] < score(far, frozenset())[0]
+    change = next(c for c in score(near, said_with)[1].changes if c.replacement == "Sinema")
+    assert "said with 4 words it is said with elsewhere" in change.reason
+
+
+def test_what_a_name_is_said_with_is_measured_around_its_other_places():
+    from respell.evidence import measure_evidence
+
+    text = "Sinema of Arizona voted no . later the senator from Arizona cinema voted"
+    words = text.split()
+    # the match at 11 ("cinema") shares "arizona", "senator" and "voted" with the place
+    # written right at 0; a place within reach of the match does not count
+    ev, = measure_evidence([(11, 12, 0)], [0.3], {0: [0]}, words=words, lengths={0: 1})
+    assert (ev.said_with, ev.context) == (3, True)
+    ev, = measure_evidence([(2, 3, 0)], [0.3], {0: [0]}, words=words, lengths={0: 1})
+    assert (ev.said_with, ev.context) == (0, False)
+    ev, = measure_evidence([(2, 3, 0)], [0.3], {}, words=words, known_context={0: {"voted"}})
+    assert (ev.said_with, ev.context) == (1, True)

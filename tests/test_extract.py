@@ -174,6 +174,18 @@ def test_extract_from_texts_filters_labels_and_min_count():
         extract_from_texts(["Beirut"], min_count=0, nlp=FakeNLP())
 
 
+def test_entities_keep_the_words_their_documents_say_them_with():
+    texts = ["Reporters in Beirut said the ceasefire held.",
+             "The embassy in Beirut reopened; diplomats returned."]
+    beirut, = [e for e in extract_from_texts(texts, nlp=FakeNLP()) if e.text == "Beirut"]
+    assert beirut.context == {"reporters", "ceasefire", "embassy", "reopened",
+                              "diplomats", "returned"}
+    # merged with the user's own entry of the same name, the words stay
+    lex = Lexicon.from_entries(["Beirut", "Liz Sly"]) + Lexicon.from_entries([beirut])
+    assert next(e for e in lex.entities if e.text == "Beirut").context == beirut.context
+    assert "context" not in repr(beirut)
+
+
 def test_bad_document_fails_before_the_model_loads(tmp_path, monkeypatch):
     def no_model(*args, **kwargs):
         raise AssertionError("model loaded for a missing document")

@@ -254,9 +254,13 @@ def _propose(text, tokens, index, options, barriers, cased=None, within=None):
         # each match's entity (one spelling per transcript), then a second judgement
         from .evidence import measure_evidence
 
+        spans = [(m.i, m.j, index.entries[m.entry].variant.entity) for m in found.matches]
+        ents = {e for _, _, e in spans}
         evidence = measure_evidence(
-            [(m.i, m.j, index.entries[m.entry].variant.entity) for m in found.matches],
-            scores, found.spans.present, range(index.n_entities),  # the user's come first
+            spans, scores, found.spans.present, range(index.n_entities),  # the user's come first
+            words=[t.text for t in tokens],
+            lengths={e: len(index.entities[e].text.split()) for e in found.spans.present},
+            known_context={e: index.entities[e].context for e in ents},
         )
         scores = score_matches(features, found.facts, evidence)
     return proposals(text, tokens, index, found.matches, scores, cased=found.facts.cased,

@@ -18,6 +18,7 @@ from importlib import resources
 
 import numpy as np
 
+from .evidence import EVIDENCE
 from .features import FEATURES, TRANSCRIPT_INPUTS, Features, TranscriptFacts
 
 
@@ -180,13 +181,17 @@ def known_inputs(columns: Mapping[str, np.ndarray], z: np.ndarray, n_entities: i
         "ent_person": c["ent_person"],
     }
     if evidence is not None:
-        ev = np.array(evidence, dtype=float).reshape(n, 5)
+        ev = np.array(evidence, dtype=float).reshape(n, len(EVIDENCE))
         out.update(
             ev_present=np.log1p(ev[:, 0]), ev_repaired=np.log1p(ev[:, 1]), ev_near=ev[:, 2],
             ev_best=ev[:, 3],
             # other names of the user's list beside a name of it (a document's entries
             # are judged without: their own words are full of other names)
             ev_others=np.log1p(ev[:, 4]) * (1.0 - np.maximum(c["from_document"], c["from_pattern"])),
+            # the content words around the match that stand around the name elsewhere (in
+            # the transcript where it is written right, in the documents), and whether
+            # any such words are known
+            ev_said_with=np.log1p(ev[:, 5]), ev_context=ev[:, 6],
         )
     return out
 

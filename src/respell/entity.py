@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: spaCy entity labels respell knows; others are kept as given.
 LABELS = (
@@ -46,6 +46,9 @@ class Entity:
     sounds_like: tuple[str, ...] = ()
     count: int = 1
     sources: tuple[str, ...] = ()
+    #: the content words around it in the related documents it was found in (see
+    #: :func:`respell.evidence.name_context`): what it is said with
+    context: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     @property
     def origin(self) -> str:

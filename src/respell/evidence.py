@@ -11,18 +11,26 @@ says about its entity, and the known-list model reads it in a second pass.
 Names also come together: a listed name written right (or repaired) a few words away
 makes another listed name there more likely ("Liz Sly on the bay loop" for Beirut).
 
+And a name is said with the same words: the content words around a match ("the senator
+from Arizona, cinema, voted") that also stand around the name where it is written right
+in the transcript or in a related document ("Senator Kyrsten Sinema of Arizona voted")
+make it more likely, and a name with such words known but none of them here ("we went
+to the cinema") less (:func:`content_words`, :func:`name_context`).
+
 >>> ev = measure_evidence([(0, 1, 7), (5, 6, 7), (9, 10, 3)], [0.95, 0.3, 0.2], {7: [20]})
 >>> ev[1].present, ev[1].repaired, ev[1].near, ev[1].best
 (1, 1, True, 0.95)
->>> ev[2]
-Evidence(present=0, repaired=0, near=False, best=0.0, others=1)
+>>> ev[2].others
+1
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import NamedTuple
+
+from .words import WORD, zipf
 
 #: A first-pass score from which a match counts as a repair of its entity.
 STRONG = 0.8
@@ -30,6 +38,10 @@ STRONG = 0.8
 NEAR_TOKENS = 150
 #: Tokens on either side within which another listed name counts as beside (a sentence).
 BESIDE_TOKENS = 12
+#: Words on either side of a mention whose content words are what it is said with.
+CONTEXT_WORDS = 8
+#: A word this common (Zipf) is no content word ("the", "said", "think", "going").
+CONTEXT_ZIPF = 5.0
 
 
 class Evidence(NamedTuple):
@@ -40,6 +52,8 @@ class Evidence(NamedTuple):
     near: bool  # one of those is within NEAR_TOKENS tokens
     best: float  # the best first-pass score of another mention of it (0: none)
     others: int = 0  # other listed names written right or repaired within BESIDE_TOKENS
+    said_with: int = 0  # content words around the match that are also around the name elsewhere
+    context: bool = False  # whether any words around the name elsewhere are known
 
 
 #: The names of :class:`Evidence`, in order.
@@ -52,6 +66,10 @@ def measure_evidence(
     scores: Sequence[float],
     present: Mapping[int, Sequence[int]],
     typed: Container[int] | None = None,
+    *,
+    words: Sequence[str] | None = None,
+    lengths: Mapping[int, int] | None = None,
+    known_context: Mapping[int, Iterable[str]] | None = None,
 ) -> list[Evidence]:
     """The evidence of each match, given as (first token, end token, entity) with its
     first-pass score; ``present`` maps an entity to the first tokens of the places where
@@ -60,6 +78,11 @@ def measure_evidence(
 
     Another mention is a place or a match of the same entity that does not overlap the
     match (garbles of one mention compete; they are not evidence for each other).
+
+    With the transcript's ``words``, what each match is said with is measured too: its
+    content words that also stand around its entity's places written right (each
+    ``lengths[entity]`` words long, by default one) farther than :data:`CONTEXT_WORDS`
+    away, or in ``known_context[entity]`` (the words around it in related documents).
     """
     strong: dict[int, list[tuple[int, int]]] = {}
     best_of: dict[int, list[tuple[int, int, float]]] = {}
@@ -85,7 +108,80 @@ def measure_evidence(
         beside = {e for a, b, e in anchors[lo:hi]
                   if e != ent and (b <= i or a >= j) and b >= i - BESIDE_TOKENS}
         out.append(Evidence(len(here), len(repairs), near, max(others, default=0.0), len(beside)))
+    if words is not None:
+        out = [ev._replace(said_with=n, context=known) for ev, (n, known) in zip(
+            out, _said_with(spans, places, words, lengths or {}, known_context or {}))]
     return out
+
+
+def _said_with(spans, places, words, lengths, known_context) -> list[tuple[int, bool]]:
+    around_places: dict[int, list[tuple[int, frozenset[str]]]] = {}
+    for ent, at in places.items():
+        n = lengths.get(ent, 1)
+        around_places[ent] = [(k, content_words(words, k, k + n)) for k in at]
+    out = []
+    for i, j, ent in spans:
+        known = set(known_context.get(ent, ()))
+        for k, near in around_places.get(ent, ()):
+            if abs(k - i) > CONTEXT_WORDS:  # not the words around this match itself
+                known |= near
+        here = content_words(words, i, j) if known else frozenset()
+        out.append((len(here & known), bool(known)))
+    return out
+
+
+def content_words(words: Sequence[str], i: int, j: int) -> frozenset[str]:
+    """The content words among the :data:`CONTEXT_WORDS` words on either side of
+    ``words[i:j]``: in lower case, letters only, three or more, rarer than
+    :data:`CONTEXT_ZIPF`.
+
+    >>> sorted(content_words("the senator from Arizona , cinema , voted no".split(), 5, 6))
+    ['arizona', 'senator', 'voted']
+    """
+    near = (*words[max(0, i - CONTEXT_WORDS):i], *words[j:j + CONTEXT_WORDS])
+    return frozenset(w for w in (x.lower() for x in near) if _is_content(w))
+
+
+def _is_content(word: str) -> bool:
+    return len(word) >= 3 and word.isalpha() and zipf(word) < CONTEXT_ZIPF
+
+
+class Text(NamedTuple):
+    """A text's words (:data:`~respell.words.WORD`'s matches), and where each word
+    stands, in lower case: for :func:`name_context`."""
+
+    words: list[str]
+    lower: list[str]
+    at: dict[str, list[int]]
+
+    @classmethod
+    def of(cls, text: str) -> Text:
+        words = WORD.findall(text)
+        lower = [w.lower() for w in words]
+        at: dict[str, list[int]] = {}
+        for k, w in enumerate(lower):
+            at.setdefault(w, []).append(k)
+        return cls(words, lower, at)
+
+
+def name_context(name: str, texts: Iterable[Text]) -> frozenset[str]:
+    """The content words around each place where ``name`` is written (in any case) in
+    ``texts``.
+
+    >>> doc = Text.of("Senator Kyrsten Sinema of Arizona voted against it.")
+    >>> sorted(name_context("Kyrsten Sinema", [doc]))
+    ['arizona', 'senator', 'voted']
+    """
+    parts = [w.lower() for w in WORD.findall(name)]
+    if not parts:
+        return frozenset()
+    out: set[str] = set()
+    n = len(parts)
+    for text in texts:
+        for k in text.at.get(parts[0], ()):
+            if text.lower[k:k + n] == parts:
+                out |= content_words(text.words, k, k + n)
+    return frozenset(out)
 
 
 def _near(sorted_at: list[int], i: int) -> bool:
@@ -108,6 +204,8 @@ def describe(ev: Evidence) -> str:
         parts.append("nearby")
     if ev.others:
         parts.append(f"beside {_count(ev.others, 'other listed name')}")
+    if ev.said_with:
+        parts.append(f"said with {_count(ev.said_with, 'word')} it is said with elsewhere")
     return ", ".join(parts)
 
 

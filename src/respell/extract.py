@@ -341,7 +341,16 @@ def extract_from_texts(
         if fixed:
             entities = [replace(e, label=fixed[e.text]) if e.text in fixed else e
                         for e in entities]
-    return entities
+    return with_context(entities, texts)
+
+
+def with_context(entities: Iterable[Entity], texts: Iterable[str]) -> list[Entity]:
+    """The entities, each with the content words around it in ``texts`` (its
+    :attr:`~respell.entity.Entity.context`: what the documents say it with)."""
+    from .evidence import Text, name_context
+
+    prepared = [Text.of(text) for text in texts]
+    return [replace(e, context=e.context | name_context(e.text, prepared)) for e in entities]
 
 
 def extract_entities(

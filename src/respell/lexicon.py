@@ -263,5 +263,6 @@ def _merge(entities: Iterable[Entity]) -> list[Entity]:
                 tuple(dict.fromkeys(old.sounds_like + ent.sounds_like)),
                 old.count + ent.count,
                 old.sources + tuple(s for s in ent.sources if s not in old.sources),
+                old.context | ent.context,
             )
     return list(merged.values())
