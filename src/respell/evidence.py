@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Container, Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from .words import WORD, zipf
@@ -115,17 +116,18 @@ def measure_evidence(
 
 
 def _said_with(spans, places, words, lengths, known_context) -> list[tuple[int, bool]]:
+    content = _contents(words)  # each word once
     around_places: dict[int, list[tuple[int, frozenset[str]]]] = {}
     for ent, at in places.items():
         n = lengths.get(ent, 1)
-        around_places[ent] = [(k, content_words(words, k, k + n)) for k in at]
+        around_places[ent] = [(k, _around(content, k, k + n)) for k in at]
     out = []
     for i, j, ent in spans:
         known = set(known_context.get(ent, ()))
         for k, near in around_places.get(ent, ()):
             if abs(k - i) > CONTEXT_WORDS:  # not the words around this match itself
                 known |= near
-        here = content_words(words, i, j) if known else frozenset()
+        here = _around(content, i, j) if known else frozenset()
         out.append((len(here & known), bool(known)))
     return out
 
@@ -139,9 +141,21 @@ def content_words(words: Sequence[str], i: int, j: int) -> frozenset[str]:
     ['arizona', 'senator', 'voted']
     """
     near = (*words[max(0, i - CONTEXT_WORDS):i], *words[j:j + CONTEXT_WORDS])
-    return frozenset(w for w in (x.lower() for x in near) if _is_content(w))
+    return frozenset(w for w in _contents(near) if w)
 
 
+def _contents(words: Sequence[str]) -> list[str]:
+    """Each word in lower case if it is a content word, else ""."""
+    lower = [w.lower() for w in words]
+    return [w if _is_content(w) else "" for w in lower]
+
+
+def _around(content: list[str], i: int, j: int) -> frozenset[str]:
+    near = frozenset(content[max(0, i - CONTEXT_WORDS):i]) | frozenset(content[j:j + CONTEXT_WORDS])
+    return near - {""}
+
+
+@lru_cache(maxsize=65_536)
 def _is_content(word: str) -> bool:
     return len(word) >= 3 and word.isalpha() and zipf(word) < CONTEXT_ZIPF
 
