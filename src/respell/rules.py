@@ -121,7 +121,7 @@ def out_of_place(
 ) -> bool:
     """Whether the name (the variant ``name`` of that ``kind``) cannot stand where the
     words ``original`` are, tokens ``i`` to ``j`` of ``text`` (``j``: by default as many
-    as ``original`` has), whatever they sound like.
+    as ``original`` has words), whatever they sound like.
 
     >>> from .words import tokenize
     >>> t = "Torfinger said Brandy Berlaj would"
@@ -136,14 +136,14 @@ def out_of_place(
     >>> out_of_place(t, tokenize(t), 0, "canonical", "I ran", "Iran", True)
     True
     """
-    if j is None:
-        j = i + len(original.split())
     said = WORD.findall(original)
+    if j is None:
+        j = i + len(said)
     if _after_i(said, tokens, i, name):
         # the pronoun "I" before an ordinary word is the recognizer's clause, not a piece
         # of a name: "I ran to the store" is no "Iran to the store", nor "I Iran to the
         # store" (a rare word after it may be the garble: "i dint of" for Identiv; and
-        # "i robot" is iRobot, written with its letters)
+        # "i robot" is iRobot, a name written as "i" and a word)
         return True
     if kind in ("given_name", "short") and has_case and after_other_name(text, tokens, i):
         # a given name said alone does not stand after another capitalised name word
