@@ -374,7 +374,7 @@ def test_the_words_a_name_is_said_with_count_for_it_and_their_absence_against_it
     assert score(near, said_with)[0] > score(near, frozenset())[0]
     assert score(far, said_with)[0] < score(far, frozenset())[0]
     change = next(c for c in score(near, said_with)[1].changes if c.replacement == "Sinema")
-    assert "said with 4 words it is said with elsewhere" in change.reason
+    assert "said with 'arizona', 'filibuster', 'senator' and 1 other as elsewhere" in change.reason
 
 
 def test_what_a_name_is_said_with_is_measured_around_its_other_places():
@@ -385,7 +385,7 @@ def test_what_a_name_is_said_with_is_measured_around_its_other_places():
     # the match at 11 ("cinema") shares "arizona", "senator" and "voted" with the place
     # written right at 0; a place within reach of the match does not count
     ev, = measure_evidence([(11, 12, 0)], [0.3], {0: [0]}, words=words, lengths={0: 1})
-    assert (ev.said_with, ev.context) == (3, True)
+    assert (ev.said_with, ev.context, ev.words) == (3, True, ("arizona", "senator", "voted"))
     ev, = measure_evidence([(2, 3, 0)], [0.3], {0: [0]}, words=words, lengths={0: 1})
     assert (ev.said_with, ev.context) == (0, False)
     ev, = measure_evidence([(2, 3, 0)], [0.3], {}, words=words, known_context={0: {"voted"}})

@@ -181,7 +181,7 @@ def known_inputs(columns: Mapping[str, np.ndarray], z: np.ndarray, n_entities: i
         "ent_person": c["ent_person"],
     }
     if evidence is not None:
-        ev = np.array(evidence, dtype=float).reshape(n, len(EVIDENCE))
+        ev = np.array([e[:len(EVIDENCE)] for e in evidence], dtype=float).reshape(n, len(EVIDENCE))
         out.update(
             ev_present=np.log1p(ev[:, 0]), ev_repaired=np.log1p(ev[:, 1]), ev_near=ev[:, 2],
             ev_best=ev[:, 3],

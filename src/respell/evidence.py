@@ -55,10 +55,11 @@ class Evidence(NamedTuple):
     others: int = 0  # other listed names written right or repaired within BESIDE_TOKENS
     said_with: int = 0  # content words around the match that are also around the name elsewhere
     context: bool = False  # whether any words around the name elsewhere are known
+    words: tuple[str, ...] = ()  # those shared words, for the reason (not a model input)
 
 
-#: The names of :class:`Evidence`, in order.
-EVIDENCE = Evidence._fields
+#: The names of :class:`Evidence`'s measures, in order: the known-list model's inputs.
+EVIDENCE = Evidence._fields[:-1]
 NONE = Evidence(0, 0, False, 0.0)
 
 
@@ -110,12 +111,13 @@ def measure_evidence(
                   if e != ent and (b <= i or a >= j) and b >= i - BESIDE_TOKENS}
         out.append(Evidence(len(here), len(repairs), near, max(others, default=0.0), len(beside)))
     if words is not None:
-        out = [ev._replace(said_with=n, context=known) for ev, (n, known) in zip(
-            out, _said_with(spans, places, words, lengths or {}, known_context or {}))]
+        out = [ev._replace(said_with=len(shared), context=known, words=shared)
+               for ev, (shared, known) in zip(
+                   out, _said_with(spans, places, words, lengths or {}, known_context or {}))]
     return out
 
 
-def _said_with(spans, places, words, lengths, known_context) -> list[tuple[int, bool]]:
+def _said_with(spans, places, words, lengths, known_context) -> list[tuple[tuple[str, ...], bool]]:
     content = _contents(words)  # each word once
     around_places: dict[int, list[tuple[int, frozenset[str]]]] = {}
     for ent, at in places.items():
@@ -128,7 +130,7 @@ def _said_with(spans, places, words, lengths, known_context) -> list[tuple[int, 
             if abs(k - i) > CONTEXT_WORDS:  # not the words around this match itself
                 known |= near
         here = _around(content, i, j) if known else frozenset()
-        out.append((len(here & known), bool(known)))
+        out.append((tuple(sorted(here & known)), bool(known)))
     return out
 
 
@@ -208,6 +210,8 @@ def describe(ev: Evidence) -> str:
 
     >>> describe(Evidence(2, 1, True, 0.93))
     'written right twice elsewhere, repaired once elsewhere (best 0.93), nearby'
+    >>> describe(Evidence(0, 0, False, 0.0, said_with=2, context=True, words=("arizona", "voted")))
+    "said with 'arizona', 'voted' as elsewhere"
     """
     parts = []
     if ev.present:
@@ -219,8 +223,14 @@ def describe(ev: Evidence) -> str:
     if ev.others:
         parts.append(f"beside {_count(ev.others, 'other listed name')}")
     if ev.said_with:
-        parts.append(f"said with {_count(ev.said_with, 'word')} it is said with elsewhere")
+        shown = ", ".join(repr(w) for w in ev.words[:_SHOWN])
+        more = ev.said_with - min(len(ev.words), _SHOWN)
+        shown += f" and {_count(more, 'other')}" if more > 0 else ""
+        parts.append(f"said with {shown} as elsewhere")
     return ", ".join(parts)
+
+
+_SHOWN = 3  # shared words a reason names
 
 
 def _count(n: int, what: str) -> str:
