@@ -289,6 +289,13 @@ def test_a_name_said_with_the_sound_of_i_may_still_take_it_in(text, expected):
     assert fix(text, entities=["iRobot", "Identiv", "Iran"]).text == expected
 
 
+def test_a_function_word_on_the_next_line_stays_there():
+    # a line ends an utterance or a segment: "superflu" is repaired, "as" is not taken in
+    text = "an expenditure of superflu\nas used in the speech of life"
+    assert fix(text, entities=["wasteful", "superfluities"]).text == (
+        "an expenditure of superfluities\nas used in the speech of life")
+
+
 def test_a_surname_after_the_may_still_name_a_thing():
     text = "Welcome to the cult conference call. Robert Culp will begin."
     result = fix(text, entities=[E("Robert Culp", "PERSON"), E("Kenneth Bowling", "PERSON")])

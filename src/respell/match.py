@@ -269,6 +269,8 @@ def _check_spans(
                 continue
             if crosses and not _PUNCTUATED.search(entry.variant.text):
                 continue  # "Kyiv, Soleimani" is never one name written without the comma
+            if j - i >= 2 and _edge_across_line(text, tokens, table.lower, i, j, entry.words):
+                continue  # "of conspicuous waste\nbut it is" is no "wasteful\nit is"
             if not _respects_written(i, j, entry, table, facts):
                 continue
             if span_text == entry.variant.text or (
@@ -405,6 +407,19 @@ def _respects_written(
 # at least this much like the name's missing words.
 _EXTENSION_ZIPF = 4.5
 _EXTENSION_PSIM = 0.5
+
+
+def _edge_across_line(text: str, tokens: Sequence[Token], lower: Sequence[str], i: int, j: int,
+                      words: Sequence[str]) -> bool:
+    """Whether the span's first or last word is a function word the name does not begin or
+    end with, on another line than the rest: a line ends an utterance or a segment, so the
+    word belongs to its own line ("waste\nbut" is no "wasteful"; a name broken over two
+    lines, "Lee Kati\nAffairante", is still one)."""
+    if _function_word(lower[i]) and lower[i] != words[0].lower() and (
+            "\n" in text[tokens[i].end:tokens[i + 1].start]):
+        return True
+    return _function_word(lower[j - 1]) and lower[j - 1] != words[-1].lower() and (
+        "\n" in text[tokens[j - 2].end:tokens[j - 1].start])
 
 
 def _function_word(word: str) -> bool:
