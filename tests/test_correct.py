@@ -261,6 +261,9 @@ NEVER = [
      [E("Kyrsten Sinema", "PERSON"), E("Mike Rice", "PERSON"), E("Mitch McConnell", "PERSON")]),
     ("we went to the cinema with the kids. the price of rice went up. sinema said no.",
      ["Kyrsten Sinema", "Mike Rice", "Mitch McConnell"]),
+    # a name is never written beside its own first or last word, which it would repeat
+    ("Tom Kunkel of bond and specialty insurance said so.",
+     ["Bond & Specialty Insurance", "Tom Kunkel"]),
     # the pronoun "I" is never a piece of a name
     ("I ran to the store and bought milk. Then I ran home. Sanctions on Iran were lifted.",
      ["Iran", "Iraq", "Oman"]),

@@ -98,6 +98,19 @@ def _phrase_ends(text: str, tokens: Sequence[Token], j: int) -> bool:
     )
 
 
+def _repeats_neighbour(said: list[str], tokens: Sequence[Token], i: int, j: int,
+                       name: str) -> bool:
+    """Whether the name begins with the word before the words ``said`` (tokens ``i`` to
+    ``j``) or ends with the word after them, which the words said do not."""
+    written = WORD.findall(name)
+    if not written or not said:
+        return False
+    before = tokens[i - 1].text.lower() if i else None
+    after = tokens[j].text.lower() if j < len(tokens) else None
+    return (before == written[0].lower() != said[0].lower()
+            or after == written[-1].lower() != said[-1].lower())
+
+
 def _after_i(said: list[str], tokens: Sequence[Token], i: int, name: str) -> bool:
     """Whether the words ``said`` (from token ``i`` on) are, or follow, the pronoun "I" and
     an ordinary word, and the name is no "I ..." nor an "i" and a word (iRobot)."""
@@ -139,6 +152,10 @@ def out_of_place(
     said = WORD.findall(original)
     if j is None:
         j = i + len(said)
+    if _repeats_neighbour(said, tokens, i, j, name):
+        # a name written beside its own first or last word would write that word twice:
+        # "of bond and specialty insurance" is no "of bond Bond & Specialty Insurance"
+        return True
     if _after_i(said, tokens, i, name):
         # the pronoun "I" before an ordinary word is the recognizer's clause, not a piece
         # of a name: "I ran to the store" is no "Iran to the store", nor "I Iran to the
