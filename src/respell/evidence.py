@@ -142,8 +142,7 @@ def content_words(words: Sequence[str], i: int, j: int) -> frozenset[str]:
     >>> sorted(content_words("the senator from Arizona , cinema , voted no".split(), 5, 6))
     ['arizona', 'senator', 'voted']
     """
-    near = (*words[max(0, i - CONTEXT_WORDS):i], *words[j:j + CONTEXT_WORDS])
-    return frozenset(w for w in _contents(near) if w)
+    return _around(_contents(words), i, j)
 
 
 def _contents(words: Sequence[str]) -> list[str]:
@@ -163,21 +162,21 @@ def _is_content(word: str) -> bool:
 
 
 class Text(NamedTuple):
-    """A text's words (:data:`~respell.words.WORD`'s matches), and where each word
-    stands, in lower case: for :func:`name_context`."""
+    """A text's words (:data:`~respell.words.WORD`'s matches) in lower case, each as a
+    content word or "" (see :func:`content_words`), and where each word stands: for
+    :func:`name_context`."""
 
-    words: list[str]
     lower: list[str]
+    content: list[str]
     at: dict[str, list[int]]
 
     @classmethod
     def of(cls, text: str) -> Text:
-        words = WORD.findall(text)
-        lower = [w.lower() for w in words]
+        lower = [w.lower() for w in WORD.findall(text)]
         at: dict[str, list[int]] = {}
         for k, w in enumerate(lower):
             at.setdefault(w, []).append(k)
-        return cls(words, lower, at)
+        return cls(lower, _contents(lower), at)
 
 
 def name_context(name: str, texts: Iterable[Text]) -> frozenset[str]:
@@ -196,7 +195,7 @@ def name_context(name: str, texts: Iterable[Text]) -> frozenset[str]:
     for text in texts:
         for k in text.at.get(parts[0], ()):
             if text.lower[k:k + n] == parts:
-                out |= content_words(text.words, k, k + n)
+                out |= _around(text.content, k, k + n)
     return frozenset(out)
 
 
