@@ -122,6 +122,13 @@ def test_shouted_list_entries_are_written_in_title_case():
     assert result.text == "we spoke to Goldman Sachs today"
 
 
+def test_an_acronym_in_capitals_is_written_as_listed_not_calmed():
+    # one short word in capitals is an acronym: "NATO's" stays, "nato" becomes NATO
+    text = "NATO's position is clear. The nato summit and the opec meeting came later."
+    result = fix(text, entities=["NATO", "OPEC", "Jens Stoltenberg"])
+    assert result.text == "NATO's position is clear. The NATO summit and the OPEC meeting came later."
+
+
 def test_lexicon_is_reusable_and_indexed_once(monkeypatch):
     from respell.index import LexiconIndex
 
@@ -244,6 +251,9 @@ NEVER = [
      ["Tora Bora", "Pervez Musharraf", "Kyiv", "Qassem Soleimani"]),
     # a common word taken into a name written right beside it
     ("They talked about Woodward all day.", [E("Bob Woodward", "PERSON")]),
+    # ... in any case: the name written in lower case, or in another case than listed
+    ("they talked about woodward all day", [E("Bob Woodward", "PERSON")]),
+    ("Erdogan met Bin Salman in Riyadh.", ["Mohammed bin Salman", "Recep Tayyip Erdogan"]),
     ("Schwertfeger said Brandhuber would keep sending its vessels.",
      ["Brandhuber Logistik", "Volkmar Schwertfeger"]),
     # a short given name said for the full one is right as it is
@@ -268,6 +278,21 @@ NEVER = [
     ("I ran to the store and bought milk. Then I ran home. Sanctions on Iran were lifted.",
      ["Iran", "Iraq", "Oman"]),
     ("i ran to the store and bought milk. then i ran home.", ["Iran", "Iraq", "Oman"]),
+    # nor is another subject pronoun with a verb that takes an object after it
+    ("You crane your neck to see it. They crane their necks too.", ["Ukraine", "Oman"]),
+    ("you crane your neck to see it, he brew the tea", ["Ukraine", "Hebrew"]),
+    # ... nor its verb alone, where the name is said elsewhere
+    (("Woodward wrote the book. lehrer asked the question.\na man came in. you crane your "
+      "neck to see it. the war in Ukraine goes on.\nsinema voted no."),
+     ["Kyrsten Sinema", "Bob Woodward", "Jim Lehrer", "Oman", "Ukraine", "Rand Paul"]),
+    # nor a place for its people or their adjective, or the other way round
+    (("The Ukrainian army held, and American officials said the Pakistani general and the "
+      "Kenyan runner agreed. Chinese and Mexican ministers met."),
+     ["Ukraine", "America", "Pakistan", "Kenya", "China", "Mexico", "Iran"]),
+    ("Kenya won, and Pakistan lost to Ukraine.", ["Kenyans", "Pakistanis", "Ukrainians"]),
+    # a function word before a surname written right is no given name of another sound
+    ("So Biden said it was fine. Well, so Biden's trip went on, and Paul agreed.",
+     ["Joe Biden", "Rand Paul", "Antony Blinken"]),
     # another form of a word in a known list of lower-case words
     ("he remembered the old station, and the general spoke", ["remembers", "stations", "generals"]),
     # a part of a name written right is never made the whole name
@@ -292,17 +317,56 @@ def test_a_name_said_with_the_sound_of_i_may_still_take_it_in(text, expected):
     assert fix(text, entities=["iRobot", "Identiv", "Iran"]).text == expected
 
 
-def test_a_function_word_on_the_next_line_stays_there():
+def test_a_names_own_sound_written_another_way_is_as_sure_as_its_repairs():
+    # one spelling per transcript: "Chris Douglas" is repaired to Kris Douglas, so every
+    # "Chris" (capitalised, not opening a sentence) is Kris, with the repair's score
+    filler = " ".join(["Revenue was up in the quarter and margins held well."] * 20)
+    text = ("Joining me today are Todd Meredith and Chris Douglas. Now I will turn it over "
+            f"to Chris. {filler} The simple answer is and Chris always hits this. It is what "
+            "Chris always walks through. Thanks, Rob.")
+    names = ["Todd Meredith", "Kris Douglas", "Rob Hull", "Nick Joseph", "Sarah Tan"]
+    result = fix(text, entities=names)
+    assert "Chris" not in result.text and result.text.count("Kris") == 4
+    far = [c for c in result.changes if c.original == "Chris"][-2:]
+    assert all(c.score >= 0.9 for c in far), far
+    assert all("the same sound as those repairs" in c.reason for c in far)
+    # without capitals a transcript cannot tell the name from a word of its sound
+    lower = fix(text.lower(), entities=names)
+    assert not any("the same sound" in c.reason for c in lower.changes)
+    # nor where another capitalised word follows: "Chris Wallace" may be another Chris
+    text = text.replace("Chris always hits", "Chris Wallace hits")
+    at = text.index("Chris Wallace")
+    other = fix(text, entities=names)
+    assert not any("the same sound" in c.reason for c in other.changes if c.start == at)
+
+
+# Where the rules against wrong edits stop: these are still repaired.
+STILL = [
+    # a function word of nearly a given name's sound is still that name
+    ("As can Bowling said, margins held.", ["Ken Bowling", "Steven Lindsey"],
+     "As Ken Bowling said, margins held."),
+    # "you crane" is Ukraine where no object follows it; "your neck" after it is a clause
+    ("The war in you crane goes on, and you crane your neck to see it.", ["Ukraine", "Oman"],
+     "The war in Ukraine goes on, and you crane your neck to see it."),
     # a line ends an utterance or a segment: "superflu" is repaired, "as" is not taken in
-    text = "an expenditure of superflu\nas used in the speech of life"
-    assert fix(text, entities=["wasteful", "superfluities"]).text == (
-        "an expenditure of superfluities\nas used in the speech of life")
+    ("an expenditure of superflu\nas used in the speech of life", ["wasteful", "superfluities"],
+     "an expenditure of superfluities\nas used in the speech of life"),
+    # a listed word in lower case may be the verb after a pronoun (LibriSpeech's lists)
+    ("with which they survive the hearse and speak",
+     respell.Lexicon.from_entries(["survived", "hearse", "malignities"], kind="catalog"),
+     "with which they survived the hearse and speak"),
+    # a surname after "the" may still name a thing
+    ("Welcome to the cult conference call. Robert Culp will begin.",
+     [E("Robert Culp", "PERSON"), E("Kenneth Bowling", "PERSON")],
+     "Welcome to the Culp conference call. Robert Culp will begin."),
+]
 
 
-def test_a_surname_after_the_may_still_name_a_thing():
-    text = "Welcome to the cult conference call. Robert Culp will begin."
-    result = fix(text, entities=[E("Robert Culp", "PERSON"), E("Kenneth Bowling", "PERSON")])
-    assert result.text == "Welcome to the Culp conference call. Robert Culp will begin."
+@pytest.mark.parametrize(("text", "entities", "expected"), STILL)
+def test_names_the_rules_against_wrong_edits_still_let_through(text, entities, expected):
+    assert fix(text, entities=entities).text == expected
+
+
 
 
 # Names said in part, or under a short form, are repaired to that part's spelling.

@@ -252,7 +252,7 @@ def _propose(text, tokens, index, options, barriers, cased=None, within=None):
     if found.facts.known and found.matches:
         # a list of names known to be here: what the rest of the transcript says about
         # each match's entity (one spelling per transcript), then a second judgement
-        from .evidence import measure_evidence
+        from .evidence import measure_evidence, one_spelling
 
         spans = [(m.i, m.j, index.entries[m.entry].variant.entity) for m in found.matches]
         ents = {e for _, _, e in spans}
@@ -263,8 +263,43 @@ def _propose(text, tokens, index, options, barriers, cased=None, within=None):
             known_context={e: index.entities[e].context for e in ents},
         )
         scores = score_matches(features, found.facts, evidence)
+        # one spelling per transcript: "Chris" is Kris where Kris Douglas was repaired
+        after = [_next_word(text, tokens, m.j) for m in found.matches]
+        scores = one_spelling(scores, features, found.facts.cased, evidence, after)
     return proposals(text, tokens, index, found.matches, scores, cased=found.facts.cased,
                      evidence=evidence), found.facts
+
+
+def _reason(index: LexiconIndex, match: Match, has_case: bool, evidence: Evidence | None,
+            next_word: str) -> str:
+    """Why a match would be its change: what it sounds like, and what the whole transcript
+    says of its name (a list of names known to be there)."""
+    variant, f = index.entries[match.entry].variant, match.features
+    how = {"canonical": "", "alias": " (alias)", "surname": " (surname)", "given_name": " (given name)",
+           "sounds_like": f" (listed as sounding like {variant.heard!r})",
+           "part": f" (part of {index.entities[variant.entity].text!r})",
+           "short": " (short given name)", "short_full": " (with a short given name)",
+           "number": f" (plural or singular of {index.entities[variant.entity].text!r})"}[variant.kind]
+    reason = (
+        f"sounds like {variant.text!r}{how}: phonetic {f.psim:.2f}, spelling {f.csim:.2f}, "
+        f"margin {f.margin:.2f}, word frequency {f.span_zipf_max:.1f}"
+    )
+    if evidence is not None:
+        from .evidence import describe, same_sound
+
+        said = describe(evidence)
+        if said:
+            reason += f"; in this transcript the name is {said}"
+        if same_sound(f, has_case, evidence, next_word):
+            reason += "; the same sound as those repairs, so the same spelling"
+    return reason
+
+
+def _next_word(text: str, tokens: Sequence[Token], j: int) -> str:
+    """The word right after token ``j - 1``, with nothing but a space between ("" if none)."""
+    if j >= len(tokens) or text[tokens[j - 1].end:tokens[j].start] != " ":
+        return ""
+    return tokens[j].text
 
 
 def _windowed(text: str, index, options: FixOptions, barriers: Sequence[int]):
@@ -412,22 +447,7 @@ def _to_change(
         # mangled ("Adams" for Adam), and in a biasing list of lower-case rare words
         # endings are what recognizers drop ("ravish" for "ravished"): the model judges those
         return None
-    f = match.features
-    how = {"canonical": "", "alias": " (alias)", "surname": " (surname)", "given_name": " (given name)",
-           "sounds_like": f" (listed as sounding like {variant.heard!r})",
-           "part": f" (part of {index.entities[variant.entity].text!r})",
-           "short": " (short given name)", "short_full": " (with a short given name)",
-           "number": f" (plural or singular of {index.entities[variant.entity].text!r})"}[variant.kind]
-    reason = (
-        f"sounds like {variant.text!r}{how}: phonetic {f.psim:.2f}, spelling {f.csim:.2f}, "
-        f"margin {f.margin:.2f}, word frequency {f.span_zipf_max:.1f}"
-    )
-    if evidence is not None:
-        from .evidence import describe
-
-        said = describe(evidence)
-        if said:
-            reason += f"; in this transcript the name is {said}"
+    reason = _reason(index, match, has_case, evidence, _next_word(text, tokens, match.j))
     if origin != "user":
         reason += "; from a related document" if origin == "ner" else "; mined from a document"
     return Change(start, end, original, replacement, ent.text, ent.label, round(float(score), 4),

@@ -31,6 +31,7 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
+from .features import Features
 from .words import WORD, zipf
 
 #: A first-pass score from which a match counts as a repair of its entity.
@@ -202,6 +203,38 @@ def name_context(name: str, texts: Iterable[Text]) -> frozenset[str]:
 def _near(sorted_at: list[int], i: int) -> bool:
     k = bisect.bisect_left(sorted_at, i - NEAR_TOKENS)
     return k < len(sorted_at) and sorted_at[k] <= i + NEAR_TOKENS
+
+
+#: A phoneme similarity from which two spellings are one sound ("Chris", "Kris").
+SAME_SOUND = 0.99
+
+
+def same_sound(f: Features, cased: bool, ev: Evidence, next_word: str = "") -> bool:
+    """Whether a match is one word of the user's list heard with exactly its sound and
+    written another way, as a name (a capital, not at a sentence's start, in a cased
+    transcript), where the name was repaired elsewhere with a high score; and no other
+    capitalised word follows it (``next_word``, the word right after it: "Chris
+    Wallace" is another Chris).
+
+    One spelling per transcript: such a match is as sure as the best of those repairs
+    ("Chris" is Kris where "Chris Douglas" was repaired to Kris Douglas; on ConEC's
+    calls with the participants' names, 5 or 6 more right edits on each cased
+    recognizer, one more wrong). A transcript without capitals cannot tell the name from
+    a word that sounds like it: on ConEC's lower-case recognizer "why" for Wai and "lee"
+    for Lea came as often as the right ones.
+    """
+    return (cased and ev.repaired > 0 and f.psim >= SAME_SOUND and f.n_span == 1
+            and f.n_ent == 1 and not f.same_letters and not f.from_document
+            and not f.from_pattern and f.span_capital and not f.sentence_start
+            and not next_word[:1].isupper())
+
+
+def one_spelling(scores: Sequence[float], features: Sequence[Features], cased: bool,
+                 evidence: Sequence[Evidence], next_words: Sequence[str]) -> list[float]:
+    """The second pass's scores, each match heard with its name's very sound written
+    another way (:func:`same_sound`) raised to the best repair of that name elsewhere."""
+    return [max(s, ev.best) if same_sound(f, cased, ev, w) else s
+            for s, f, ev, w in zip(scores, features, evidence, next_words)]
 
 
 def describe(ev: Evidence) -> str:

@@ -8,8 +8,8 @@ A search runs in phases, one function each:
 2. the transcript's facts (:mod:`respell.transcript`), measured once;
 3. shortlist (:mod:`respell.shortlist`): the entries that share a blocking key
    with a span and whose sound classes are alike, the best few per span;
-4. per-span checks: protected names respected, spans already right dropped, the
-   phoneme similarity computed, the best ``per_span`` entries kept;
+4. per-span checks: protected names respected (:mod:`respell.written`), spans already
+   right dropped, the phoneme similarity computed, the best ``per_span`` entries kept;
 5. features (:class:`~respell.features.Features`) for each pair kept.
 
 No decision is taken here: :mod:`respell.decide` scores the matches and
@@ -41,11 +41,12 @@ from rapidfuzz import fuzz
 
 from . import context, phonetics
 from .features import Features, TranscriptFacts
-from .index import Entry, LexiconIndex
+from .index import LexiconIndex
 from .shortlist import best_of, prefilter
 from .transcript import transcript_facts
 from .variants import ONE_PART_KINDS, typed_person
 from .words import Token, letters, stem, zipf
+from .written import function_word, opened_by_function_word, respects_protected, respects_written
 
 # What may stand between two words of one span: spaces, hyphens, commas, quotes, &
 # ("SG&A", "Procter & Gamble": the words of a name written with one).
@@ -86,6 +87,7 @@ class SpanTable:
     present: dict[int, list[int]]  # entity -> first tokens of its places, written right
     # (any case: an uncased transcript cannot do better)
     written_by: dict[int, set[int]]  # token -> the entities written exactly right over it
+    named_by: dict[int, set[int]]  # token -> the entities written over it, in any case
     punctuated: list[bool]  # per gap between tokens k and k + 1: a comma or quote in it
 
 
@@ -173,6 +175,7 @@ def find_spans(
     written_right: set[int] = set()  # tokens of names already written exactly as listed
     present: dict[int, list[tuple[int, int]]] = {}
     written_by: dict[int, set[int]] = {}  # token -> the entities written right over it
+    named_by: dict[int, set[int]] = {}  # ... written over it in any case
     # Sound classes map phoneme by phoneme, so a span's are its words' joined.
     word_reduced = [phonetics.reduce(c) for c in word_codes]
     word_skeleton = [phonetics.consonant_skeleton(c) for c in word_codes]
@@ -200,6 +203,11 @@ def find_spans(
                     written_right.update(range(i, j))
                     for k in range(i, j):
                         written_by.setdefault(k, set()).update(right)
+                # in any case: "bin salman", or all of an uncased transcript
+                named = {index.entries[e].variant.entity for e in same
+                         if index.entries[e].variant.kind != "sounds_like"}
+                for k in range(i, j):
+                    named_by.setdefault(k, set()).update(named)
                 for e in same:
                     variant = index.entries[e].variant
                     if variant.kind != "sounds_like":
@@ -216,7 +224,7 @@ def find_spans(
             covering[k].append(span)
     return SpanTable(text, tokens, lower, word_codes, spans, reduced, skeletons, covering,
                      written_right, {e: _mentions(at) for e, at in present.items()},
-                     written_by, [bool(_PUNCTUATED.search(text[a.end:b.start]))
+                     written_by, named_by, [bool(_PUNCTUATED.search(text[a.end:b.start]))
                                   for a, b in pairwise(tokens)])
 
 
@@ -265,14 +273,16 @@ def _check_spans(
             entry = index.entries[e]
             if entry.variant.kind == "spelled":
                 continue  # recognised where it stands only
-            if not _respects_protected(i, j, entry, table.covering, table.lower, span_letters):
+            if not respects_protected(i, j, entry, table.covering, table.lower, span_letters):
                 continue
             if crosses and not _PUNCTUATED.search(entry.variant.text):
                 continue  # "Kyiv, Soleimani" is never one name written without the comma
             if j - i >= 2 and _edge_across_line(text, tokens, table.lower, i, j, entry.words):
                 continue  # "of conspicuous waste\nbut it is" is no "wasteful\nit is"
-            if not _respects_written(i, j, entry, table, facts):
+            if not respects_written(i, j, entry, table, facts):
                 continue
+            if j - i >= 2 and opened_by_function_word(i, j, entry, table):
+                continue  # "So Biden said" is no "Joe Biden said"
             if span_text == entry.variant.text or (
                 span_text == entry.variant.heard and entry.variant.kind != "sounds_like"
             ):
@@ -352,61 +362,11 @@ def _measure(
                 from_document=origin == "ner",
                 from_pattern=origin == "pattern",
                 edge_function=j - i >= 2 and (
-                    _function_word(lower[i]) and lower[i] != entry.words[0].lower()
-                    or _function_word(lower[j - 1]) and lower[j - 1] != entry.words[-1].lower()
+                    function_word(lower[i]) and lower[i] != entry.words[0].lower()
+                    or function_word(lower[j - 1]) and lower[j - 1] != entry.words[-1].lower()
                 ),
             )))
     return out
-
-
-_FUNCTION_ZIPF = 5.5  # "a", "and", "you", "the": a word this common is a function word
-
-
-def _respects_written(
-    i: int, j: int, entry: Entry, table: SpanTable, facts: TranscriptFacts
-) -> bool:
-    """A span that holds a listed name written exactly right and more words becomes only
-    that name (a span that is all a listed name may still be another one that sounds
-    alike: "Byrne" for Barnes, both listed, is the model's to judge), and only when its
-    other words sound at all like the rest of the name or a person is introduced there.
-
-    "from Kyiv Soleimani" never becomes Qassem Soleimani (Kyiv is written right and is
-    another entity); "talked about Woodward" does not become "talked Bob Woodward" nor
-    "Brandhuber would" "Brandhuber Logistik": a common word beside a name written right
-    is taken into it only when it sounds like the missing words ("can Bowling" -> "Ken
-    Bowling") or the words around call on someone ("question comes from Sebastian
-    forward" -> Sebastian Vogel).
-    """
-    written = [k for k in range(i, j) if k in table.written_by]
-    if not written:
-        return True
-    entity = entry.variant.entity
-    own = {w.lower() for w in entry.words}
-    whole = (i, j) in table.covering[i]  # the span is one listed name, written right
-    if not whole and any(
-        entity not in table.written_by[k] and table.lower[k] not in own for k in written
-    ):
-        return False  # another listed name inside a longer span: never taken into this one
-    extra = [k for k in range(i, j) if k not in table.written_by]
-    if not extra or max(zipf(table.lower[k]) for k in extra) < _EXTENSION_ZIPF:
-        return True
-    if (facts.cue_before[i] or facts.cue_after[j]) and not any(
-        _function_word(table.lower[k]) for k in extra
-    ):  # (a cue makes a name of a word, not of "then": "Then Macron said" stays)
-        return True
-    have = {table.lower[k] for k in written}
-    missing = [w for w in entry.words if w.lower() not in have]
-    if not missing:
-        return False
-    said = "".join(table.word_codes[k] for k in extra)
-    wanted = "".join(phonetics.phonemes.each(missing))
-    return phonetics.phoneme_similarity(said, wanted) >= _EXTENSION_PSIM
-
-
-# A word at least this common beside a name written right joins it only if it sounds
-# at least this much like the name's missing words.
-_EXTENSION_ZIPF = 4.5
-_EXTENSION_PSIM = 0.5
 
 
 def _edge_across_line(text: str, tokens: Sequence[Token], lower: Sequence[str], i: int, j: int,
@@ -415,53 +375,14 @@ def _edge_across_line(text: str, tokens: Sequence[Token], lower: Sequence[str], 
     end with, on another line than the rest: a line ends an utterance or a segment, so the
     word belongs to its own line ("waste\nbut" is no "wasteful"; a name broken over two
     lines, "Lee Kati\nAffairante", is still one)."""
-    if _function_word(lower[i]) and lower[i] != words[0].lower() and (
+    if function_word(lower[i]) and lower[i] != words[0].lower() and (
             "\n" in text[tokens[i].end:tokens[i + 1].start]):
         return True
-    return _function_word(lower[j - 1]) and lower[j - 1] != words[-1].lower() and (
+    return function_word(lower[j - 1]) and lower[j - 1] != words[-1].lower() and (
         "\n" in text[tokens[j - 2].end:tokens[j - 1].start])
-
-
-def _function_word(word: str) -> bool:
-    return len(word) <= 4 and zipf(word) >= _FUNCTION_ZIPF
 
 
 def _sentence_start(text: str, tokens: Sequence[Token], i: int) -> bool:
     """Whether token i opens a sentence (its capital letter then says nothing)."""
     before = text[tokens[i - 1].end:tokens[i].start] if i else ""
     return i == 0 or any(ch in ".?!:\n" for ch in before)
-
-
-def _respects_protected(
-    i: int, j: int, entry: Entry, covering: list[list[tuple[int, int]]], lower: list[str],
-    span_letters: str,
-) -> bool:
-    """A candidate may touch a listed name already present only to extend it.
-
-    "Cassim Soleimani" -> "Qassem Soleimani" may cover the surname "Soleimani";
-    "the European Parliament" may not swallow "European Parliament". A one-word
-    listed name may be taken in only beside a part of the candidate's own name:
-    "Quinn Freeland" -> "Clint Freeland" though "Quinn" is listed too.
-    """
-    if not any(covering[k] for k in range(i, j)):
-        return True
-    ent_words = [w.lower() for w in entry.words]
-    anchored, foreign = False, False
-    for k in range(i, j):
-        for pi, pj in covering[k]:
-            if (pi, pj) == (i, j):
-                if span_letters != entry.letters:
-                    return False
-                continue
-            inner = lower[pi:pj]
-            if not (i <= pi and pj <= j):
-                return False
-            if len(ent_words) > len(inner) and any(
-                ent_words[s:s + len(inner)] == inner for s in range(len(ent_words))
-            ):
-                anchored = True
-            elif pj - pi == 1:
-                foreign = True
-            else:
-                return False
-    return anchored or not foreign

@@ -111,21 +111,45 @@ def _repeats_neighbour(said: list[str], tokens: Sequence[Token], i: int, j: int,
             or after == written[-1].lower() != said[-1].lower())
 
 
-def _after_i(said: list[str], tokens: Sequence[Token], i: int, name: str) -> bool:
-    """Whether the words ``said`` (from token ``i`` on) are, or follow, the pronoun "I" and
-    an ordinary word, and the name is no "I ..." nor an "i" and a word (iRobot)."""
+def _pronoun_clause(text: str, said: list[str], tokens: Sequence[Token], i: int, j: int,
+                    name: str) -> bool:
+    """Whether the words ``said`` (tokens ``i`` to ``j``) are, or follow, a pronoun and an
+    ordinary word that make a clause: "I" and any such word, or another subject pronoun
+    ("you", "we", ...) and one that takes an object after it ("you crane your neck"); and
+    the name is no "I ..." nor an "i" and a word (iRobot)."""
     first = name.split()[0].lower() if name.split() else ""
     if first == "i" or not said:
         return False
-    if said[0].lower() == "i" and len(said) > 1:
+    pronoun = said[0].lower()
+    # the words around, where nothing but a space stands between ("thank you. Ready? Your
+    # next question" is no clause)
+    before = tokens[i - 1].text.lower() if i and _spaced(text, tokens, i) else ""
+    # (a name's: a listed word in lower case may be that verb, "they survive the" ->
+    # "they survived the" with "survived" listed)
+    clause = name[:1].isupper() and j < len(tokens) and (
+        tokens[j].text.lower() in _OBJECT_STARTS and _spaced(text, tokens, j))
+    if pronoun == "i" and len(said) > 1 or pronoun in _SUBJECTS and len(said) == 2 and clause:
         word = said[1]
-    elif i and tokens[i - 1].text.lower() == "i" and first[:1] in ("a", "e", "i", "o", "u"):
-        word = said[0]
+    elif before == "i" and first[:1] in ("a", "e", "i", "o", "u") or (
+        before in _SUBJECTS and len(said) == 1 and clause
+    ):
+        word = said[0]  # the clause's verb alone: "you crane your neck" is no "you Ukraine"
     else:
         return False
     if re.match(r"i[A-Z]", name):
         return False  # "i robot" is iRobot: the name is written as "i" and a word
     return zipf(word.lower()) >= _ORDINARY_ZIPF
+
+
+def _spaced(text: str, tokens: Sequence[Token], k: int) -> bool:
+    """Whether only spaces stand between token ``k - 1`` and token ``k``."""
+    return not text[tokens[k - 1].end:tokens[k].start].strip()
+
+
+#: Subject pronouns besides "I", and the words that open a verb's object after them.
+_SUBJECTS = frozenset({"you", "we", "they", "he", "she"})
+_OBJECT_STARTS = frozenset({"my", "your", "his", "her", "its", "our", "their", "the", "a", "an",
+                            "this", "these", "those", "it", "them", "him", "me", "us"})
 
 
 def out_of_place(
@@ -148,6 +172,12 @@ def out_of_place(
     >>> t = "I ran home"
     >>> out_of_place(t, tokenize(t), 0, "canonical", "I ran", "Iran", True)
     True
+    >>> t = "you crane your neck. Thank you. Ready? Your turn"
+    >>> toks = tokenize(t)
+    >>> out_of_place(t, toks, 1, "canonical", "crane", "Ukraine", False)
+    True
+    >>> out_of_place(t, toks, 6, "given_name", "Ready", "Randy", True)
+    False
     """
     said = WORD.findall(original)
     if j is None:
@@ -156,11 +186,13 @@ def out_of_place(
         # a name written beside its own first or last word would write that word twice:
         # "of bond and specialty insurance" is no "of bond Bond & Specialty Insurance"
         return True
-    if _after_i(said, tokens, i, name):
+    if _pronoun_clause(text, said, tokens, i, j, name):
         # the pronoun "I" before an ordinary word is the recognizer's clause, not a piece
         # of a name: "I ran to the store" is no "Iran to the store", nor "I Iran to the
         # store" (a rare word after it may be the garble: "i dint of" for Identiv; and
-        # "i robot" is iRobot, a name written as "i" and a word)
+        # "i robot" is iRobot, a name written as "i" and a word); so is another subject
+        # pronoun with a verb and its object ("you crane your neck", while "the war in
+        # you crane goes on" is Ukraine)
         return True
     if kind in ("given_name", "short") and has_case and after_other_name(text, tokens, i):
         # a given name said alone does not stand after another capitalised name word
@@ -192,6 +224,8 @@ def other_form(original: str, replacement: str) -> bool:
     (True, True)
     >>> other_form("sequentially", "Sequential"), other_form("Sola money", "Soleimani")
     (True, False)
+    >>> other_form("Pakistani", "Pakistan"), other_form("Ukrainian", "Ukraine")
+    (True, True)
     """
     if min((zipf(w.lower()) for w in WORD.findall(original)), default=0.0) < _KNOWN_WORD_ZIPF:
         return False  # a rare word or garble: respelling it is what respell is for
@@ -208,7 +242,23 @@ def other_form(original: str, replacement: str) -> bool:
     stem = 0
     while stem < len(shorter) and a[stem] == b[stem]:
         stem += 1
-    return stem >= 4 and a[stem:] in _FORM_ENDINGS and b[stem:] in _FORM_ENDINGS
+    return stem >= 4 and (a[stem:] in _FORM_ENDINGS and b[stem:] in _FORM_ENDINGS
+                          or _place_and_people(a[stem:], b[stem:]))
+
+
+def _place_and_people(one: str, other: str) -> bool:
+    """Whether two endings after a shared stem make a place and its people or adjective
+    ("Kenya", "Kenyan"; "Ukraine", "Ukrainian"; "Pakistan", "Pakistanis"; "China",
+    "Chinese"), and no two names ("Randi", "Randy")."""
+    return (one, other) in _PLACE_PEOPLE or (other, one) in _PLACE_PEOPLE
+
+
+# (the place's ending, the people's) after the stem they share
+_PLACE_PEOPLE = frozenset(
+    [("", people) for people in ("n", "ns", "an", "ans", "ian", "ians", "i", "is", "ese")]
+    + [(place, people) for place in ("a", "e", "o", "y") for people in ("an", "ans", "ian", "ians")]
+    + [("a", "ese")]
+)
 
 
 def _edges(text: str) -> str:
@@ -236,10 +286,25 @@ def worth_respelling(original: str, replacement: str, has_case: bool) -> bool:
     return bool(re.search(r"\w['’]\w", replacement)) and not re.search(r"['’]", original)
 
 
+#: A name in capitals of one word this long at most is an acronym, never calmed.
+_ACRONYM_LETTERS = 6
+
+
 def written_as(variant_text: str, span_text: str, has_case: bool) -> str:
-    """The spelling to write: the entity's, with shouted lists calmed and sentence case kept."""
+    """The spelling to write: the entity's, with shouted lists calmed and sentence case kept.
+
+    A name listed in capitals is shouted ("GOLDMAN SACHS" is written Goldman Sachs in a
+    cased transcript), unless it is one short word, an acronym ("NATO", "OPEC", "UNICEF"),
+    or the transcript writes it in capitals itself ("NATO's").
+
+    >>> written_as("NATO", "nato", True), written_as("NATO", "NATO's", True)
+    ('NATO', 'NATO')
+    """
     out = variant_text
-    if has_case and any(ch.islower() for ch in span_text) and not any(ch.islower() for ch in out):
+    said = re.sub(r"['’]s$", "", span_text)
+    if has_case and any(ch.islower() for ch in said) and not any(ch.islower() for ch in out) and (
+        len(out.split()) > 1 or len(out) > _ACRONYM_LETTERS
+    ):
         out = " ".join(
             w if len(w) <= 3 or not w.isalpha() else w.capitalize() for w in out.split()
         )
