@@ -218,8 +218,8 @@ def same_sound(f: Features, cased: bool, ev: Evidence, next_word: str = "") -> b
 
     One spelling per transcript: such a match is as sure as the best of those repairs
     ("Chris" is Kris where "Chris Douglas" was repaired to Kris Douglas; on ConEC's
-    calls with the participants' names, 5 or 6 more right edits on each cased
-    recognizer, one more wrong). A transcript without capitals cannot tell the name from
+    calls with the participants' names, 5 or 6 more right edits on Google, Amazon and
+    Speechmatics, two more wrong). A transcript without capitals cannot tell the name from
     a word that sounds like it: on ConEC's lower-case recognizer "why" for Wai and "lee"
     for Lea came as often as the right ones.
     """
