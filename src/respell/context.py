@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .words import zipf
+from .words import spaced, zipf
 
 # Words that, said just before a name, address or introduce a person; each is
 # common in calls, meetings and interviews.
@@ -121,7 +121,7 @@ def after_other_name(text: str, tokens: Sequence, i: int) -> bool:
     if i == 0:
         return False
     prev = tokens[i - 1]
-    if not prev.text[:1].isupper() or text[prev.end:tokens[i].start].strip():
+    if not prev.text[:1].isupper() or not spaced(text, tokens, i):
         return False  # a lower-case word, or punctuation between them
     before = text[tokens[i - 2].end:prev.start] if i >= 2 else "."
     if i < 2 or any(ch in ".?!:\n" for ch in before):

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 
 from .context import after_other_name
-from .words import WORD, Token, letters, zipf
+from .words import WORD, Token, letters, spaced, zipf
 
 _KNOWN_WORD_ZIPF = 2.5  # a word at least this common is one the recognizer knows
 
@@ -123,11 +123,11 @@ def _pronoun_clause(text: str, said: list[str], tokens: Sequence[Token], i: int,
     pronoun = said[0].lower()
     # the words around, where nothing but a space stands between ("thank you. Ready? Your
     # next question" is no clause)
-    before = tokens[i - 1].text.lower() if i and _spaced(text, tokens, i) else ""
+    before = tokens[i - 1].text.lower() if i and spaced(text, tokens, i) else ""
     # (a name's: a listed word in lower case may be that verb, "they survive the" ->
     # "they survived the" with "survived" listed)
     clause = name[:1].isupper() and j < len(tokens) and (
-        tokens[j].text.lower() in _OBJECT_STARTS and _spaced(text, tokens, j))
+        tokens[j].text.lower() in _OBJECT_STARTS and spaced(text, tokens, j))
     if pronoun == "i" and len(said) > 1 or pronoun in _SUBJECTS and len(said) == 2 and clause:
         word = said[1]
     elif before == "i" and first[:1] in ("a", "e", "i", "o", "u") or (
@@ -139,11 +139,6 @@ def _pronoun_clause(text: str, said: list[str], tokens: Sequence[Token], i: int,
     if re.match(r"i[A-Z]", name):
         return False  # "i robot" is iRobot: the name is written as "i" and a word
     return zipf(word.lower()) >= _ORDINARY_ZIPF
-
-
-def _spaced(text: str, tokens: Sequence[Token], k: int) -> bool:
-    """Whether only spaces stand between token ``k - 1`` and token ``k``."""
-    return not text[tokens[k - 1].end:tokens[k].start].strip()
 
 
 #: Subject pronouns besides "I", and the words that open a verb's object after them.

@@ -14,6 +14,7 @@ their letters.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
 
@@ -47,6 +48,12 @@ def tokenize(text: str) -> list[Token]:
 def stem(word: str) -> str:
     """A word without a possessive 's: "Bick's" -> "Bick"."""
     return _POSSESSIVE.sub("", word)
+
+
+def spaced(text: str, tokens: Sequence[Token], k: int) -> bool:
+    """Whether only whitespace stands between token ``k - 1`` and token ``k`` of ``text``
+    (no mark: "you crane" is, "you. Crane" is not)."""
+    return not text[tokens[k - 1].end:tokens[k].start].strip()
 
 
 def letters(text: str) -> str:

@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from . import phonetics
-from .words import zipf
+from .words import stem, zipf
 
 if TYPE_CHECKING:
     from .features import TranscriptFacts
@@ -98,14 +98,13 @@ def opened_by_function_word(i: int, j: int, entry: Entry, table: SpanTable) -> b
               or table.lower[i - 1] in _ABBREVIATED):
         return False  # not where a sentence or clause opens: "questions then Isaacson",
         # "over to mr. That Gugino"
-    rest = [_POSSESSIVE.sub("", table.lower[k]) for k in range(i + 1, j)]
+    rest = [stem(table.lower[k]) for k in range(i + 1, j)]
     if rest != words[1:]:
         return False
     first = phonetics.phonemes(words[0])
     return phonetics.phoneme_similarity(table.word_codes[i], first) < _FUNCTION_WORD_PSIM
 
 
-_POSSESSIVE = re.compile(r"['’]s$")
 _PHRASE_MARK = re.compile(r"[.,;:!?\n]")
 _ABBREVIATED = frozenset({"mr", "mrs", "ms", "dr", "st", "prof", "sen", "rep", "gen", "gov"})
 # A function word before the rest of a name is its first word only if it sounds at least
