@@ -203,15 +203,14 @@ def find_spans(
                     written_right.update(range(i, j))
                     for k in range(i, j):
                         written_by.setdefault(k, set()).update(right)
-                # in any case: "bin salman", or all of an uncased transcript
-                named = {index.entries[e].variant.entity for e in same
-                         if index.entries[e].variant.kind != "sounds_like"}
+                # the names written here in any case ("bin salman", or all of an uncased
+                # transcript), each once per variant heard so: its places
+                named = [index.entries[e].variant.entity for e in same
+                         if index.entries[e].variant.kind != "sounds_like"]
                 for k in range(i, j):
                     named_by.setdefault(k, set()).update(named)
-                for e in same:
-                    variant = index.entries[e].variant
-                    if variant.kind != "sounds_like":
-                        present.setdefault(variant.entity, []).append((i, j))
+                for ent in named:
+                    present.setdefault(ent, []).append((i, j))
             codes = "".join(word_codes[i:j])
             if codes and j <= ends[i]:
                 spans.append((i, j, codes))
