@@ -194,9 +194,13 @@ def find_spans(
             if j - i >= 2 and not joinable[j - 2]:
                 break
             same = index.exact(" ".join(lower[i:j]))
+            span_text = text[tokens[i].start:tokens[j - 1].end]
+            if not same and stems[j - 1] != tokens[j - 1].text:
+                # a listed name's possessive ("Navalny's") is that name written
+                same = index.exact(" ".join(lower[i:j - 1] + [stems[j - 1].lower()]))
+                span_text = stem(span_text)
             if same:
                 protected.add((i, j))
-                span_text = text[tokens[i].start:tokens[j - 1].end]
                 right = {index.entries[e].variant.entity for e in same
                          if index.entries[e].variant.text == span_text}
                 if right:
@@ -272,7 +276,7 @@ def _check_spans(
             entry = index.entries[e]
             if entry.variant.kind == "spelled":
                 continue  # recognised where it stands only
-            if not respects_protected(i, j, entry, table.covering, table.lower, span_letters):
+            if not respects_protected(i, j, entry, table.covering, table.lower, letters(stem(span_text))):
                 continue
             if crosses and not _PUNCTUATED.search(entry.variant.text):
                 continue  # "Kyiv, Soleimani" is never one name written without the comma

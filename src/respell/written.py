@@ -54,7 +54,7 @@ def respects_written(
     own = {w.lower() for w in entry.words}
     whole = (i, j) in table.covering[i]  # the span is one listed name, written right
     if not whole and any(
-        k in table.written_by and entity not in table.written_by[k] and table.lower[k] not in own
+        k in table.written_by and entity not in table.written_by[k] and stem(table.lower[k]) not in own
         for k in written
     ):
         return False  # another listed name inside a longer span: never taken into this one
@@ -65,7 +65,7 @@ def respects_written(
         function_word(table.lower[k]) for k in extra
     ):  # (a cue makes a name of a word, not of "then": "Then Macron said" stays)
         return True
-    have = {table.lower[k] for k in written}
+    have = {stem(table.lower[k]) for k in written}
     missing = [w for w in entry.words if w.lower() not in have]
     if not missing:
         return False
@@ -116,7 +116,8 @@ def respects_protected(
     i: int, j: int, entry: Entry, covering: list[list[tuple[int, int]]], lower: list[str],
     span_letters: str,
 ) -> bool:
-    """A candidate may touch a listed name already present only to extend it.
+    """A candidate may touch a listed name already present (or its possessive) only to
+    extend it.
 
     "Cassim Soleimani" -> "Qassem Soleimani" may cover the surname "Soleimani";
     "the European Parliament" may not swallow "European Parliament". A one-word
@@ -133,7 +134,7 @@ def respects_protected(
                 if span_letters != entry.letters:
                     return False
                 continue
-            inner = lower[pi:pj]
+            inner = lower[pi:pj - 1] + [stem(lower[pj - 1])]  # a possessive is the name's
             if not (i <= pi and pj <= j):
                 return False
             if len(ent_words) > len(inner) and any(
