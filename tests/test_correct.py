@@ -246,6 +246,12 @@ NEVER = [
     ("the grails grew and the npls fell as the backlogs grew",
      [E("Grail", "ORG", sources=("ner:slides.pdf",)), E("NPL", "ORG", sources=("pattern:slides.pdf",)),
       E("Backlog", "ORG", sources=("ner:slides.pdf",))]),
+    # a document's name that is an ordinary word, over another ordinary word
+    ("We shipped ten thousand tons. The chili was hot. Both cats slept.",
+     [E("Tonnes", "ORG", sources=("ner:slides.pdf",)), E("Chile", "GPE", sources=("ner:slides.pdf",)),
+      E("Cuts", "ORG", sources=("pattern:slides.pdf",)), E("Kuehne+Nagel", "ORG")]),
+    # ... nor a common hyphenated word written as slides brand it
+    ("Our e-commerce sales grew.", [E("eCommerce", "PRODUCT", sources=("pattern:slides.pdf",))]),
     # a span over punctuation, or over another listed name written right
     ("After Tora Bora's fall, Musharraf said little. He flew from Kyiv, Soleimani was not there.",
      ["Tora Bora", "Pervez Musharraf", "Kyiv", "Qassem Soleimani"]),
@@ -298,6 +304,26 @@ NEVER = [
     # a part of a name written right is never made the whole name
     ("He said Soleimani's men left.", ["Qassem Soleimani"]),
     ("Soleimani's men left, and Jamelle said so.", ["Qassem Soleimani", "Jamelle Bouie"]),
+    # a function word after a name written right is the sentence's, not the rest of it
+    ("I think Harris made the safe choice. Kamala has been running a tight campaign.",
+     ["Kamala Harris", "Tim Walz", "Josh Shapiro"]),
+    # nor is the verb after a pronoun with "will" or "would" a name
+    ("Greg, Sam, and Mira are all back. I'll sum it up: Altman won. We'd sam it up too.",
+     ["Sam Altman", "Mira Murati", "Greg Brockman"]),
+    # ... nor a word in lower case after "we", "they", "he" or "she"
+    ("Bill Gates has given away billions. We hope Hicks will testify. Hope said nothing.",
+     ["Bill Gates", "Hope Hicks", "Tom Price", "Neil Young"]),
+    # a person's name alone does not follow a possessive determiner
+    (("What did you make of the Walz pick? Go fix the leaks in your roof. And make sure "
+      "your walls are solid."), ["Tim Walz", "Josh Shapiro", "Kamala Harris"]),
+    # a common word opening a sentence before an object is its verb, not a surname
+    (("Travis had a great game. Andy Reid said after the game that the offense is finally "
+      "clicking. Read the room, I guess. Patrick, sorry, Mahomes, threw for three hundred "
+      "yards."), ["Taylor Swift", "Travis Kelce", "Patrick Mahomes", "Andy Reid", "Jason Kelce"]),
+    # a listed name's possessive written right is that name: never another listed name
+    (("Navalny's death changed things. We talked about Navalny's team and Navalnaya's "
+      "speech. Then Navalny, and Navalny's wife. Yulia Navalny's speech was long."),
+     ["Alexei Navalny", "Yulia Navalnaya", "Sergei Lavrov"]),
 ]
 
 
@@ -340,6 +366,20 @@ def test_a_names_own_sound_written_another_way_is_as_sure_as_its_repairs():
     assert not any("the same sound" in c.reason for c in other.changes if c.start == at)
 
 
+def test_a_number_said_without_capitals_is_no_name():
+    text = ("welcome back big weekend in kansas city taylor was at arrowhead again sitting with "
+            "brittany\nand travis had a great game kelsey caught eight balls mahomey was "
+            "throwing darts all day\nandy reed said after the game that the offense is finally "
+            "clicking read the room i guess\npatrick sorry mahomes threw for three hundred yards "
+            "and butker missed a kick which never happens\njason was in the booth his brother "
+            "jason kelsey said travis is the best tight end ever i agree")
+    names = ["Taylor Swift", "Travis Kelce", "Patrick Mahomes", "Andy Reid", "Arrowhead Stadium",
+             "Kansas City Chiefs", "Jason Kelce", "Brittany Mahomes", "Harrison Butker"]
+    result = fix(text, entities=names)
+    assert "andy reed" not in result.text  # the names around are repaired
+    assert "three hundred yards" in result.text, result.changes
+
+
 # Where the rules against wrong edits stop: these are still repaired.
 STILL = [
     # a function word of nearly a given name's sound is still that name
@@ -355,6 +395,12 @@ STILL = [
     ("with which they survive the hearse and speak",
      respell.Lexicon.from_entries(["survived", "hearse", "malignities"], kind="catalog"),
      "with which they survived the hearse and speak"),
+    # a number said is a name's where the name holds one
+    ("the covid nineteen pandemic and three hundred yards", ["COVID-19", "Andy Reid"],
+     "the COVID-19 pandemic and three hundred yards"),
+    # a name's possessive written right may still be taken into the whole name
+    ("Alexi Navalny's wife spoke.", ["Alexei Navalny", "Yulia Navalnaya"],
+     "Alexei Navalny's wife spoke."),
     # a surname after "the" may still name a thing
     ("Welcome to the cult conference call. Robert Culp will begin.",
      [E("Robert Culp", "PERSON"), E("Kenneth Bowling", "PERSON")],

@@ -113,6 +113,10 @@ def test_in_running_text(name, text, expected):
         ("bin Laden", ["bin Laden"]),
         ("de Gaulle", ["de Gaulle"]),
         ("Blanka-Graff", ["Blanka-Graff"]),
+        # a paragraph ends a name (a photo credit, then a dateline); a wrapped line does not
+        ("Justin Sullivan/Getty Images\n\nSAN FRANCISCO", ["Justin Sullivan/Getty Images",
+                                                           "SAN FRANCISCO"]),
+        ("Detlef\nTrefzger", ["Detlef Trefzger"]),
     ],
 )
 def test_name_pieces(span, pieces):
@@ -149,6 +153,10 @@ def test_name_pieces(span, pieces):
         ("filters from Pall and Cytiva", [("Pall", None), ("Cytiva", None)]),
         ("Second Quarter Results\nNet Sales", []),  # headings
         ("the Board of Directors", []),
+        # a title before a person's name: the name, without the title and the place after
+        ("she chose Gov. Tim Walz of Minnesota as her running mate",
+         [("Tim Walz", None)]),
+        ("said Mr. Walz, a former teacher", [("Walz", None)]),
     ],
 )
 def test_mine_names(text, expected):

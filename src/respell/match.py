@@ -45,7 +45,7 @@ from .index import LexiconIndex
 from .shortlist import best_of, prefilter
 from .transcript import transcript_facts
 from .variants import ONE_PART_KINDS, typed_person
-from .words import Token, letters, stem, zipf
+from .words import Token, letters, sentence_start, stem, zipf
 from .written import function_word, opened_by_function_word, respects_protected, respects_written
 
 # What may stand between two words of one span: spaces, hyphens, commas, quotes, &
@@ -354,7 +354,7 @@ def _measure(
                 surname=kind in ONE_PART_KINDS,
                 span_capital=tokens[i].text[:1].isupper(),
                 span_all_capital=all(t.text[:1].isupper() for t in tokens[i:j]),
-                sentence_start=_sentence_start(text, tokens, i),
+                sentence_start=sentence_start(text, tokens, i),
                 given_name=kind in ("given_name", "short"),
                 ent_capital=entry.variant.text[:1].isupper(),
                 name_cue=facts.cue_before[i] or facts.cue_after[j],
@@ -383,9 +383,3 @@ def _edge_across_line(text: str, tokens: Sequence[Token], lower: Sequence[str], 
         return True
     return function_word(lower[j - 1]) and lower[j - 1] != words[-1].lower() and (
         "\n" in text[tokens[j - 2].end:tokens[j - 1].start])
-
-
-def _sentence_start(text: str, tokens: Sequence[Token], i: int) -> bool:
-    """Whether token i opens a sentence (its capital letter then says nothing)."""
-    before = text[tokens[i - 1].end:tokens[i].start] if i else ""
-    return i == 0 or any(ch in ".?!:\n" for ch in before)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from .variants import TITLES
 from .words import zipf
 
 #: a word at least this common (wordfreq's Zipf scale) is an ordinary word, not a name
@@ -102,14 +103,14 @@ def _content_words(name: str) -> list[str]:
     return [w for w in name.split() if w.lower() not in PARTICLES]
 
 
-_SEPARATOR = re.compile(r"\s*(?:[•·|:;=<>\[\]{}?!]|\s[-–—−]\s|^[-–—−]\s)\s*")
+_SEPARATOR = re.compile(r"\s*(?:[•·|:;=<>\[\]{}?!]|\s[-–—−]\s|^[-–—−]\s|\n\s*\n)\s*")
 _LEADING_PARTICLES = frozenset({"bin", "ibn", "al", "el", "de", "da", "di", "du", "van", "von",
                                 "la", "le", "del", "della", "der", "den"})
 
 
 def name_pieces(span: str) -> list[str]:
     """The parts of a recognised span that may be names: the span cut at separators (a
-    bullet, a colon, a spaced dash) and each part without the lower-case words and
+    bullet, a colon, a spaced dash, a blank line) and each part without the lower-case words and
     numbers at its ends, as a recognizer run over slides takes in its neighbours.
 
     >>> name_pieces("NextEra Energy Resources • Wind")
@@ -316,6 +317,13 @@ def _terms(text: str) -> Iterator[tuple[int, str, str | None]]:
                 break
             if text[end:end + 1] not in (" ", "\t", ""):
                 break
+        titled = bool(run) and run[0].lower().rstrip(".") in TITLES
+        if titled:
+            # a title before a person's name in running text ("Gov. Tim Walz of
+            # Minnesota", "Mr. Walz"): the name, without the title and the place after it
+            run = run[1:]
+            cut = [k for k, w in enumerate(run) if w.lower() in _CONNECTORS]
+            run = run[:cut[0]] if cut else run
         while run and run[-1].lower() in _CONNECTORS:
             run.pop()
         caps = [w for w in run if _is_cap(w)]
@@ -327,7 +335,7 @@ def _terms(text: str) -> Iterator[tuple[int, str, str | None]]:
         elif 2 <= len(caps) <= MAX_TERM_WORDS and any(zipf(w) < COMMON_ZIPF for w in caps):
             # two or three rare words alone may be a person NER missed ("Oyunchimeg
             # Batbayar"): no label, so the lexicon guesses from the words
-            person = len(run) <= 3 and all(zipf(w) < COMMON_ZIPF for w in run)
+            person = titled or len(run) <= 3 and all(zipf(w) < COMMON_ZIPF for w in run)
             yield start, " ".join(run), None if person else "PRODUCT"
         i = max(j, i + 1)
 

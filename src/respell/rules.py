@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 
 from .context import after_other_name
-from .words import WORD, Token, letters, spaced, zipf
+from .words import WORD, Token, letters, sentence_start, spaced, stem, zipf
 
 _KNOWN_WORD_ZIPF = 2.5  # a word at least this common is one the recognizer knows
 
@@ -42,6 +42,29 @@ _FORM_ENDINGS = frozenset(
     ["s", "es", "'s", "’s", "ed", "d", "ing", "ly", "al", "ally", "er", "ers", "ion", "ions", "ive", "ives", "ity", "ies", "y", "ation", "ations", "ment", "ments"]
     + [""]
 )
+
+
+def word_for_word(original: str, replacement: str) -> bool:
+    """Whether a change puts one ordinary word for another ("tons" -> "tonnes", "chili" ->
+    "Chile", "cats" -> "Cuts"): both one word of other letters, each common (Zipf >= 3.5).
+
+    >>> word_for_word("tons", "Tonnes"), word_for_word("Sola money", "Soleimani")
+    (True, False)
+    """
+    said, name = WORD.findall(original), WORD.findall(replacement)
+    return (len(said) == len(name) == 1 and letters(original) != letters(replacement)
+            and min(zipf(stem(said[0]).lower()), zipf(stem(name[0]).lower())) >= _ORDINARY_ZIPF)
+
+
+def unhyphenated(original: str, replacement: str) -> bool:
+    """Whether a change only takes the hyphen out of a common hyphenated word
+    ("e-commerce" -> "eCommerce", "x-ray" -> "XRay"), as slides brand it.
+
+    >>> unhyphenated("e-commerce", "eCommerce"), unhyphenated("Coca Cola", "Coca-Cola")
+    (True, False)
+    """
+    return ("-" in original and "-" not in replacement and letters(original) == letters(replacement)
+            and zipf(original.lower()) >= _ORDINARY_ZIPF)
 
 
 def may_recase(original: str, kind: str, origin: str) -> bool:
@@ -98,24 +121,35 @@ def _phrase_ends(text: str, tokens: Sequence[Token], j: int) -> bool:
     )
 
 
-def _repeats_neighbour(said: list[str], tokens: Sequence[Token], i: int, j: int,
+def _repeats_neighbour(text: str, said: list[str], tokens: Sequence[Token], i: int, j: int,
                        name: str) -> bool:
     """Whether the name begins with the word before the words ``said`` (tokens ``i`` to
-    ``j``) or ends with the word after them, which the words said do not."""
+    ``j``) or ends with the word after them, which the words said do not, or holds the
+    letters of a piece hyphened to them ("e-" of "e-commerce")."""
     written = WORD.findall(name)
     if not written or not said:
         return False
     before = tokens[i - 1].text.lower() if i else None
     after = tokens[j].text.lower() if j < len(tokens) else None
-    return (before == written[0].lower() != said[0].lower()
-            or after == written[-1].lower() != said[-1].lower())
+    if (before == written[0].lower() != said[0].lower()
+            or after == written[-1].lower() != said[-1].lower()):
+        return True
+    # a piece of a hyphenated word the name holds already: "e-commerce" is no "e-eCommerce"
+    whole, heard = letters(name), letters(" ".join(said))
+    glued_before = before is not None and text[tokens[i - 1].end:tokens[i].start] == "-"
+    glued_after = after is not None and text[tokens[j - 1].end:tokens[j].start] == "-"
+    return (glued_before and whole.startswith(letters(before))
+            and not heard.startswith(letters(before))
+            or glued_after and whole.endswith(letters(after)) and not heard.endswith(letters(after)))
 
 
 def _pronoun_clause(text: str, said: list[str], tokens: Sequence[Token], i: int, j: int,
                     name: str) -> bool:
     """Whether the words ``said`` (tokens ``i`` to ``j``) are, or follow, a pronoun and an
-    ordinary word that make a clause: "I" and any such word, or another subject pronoun
-    ("you", "we", ...) and one that takes an object after it ("you crane your neck"); and
+    ordinary word that make a clause: "I" and any such word, another subject pronoun
+    ("you", "we", ...) and one that takes an object after it ("you crane your neck"),
+    such a pronoun with "will" or "would" and the verb after it ("I'll sum it up"), or a
+    word in lower case after "we", "they", "he" or "she" ("we hope Hicks will"); and
     the name is no "I ..." nor an "i" and a word (iRobot)."""
     first = name.split()[0].lower() if name.split() else ""
     if first == "i" or not said:
@@ -132,8 +166,14 @@ def _pronoun_clause(text: str, said: list[str], tokens: Sequence[Token], i: int,
         word = said[1]
     elif before == "i" and first[:1] in ("a", "e", "i", "o", "u") or (
         before in _SUBJECTS and len(said) == 1 and clause
+    ) or name[:1].isupper() and (
+        len(said) == 1 and before.replace("’", "'") in _WILL_WOULD
+        or before in _SUBJECTS and before != "you" and said[0][:1].islower()
     ):
-        word = said[0]  # the clause's verb alone: "you crane your neck" is no "you Ukraine"
+        # the clause's verb alone: "you crane your neck" is no "you Ukraine", nor "I'll
+        # sum it up" "I'll Sam it up", nor "we hope Hicks will" "we Hope Hicks will" (a
+        # name may follow "you": "thank you Chris")
+        word = said[0]
     else:
         return False
     if re.match(r"i[A-Z]", name):
@@ -143,8 +183,18 @@ def _pronoun_clause(text: str, said: list[str], tokens: Sequence[Token], i: int,
 
 #: Subject pronouns besides "I", and the words that open a verb's object after them.
 _SUBJECTS = frozenset({"you", "we", "they", "he", "she"})
+#: A subject pronoun with "will" or "would": a verb follows.
+_WILL_WOULD = frozenset(f"{p}'{m}" for p in ("i", *_SUBJECTS) for m in ("ll", "d"))
 _OBJECT_STARTS = frozenset({"my", "your", "his", "her", "its", "our", "their", "the", "a", "an",
                             "this", "these", "those", "it", "them", "him", "me", "us"})
+
+
+#: The words of numbers said in full.
+_NUMBERS = frozenset("""two three four five six seven eight nine ten eleven twelve thirteen
+    fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy
+    eighty ninety hundred thousand million billion trillion""".split())  # noqa: SIM905
+#: Possessive determiners: a person's name alone does not follow them.
+_POSSESSIVES = frozenset({"my", "your", "its", "our", "their"})
 
 
 def out_of_place(
@@ -177,7 +227,7 @@ def out_of_place(
     said = WORD.findall(original)
     if j is None:
         j = i + len(said)
-    if _repeats_neighbour(said, tokens, i, j, name):
+    if _repeats_neighbour(text, said, tokens, i, j, name):
         # a name written beside its own first or last word would write that word twice:
         # "of bond and specialty insurance" is no "of bond Bond & Specialty Insurance"
         return True
@@ -205,6 +255,29 @@ def out_of_place(
         # name a thing ("the Culp conference call"); after "a" the article is often a
         # piece of the garble ("a sector noted" for "as Hector noted", "over a gym" for
         # "over to Jim"); and a rare word may be the garble ("at the greasy" for Grisi).
+        return True
+    if (kind in _PERSON_PARTS and i and tokens[i - 1].text.lower() in _POSSESSIVES
+            and spaced(text, tokens, i) and said and zipf(said[0].lower()) >= _ORDINARY_ZIPF
+            and _phrase_ends(text, tokens, j)):
+        # nor after a possessive determiner: "make sure your walls are solid" is no "your
+        # Walz"; before another word it may name a firm ("our Culp China location"), and
+        # "his" and "her" are left out ("back to his pool" was "Ms. Poole")
+        return True
+    if (not has_case and name[:1].isupper() and any(w.lower() in _NUMBERS for w in said)
+            and not any(ch.isdigit() for ch in name)
+            and not any(w.lower() in _NUMBERS for w in WORD.findall(name))):
+        # a number said in a transcript without capitals is a number, not a name: "three
+        # hundred yards" is no "three Andy Reid yards" (with capitals, the model reads
+        # the lower case; "over two million seabirds" was Leanne Sievers), unless the
+        # name holds a number ("covid nineteen" is COVID-19)
+        return True
+    if (kind in _PERSON_PARTS and has_case and len(said) == 1 and sentence_start(text, tokens, i)
+            and j < len(tokens) and tokens[j].text.lower() in _OBJECT_STARTS
+            and spaced(text, tokens, j)
+            and zipf(said[0].lower()) >= _FUNCTION_ZIPF - 1):
+        # nor a common word that opens a sentence before an object: the sentence's verb
+        # ("Read the room, I guess." is no "Reid the room"; without capitals, where no
+        # sentence shows, "thank you fill the next question" may be Phil)
         return True
     # "Soleimani's" said alone is never written as "Qassem Soleimani's": the words said
     # are a part of the name, written right, and nobody said the rest

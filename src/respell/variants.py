@@ -199,7 +199,8 @@ _SPOKEN_TITLES = {
     "prof": "professor", "amb": "ambassador", "sec": "secretary", "pres": "president",
     "st": "saint",
 }
-_TITLES = frozenset(_SPOKEN_TITLES) | frozenset("""mr mrs ms miss mx dr doctor professor
+#: Titles said before a person's name ("Dr.", "Gov.", "Senator"), lower case, no dot.
+TITLES = frozenset(_SPOKEN_TITLES) | frozenset("""mr mrs ms miss mx dr doctor professor
     president senator governor representative congressman congresswoman judge justice
     secretary minister chancellor general colonel captain lieutenant sergeant admiral
     ambassador mayor sheriff sir dame lord lady rabbi imam sheikh father sister brother
@@ -213,7 +214,7 @@ def _without_title(text: str) -> tuple[str, str]:
     (('Anthony Fauci', 'Dr.'), ('President Zelensky', ''))
     """
     words = text.split()
-    if len(words) >= 3 and words[0].lower().rstrip(".") in _TITLES:
+    if len(words) >= 3 and words[0].lower().rstrip(".") in TITLES:
         return " ".join(words[1:]), words[0]
     return text, ""
 

@@ -56,6 +56,12 @@ def spaced(text: str, tokens: Sequence[Token], k: int) -> bool:
     return not text[tokens[k - 1].end:tokens[k].start].strip()
 
 
+def sentence_start(text: str, tokens: Sequence[Token], i: int) -> bool:
+    """Whether token ``i`` opens a sentence (its capital letter then says nothing)."""
+    before = text[tokens[i - 1].end:tokens[i].start] if i else ""
+    return i == 0 or any(ch in ".?!:\n" for ch in before)
+
+
 def letters(text: str) -> str:
     """The lower-case letters and digits of ``text``, in order.
 

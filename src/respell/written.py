@@ -71,13 +71,19 @@ def respects_written(
         return False
     said = "".join(table.word_codes[k] for k in extra)
     wanted = "".join(phonetics.phonemes.each(missing))
-    return phonetics.phoneme_similarity(said, wanted) >= _EXTENSION_PSIM
+    # a function word after a name, ending the span, is more often the sentence's than a
+    # garble's ("Kamala has been" is no "Kamala Harris been": 0.51; "Tora for a" is Tora
+    # Bora: 0.65); inside a garble it is as likely as any word ("alexandra over gone")
+    least = _FUNCTION_EXTENSION_PSIM if j - 1 in extra and j - 1 > min(written) and \
+        function_word(table.lower[j - 1]) else _EXTENSION_PSIM
+    return phonetics.phoneme_similarity(said, wanted) >= least
 
 
 # A word at least this common beside a name written right joins it only if it sounds
 # at least this much like the name's missing words.
 _EXTENSION_ZIPF = 4.5
 _EXTENSION_PSIM = 0.5
+_FUNCTION_EXTENSION_PSIM = 0.6  # ... or, where one of those words is a function word, this
 
 
 def opened_by_function_word(i: int, j: int, entry: Entry, table: SpanTable) -> bool:
