@@ -247,41 +247,53 @@ def out_of_place(
         # an acronym the recognizer wrote in capitals is a word it knows, no garbled
         # surname ("non-GAAP to GAAP" is no "non-Konop to Konop" for Drew Konop)
         return True
-    if (kind in _PERSON_PARTS and i and tokens[i - 1].text.lower() == "the" and said
-            and zipf(said[0].lower()) >= _ORDINARY_ZIPF and _phrase_ends(text, tokens, j)):
-        # nor does a person's surname or given name alone make a phrase of "the" and
-        # itself where an ordinary word was heard: "went to the cinema." is no "the
-        # Sinema", "the price of rice" no "the Rice of rice". Before another word it may
-        # name a thing ("the Culp conference call"); after "a" the article is often a
-        # piece of the garble ("a sector noted" for "as Hector noted", "over a gym" for
-        # "over to Jim"); and a rare word may be the garble ("at the greasy" for Grisi).
+    if kind in _PERSON_PARTS and said and _ordinary_phrase(text, tokens, i, j, said, has_case):
+        # a person's surname or given name alone is no ordinary phrase's word: after "the"
+        # or a possessive determiner, or a sentence's verb before its object
         return True
-    if (kind in _PERSON_PARTS and i and tokens[i - 1].text.lower() in _POSSESSIVES
-            and spaced(text, tokens, i) and said and zipf(said[0].lower()) >= _ORDINARY_ZIPF
-            and _phrase_ends(text, tokens, j)):
-        # nor after a possessive determiner: "make sure your walls are solid" is no "your
-        # Walz"; before another word it may name a firm ("our Culp China location"), and
-        # "his" and "her" are left out ("back to his pool" was "Ms. Poole")
-        return True
-    if (not has_case and name[:1].isupper() and any(w.lower() in _NUMBERS for w in said)
-            and not any(ch.isdigit() for ch in name)
-            and not any(w.lower() in _NUMBERS for w in WORD.findall(name))):
+    if not has_case and _number_said(said, name):
         # a number said in a transcript without capitals is a number, not a name: "three
         # hundred yards" is no "three Andy Reid yards" (with capitals, the model reads
-        # the lower case; "over two million seabirds" was Leanne Sievers), unless the
-        # name holds a number ("covid nineteen" is COVID-19)
-        return True
-    if (kind in _PERSON_PARTS and has_case and len(said) == 1 and sentence_start(text, tokens, i)
-            and j < len(tokens) and tokens[j].text.lower() in _OBJECT_STARTS
-            and spaced(text, tokens, j)
-            and zipf(said[0].lower()) >= _FUNCTION_ZIPF - 1):
-        # nor a common word that opens a sentence before an object: the sentence's verb
-        # ("Read the room, I guess." is no "Reid the room"; without capitals, where no
-        # sentence shows, "thank you fill the next question" may be Phil)
+        # the lower case; "over two million seabirds" was Leanne Sievers)
         return True
     # "Soleimani's" said alone is never written as "Qassem Soleimani's": the words said
     # are a part of the name, written right, and nobody said the rest
     return own_part(original, name)
+
+
+def _ordinary_phrase(text: str, tokens: Sequence[Token], i: int, j: int, said: list[str],
+                     has_case: bool) -> bool:
+    """Whether the words ``said`` (tokens ``i`` to ``j``), an ordinary word first, make a
+    phrase with the words around that a person's surname or given name alone would not."""
+    before = tokens[i - 1].text.lower() if i else ""
+    ordinary = zipf(said[0].lower()) >= _ORDINARY_ZIPF
+    if before == "the" and ordinary and _phrase_ends(text, tokens, j):
+        # "the" and itself where an ordinary word was heard: "went to the cinema." is no
+        # "the Sinema", "the price of rice" no "the Rice of rice". Before another word it
+        # may name a thing ("the Culp conference call"); after "a" the article is often a
+        # piece of the garble ("a sector noted" for "as Hector noted", "over a gym" for
+        # "over to Jim"); and a rare word may be the garble ("at the greasy" for Grisi).
+        return True
+    if (before in _POSSESSIVES and spaced(text, tokens, i) and ordinary
+            and _phrase_ends(text, tokens, j)):
+        # after a possessive determiner: "make sure your walls are solid" is no "your
+        # Walz"; before another word it may name a firm ("our Culp China location"), and
+        # "his" and "her" are left out ("back to his pool" was "Ms. Poole")
+        return True
+    # a common word that opens a sentence before an object is the sentence's verb ("Read
+    # the room, I guess." is no "Reid the room"; without capitals, where no sentence
+    # shows, "thank you fill the next question" may be Phil)
+    return (has_case and len(said) == 1 and sentence_start(text, tokens, i)
+            and j < len(tokens) and tokens[j].text.lower() in _OBJECT_STARTS
+            and spaced(text, tokens, j) and zipf(said[0].lower()) >= _FUNCTION_ZIPF - 1)
+
+
+def _number_said(said: list[str], name: str) -> bool:
+    """Whether the words said hold a number word that the name holds none of (as words or
+    digits: "covid nineteen" is COVID-19)."""
+    return (name[:1].isupper() and any(w.lower() in _NUMBERS for w in said)
+            and not any(ch.isdigit() for ch in name)
+            and not any(w.lower() in _NUMBERS for w in WORD.findall(name)))
 
 
 def other_form(original: str, replacement: str) -> bool:
