@@ -247,8 +247,8 @@ NEVER = [
      [E("Grail", "ORG", sources=("ner:slides.pdf",)), E("NPL", "ORG", sources=("pattern:slides.pdf",)),
       E("Backlog", "ORG", sources=("ner:slides.pdf",))]),
     # a document's name that is an ordinary word, over another ordinary word
-    ("We shipped ten thousand tons. The chili was hot. Both cats slept.",
-     [E("Tonnes", "ORG", sources=("ner:slides.pdf",)), E("Chile", "GPE", sources=("ner:slides.pdf",)),
+    ("We shipped ten thousand tons. Our margin grew. Both cats slept.",
+     [E("Tonnes", "ORG", sources=("ner:slides.pdf",)), E("Martin", "PERSON", sources=("ner:slides.pdf",)),
       E("Cuts", "ORG", sources=("pattern:slides.pdf",)), E("Kuehne+Nagel", "ORG")]),
     # ... nor a common hyphenated word written as slides brand it
     ("Our e-commerce sales grew.", [E("eCommerce", "PRODUCT", sources=("pattern:slides.pdf",))]),
@@ -398,6 +398,9 @@ STILL = [
     # a number said is a name's where the name holds one
     ("the covid nineteen pandemic and three hundred yards", ["COVID-19", "Andy Reid"],
      "the COVID-19 pandemic and three hundred yards"),
+    # a document's place is spelled as the document has it, over an ordinary word too
+    ("Sales in Columbia grew.", [E("Colombia", "GPE", sources=("ner:slides.pdf",))],
+     "Sales in Colombia grew."),
     # a name's possessive written right may still be taken into the whole name
     ("Alexi Navalny's wife spoke.", ["Alexei Navalny", "Yulia Navalnaya"],
      "Alexei Navalny's wife spoke."),

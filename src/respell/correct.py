@@ -33,6 +33,7 @@ from .choice import choose
 from .errors import OptionError
 from .lexicon import Entity, Lexicon
 from .linebreaks import keep_all_line_breaks, keep_line_breaks, keeps_line_breaks
+from .names import PLACES
 from .result import (
     DEFAULT_MIN_SCORE,
     Change,
@@ -433,13 +434,16 @@ def _to_change(
         # "GRAIL", "NPLs" -> "NPL", "backlogs" -> "Backlog": leaving them out took 70 wrong
         # edits and 13 right ones away over ConEC's six recognizers with the calls' PDFs).
         return None
-    if origin != "user" and (word_for_word(original, replacement)
-                             or unhyphenated(original, replacement)):
+    if origin != "user" and (
+        word_for_word(original, replacement) and ent.label not in PLACES
+        or unhyphenated(original, replacement)
+    ):
         # a document's name that is an ordinary word, for another ordinary word: slides
-        # capitalise their words ("Tonnes", "Volume", "Margins"), and a word the recognizer
-        # knows was heard as said (over ConEC's PDFs such matches were right 20 times and
-        # wrong 77); nor is a common hyphenated word written as slides brand it
-        # ("e-commerce" -> "eCommerce")
+        # capitalise their words ("Tonnes", "Margins", "Cuts"), and a word the recognizer
+        # knows was heard as said ("margin" is no Martin, "tons" no "tonnes"); a place is
+        # spelled as the document has it ("Columbia" is Colombia in Bancolombia's call).
+        # Nor is a common hyphenated word written as slides brand it ("e-commerce" ->
+        # "eCommerce").
         return None
     if letters(replacement) == letters(original) and not worth_respelling(
         original, replacement, has_case
