@@ -270,13 +270,14 @@ def _check_spans(
         i, j, codes = table.spans[q]
         span_text = text[tokens[i].start:tokens[j - 1].end]
         span_letters = letters(span_text)
+        name_letters = letters(stem(span_text))  # a possessive's name
         scored = []
         crosses = any(table.punctuated[i:j - 1])
         for e, rsim in best:
             entry = index.entries[e]
             if entry.variant.kind == "spelled":
                 continue  # recognised where it stands only
-            if not respects_protected(i, j, entry, table.covering, table.lower, letters(stem(span_text))):
+            if not respects_protected(i, j, entry, table.covering, table.lower, name_letters):
                 continue
             if crosses and not _PUNCTUATED.search(entry.variant.text):
                 continue  # "Kyiv, Soleimani" is never one name written without the comma

@@ -110,8 +110,8 @@ _LEADING_PARTICLES = frozenset({"bin", "ibn", "al", "el", "de", "da", "di", "du"
 
 def name_pieces(span: str) -> list[str]:
     """The parts of a recognised span that may be names: the span cut at separators (a
-    bullet, a colon, a spaced dash, a blank line) and each part without the lower-case words and
-    numbers at its ends, as a recognizer run over slides takes in its neighbours.
+    bullet, a colon, a spaced dash, a blank line) and each part without the lower-case
+    words and numbers at its ends, as a recognizer run over slides takes in its neighbours.
 
     >>> name_pieces("NextEra Energy Resources • Wind")
     ['NextEra Energy Resources', 'Wind']

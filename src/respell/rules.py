@@ -45,8 +45,8 @@ _FORM_ENDINGS = frozenset(
 
 
 def word_for_word(original: str, replacement: str) -> bool:
-    """Whether a change puts one ordinary word for another ("tons" -> "tonnes", "chili" ->
-    "Chile", "cats" -> "Cuts"): both one word of other letters, each common (Zipf >= 3.5).
+    """Whether a change puts one ordinary word for another ("tons" -> "tonnes", "margin" ->
+    "Martin", "cats" -> "Cuts"): both one word of other letters, each common (Zipf >= 3.5).
 
     >>> word_for_word("tons", "Tonnes"), word_for_word("Sola money", "Soleimani")
     (True, False)

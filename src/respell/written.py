@@ -83,7 +83,7 @@ def respects_written(
 # at least this much like the name's missing words.
 _EXTENSION_ZIPF = 4.5
 _EXTENSION_PSIM = 0.5
-_FUNCTION_EXTENSION_PSIM = 0.6  # ... or, where one of those words is a function word, this
+_FUNCTION_EXTENSION_PSIM = 0.6  # ... or this, where a function word after the name ends them
 
 
 def opened_by_function_word(i: int, j: int, entry: Entry, table: SpanTable) -> bool:
