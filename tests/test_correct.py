@@ -122,6 +122,13 @@ def test_shouted_list_entries_are_written_in_title_case():
     assert result.text == "we spoke to Goldman Sachs today"
 
 
+def test_a_transcripts_own_capitals_are_kept():
+    # speakers' labels in capitals keep them: the spelling is repaired, not the case
+    text = "EZRA KLEIN: Welcome. Jamel, thanks.\nJAMEL BOUIE: Thanks, Ezra. BJ was there."
+    result = fix(text, entities=["Ezra Klein", "Jamelle Bouie", "Vijay Singh"])
+    assert result.text.startswith("EZRA KLEIN: Welcome. Jamelle, thanks.\nJAMELLE BOUIE:")
+
+
 def test_an_acronym_in_capitals_is_written_as_listed_not_calmed():
     # one short word in capitals is an acronym: "NATO's" stays, "nato" becomes NATO
     text = "NATO's position is clear. The nato summit and the opec meeting came later."

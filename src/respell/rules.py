@@ -390,4 +390,13 @@ def written_as(variant_text: str, span_text: str, has_case: bool) -> str:
         )
     if span_text[:1].isupper() and out[:1].islower():
         out = out[:1].upper() + out[1:]
+    if has_case and _SHOUTED.fullmatch(said):
+        # a transcript's own capitals (a speaker's label, "JAMEL BOUIE:") are kept: the
+        # spelling is the name's, the case the transcript's
+        out = out.upper()
     return out
+
+
+#: Two words or more in capitals, of two letters or more each: a speaker's label or a
+#: heading, not an acronym the recognizer heard ("BJ" for Vijay, "SBMS" for SBMs, "G CPS").
+_SHOUTED = re.compile(r"[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+)+")
