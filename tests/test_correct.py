@@ -323,6 +323,22 @@ NEVER = [
     # a person's name alone does not follow a possessive determiner
     (("What did you make of the Walz pick? Go fix the leaks in your roof. And make sure "
       "your walls are solid."), ["Tim Walz", "Josh Shapiro", "Kamala Harris"]),
+    # a name said without its initials or suffix is not written with them
+    ("Tulsi Gabbard and Kristi Noem went first. Robert Kennedy has views on vaccines.",
+     ["Robert F. Kennedy Jr.", "Kristi Noem", "Tulsi Gabbard"]),
+    # another person of the same given name: a common given name and another surname
+    (("Stephen Colbert is out, and Jon Stewart stays. Steven Spielberg was a guest on "
+      "Colbert last week. And John Oliver has his show."),
+     ["Jon Stewart", "Stephen Colbert", "Seth Meyers", "Jimmy Kimmel"]),
+    # ... nor a word in lower case after "I", the clause's verb
+    ("Download their models on Hugging Face. I hug my face mask when I see the price.",
+     ["Hugging Face", "Mistral", "Arthur Mensch"]),
+    # ... nor "these" or "those"
+    (("Phoebe Bridgers wrote it. He is so good at building these bridges between songs, "
+      "and those bridges in the middle."), ["Phoebe Bridgers", "Lucy Dacus", "Julien Baker"]),
+    # a subject pronoun and an adverb before a verb in lower case make a clause
+    (("Jagmeet Singh spoke. We all sing a different song now, and they still hope for "
+      "more."), ["Jagmeet Singh", "Hope Hicks", "Mark Carney"]),
     # a common word opening a sentence before an object is its verb, not a surname
     (("Travis had a great game. Andy Reid said after the game that the offense is finally "
       "clicking. Read the room, I guess. Patrick, sorry, Mahomes, threw for three hundred "
@@ -437,6 +453,10 @@ PARTS = [
     ("Shares rose because of and tropic last week.", ["Anthropic", "Nvidia", "Ezra Klein"],
      "Shares rose because of Anthropic last week."),
     ("The war in and Gola is over.", ["Angola", "Kenya"], "The war in Angola is over."),
+    # "a" before a name that begins with a vowel is its first sound, not an article
+    ("In 2012 Doudna and a manual carpenter published the paper.",
+     ["Jennifer Doudna", "Emmanuelle Charpentier", "Feng Zhang"],
+     "In 2012 Doudna and Emmanuelle Charpentier published the paper."),
     # a surname alone, not the full name over the function word before it
     ("Then mack ron said no.", ["Emmanuel Macron", "Angela Merkel"], "Then Macron said no."),
     # a name written with the letters of the word before it takes that word in, in any list
@@ -460,6 +480,30 @@ PARTS = [
     # the given name of a name typed without a label: the given name, not the whole name
     ("so jamel what did you make of it? thanks jamel.", ["Jamelle Bouie", "Xi Jinping"],
      "so Jamelle what did you make of it? thanks Jamelle."),
+    # a person said without a middle name is written without it
+    ("Novo's CEO Lars Jorgensen stepped down.", ["Lars Fruergaard Jørgensen", "Novo Nordisk"],
+     "Novo's CEO Lars Jørgensen stepped down."),
+    ("Then Robert Kenedy spoke.", ["Robert F. Kennedy Jr.", "Kristi Noem"],
+     "Then Robert Kennedy spoke."),
+    # a common given name beside a known surname is the listed person where the
+    # recognizer never wrote that person's name right
+    ("Our next question comes from Jason Smith with Lake Street. Go ahead, Jason.",
+     ["Jaeson Schmidt", "Steve Humphreys", "Sandra Wallach"],
+     "Our next question comes from Jaeson Schmidt with Lake Street. Go ahead, Jaeson."),
+    # a name ending in s heard as a possessive, a verb after it
+    ("Seth Mayer's is fine at NBC. Jimmy Kimmel says he might quit.",
+     ["Seth Meyers", "Jimmy Kimmel", "Jon Stewart"],
+     "Seth Meyers is fine at NBC. Jimmy Kimmel says he might quit."),
+    ("Seth Mayer is fine at NBC. Jimmy Kimmel says he might quit.",
+     ["Seth Meyers", "Jimmy Kimmel", "Jon Stewart"],
+     "Seth Meyers is fine at NBC. Jimmy Kimmel says he might quit."),
+    # of two names scored as good as certain over the same words, the closer sound
+    ("Navalny died. Yulia Navalnaya spoke. Navalnya said Putin is responsible.",
+     ["Alexei Navalny", "Yulia Navalnaya", "Jens Stoltenberg"],
+     "Navalny died. Yulia Navalnaya spoke. Navalnaya said Putin is responsible."),
+    # a name garbled before a sentence that opens with its own surname written right
+    ("Then Tulsi Gabbert. Gabbard used to be a Democrat.", ["Tulsi Gabbard", "Pete Hegseth"],
+     "Then Tulsi Gabbard. Gabbard used to be a Democrat."),
 ]
 
 

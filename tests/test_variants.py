@@ -117,3 +117,16 @@ def test_a_title_the_list_gives_is_said_with_the_surname_or_left_out():
     assert "Sen." not in {text for text, _, _ in found}  # the title is no given name
     # two words after a title may be a name of its own ("General Electric", "Dr. Pepper")
     assert kinds(Entity("President Zelensky"))["President Zelensky"] == "canonical"
+
+
+@pytest.mark.parametrize("name", ["General Electric Company", "SEC Regulation G"])
+def test_a_title_word_before_no_person_is_the_names_own(name):
+    # a firm's or a rule's first word may be a title's ("General", "Sec."): kept
+    found = kinds(Entity(name, "ORG" if "Company" in name else None))
+    assert name in found and not any(k == "alias" for k in found.values()), found
+
+
+def test_a_person_said_without_middle_names_or_suffix():
+    assert kinds(Entity("Lars Fruergaard Jørgensen"))["Lars Jørgensen"] == "unmiddled"
+    assert kinds(Entity("Robert F. Kennedy Jr."))["Robert Kennedy"] == "unmiddled"
+    assert "Derik Bruin" not in kinds(Entity("Derik De Bruin", "PERSON"))  # a particle stays

@@ -60,6 +60,7 @@ def _select(proposed: list[tuple[Match, Change]], min_score: float, widen: bool 
 
     passing = [(m, p) for m, p in proposed if p.score >= min_score]
     passing = _widened(passing, proposed, widen)
+    passing = _closer_sound(passing)
     # A case-only fix of part of a name ("sly" -> "Sly") gives way to the full name over
     # the same words ("loop sly" -> "Liz Sly"), as it would on a second pass.
     # So does any other part taken alone (a surname, a given name) inside a passing full
@@ -125,6 +126,28 @@ def _select(proposed: list[tuple[Match, Change]], min_score: float, widen: bool 
     return chosen
 
 
+_TIED_SCORE = 0.02  # two scores this close over the same words say nothing between them
+_CLOSER_PSIM = 0.02  # ... and then a name that sounds this much more alike wins
+
+
+def _closer_sound(passing: list[tuple[Match, Change]]) -> list[tuple[Match, Change]]:
+    """Of two names passing over the same words with scores as good as tied, the one that
+    sounds clearly more like them: "Navalnya said" is Navalnaya (0.82) rather than Navalny
+    (0.79) where both score 0.99, the model's scores being flat so near certainty."""
+    by_span: dict[tuple[int, int], list[tuple[Match, Change]]] = {}
+    for m, p in passing:
+        by_span.setdefault((m.i, m.j), []).append((m, p))
+    if all(len(group) == 1 for group in by_span.values()):
+        return passing
+    beaten = set()
+    for group in by_span.values():
+        for m, p in group:
+            if any(p2.entity != p.entity and p2.score >= p.score - _TIED_SCORE
+                   and m2.features.psim >= m.features.psim + _CLOSER_PSIM for m2, p2 in group):
+                beaten.add(id(p))
+    return [(m, p) for m, p in passing if id(p) not in beaten]
+
+
 _WIDER_PSIM = 0.05  # how much more a span with the neighbour's function word must sound like it
 _WIDER_FLOOR = 0.1  # ... and the least that span must score on its own
 _VOWELS = frozenset("aeiou")
@@ -140,7 +163,8 @@ def _widened(
       McCarthy"): always.
     * With a list of names known to be there, a name beginning with a vowel clearly
       sounds more like it with the function word before it ("because of and tropic" ->
-      "because of Anthropic", not "and Anthropic"; "you crane" -> Ukraine). (In a long
+      "because of Anthropic", not "and Anthropic"; "you crane" -> Ukraine), or about as
+      much with "a" before it, which before a vowel is no article. (In a long
       list of rare words the same rule took "to" and "a" away from words they stood
       before: LibriSpeech's 100-word lists lost two right edits.)
 
@@ -149,7 +173,9 @@ def _widened(
     """
     by_entity: dict[str, list[tuple[Match, Change]]] = {}
     for m, p in proposed:
-        if p.score >= _WIDER_FLOOR and (m.features.same_letters or known and m.features.edge_function):
+        if (p.score >= _WIDER_FLOOR or _article(p)) and (
+            m.features.same_letters or known and m.features.edge_function
+        ):
             by_entity.setdefault(p.entity, []).append((m, p))
     if not by_entity:
         return passing
@@ -174,8 +200,20 @@ def _wider(m: Match, m2: Match, p2: Change, known: bool) -> bool:
     clearly more like it."""
     if m2.features.same_letters:
         return (m2.i, m2.j) in ((m.i - 1, m.j), (m.i, m.j + 1))
-    return (known and (m2.i, m2.j) == (m.i - 1, m.j) and p2.replacement[:1].lower() in _VOWELS
-            and m2.features.psim >= m.features.psim + _WIDER_PSIM)
+    if not (known and (m2.i, m2.j) == (m.i - 1, m.j) and p2.replacement[:1].lower() in _VOWELS):
+        return False
+    # "a" before a vowel is no article ("an" would be): the name's first sound, unless the
+    # name clearly sounds more like the words without it ("and a manual carpenter" is
+    # "and Emmanuelle Charpentier", not "and a Emmanuelle Charpentier")
+    article = _article(p2)
+    least = m.features.psim - _WIDER_PSIM if article else m.features.psim + _WIDER_PSIM
+    return m2.features.psim >= least
+
+
+def _article(p: Change) -> bool:
+    """Whether the words said open with "a" (which needs no floor of its own: before a
+    vowel it is no article, see :func:`_wider`)."""
+    return p.original.split(maxsplit=1)[:1] in (["a"], ["A"])
 
 
 def _with_runner_up(

@@ -34,6 +34,7 @@ from .errors import OptionError
 from .lexicon import Entity, Lexicon
 from .linebreaks import keep_all_line_breaks, keep_line_breaks, keeps_line_breaks
 from .names import PLACES
+from .people import other_person
 from .result import (
     DEFAULT_MIN_SCORE,
     Change,
@@ -54,7 +55,7 @@ from .rules import (
     written_as,
 )
 from .state import collector_paused
-from .variants import ONE_PART_KINDS
+from .variants import ONE_PART_KINDS, looks_like_person
 from .words import Token, letters, tokenize
 
 if TYPE_CHECKING:
@@ -282,6 +283,7 @@ def _reason(index: LexiconIndex, match: Match, has_case: bool, evidence: Evidenc
            "sounds_like": f" (listed as sounding like {variant.heard!r})",
            "part": f" (part of {index.entities[variant.entity].text!r})",
            "short": " (short given name)", "short_full": " (with a short given name)",
+           "unmiddled": " (without the middle name)",
            "number": f" (plural or singular of {index.entities[variant.entity].text!r})"}[variant.kind]
     reason = (
         f"sounds like {variant.text!r}{how}: phonetic {f.psim:.2f}, spelling {f.csim:.2f}, "
@@ -296,6 +298,17 @@ def _reason(index: LexiconIndex, match: Match, has_case: bool, evidence: Evidenc
         if same_sound(f, has_case, evidence, next_word):
             reason += "; the same sound as those repairs, so the same spelling"
     return reason
+
+
+def _with_possessive(replacement: str, name: str, last: str) -> str:
+    """The name written with the possessive 's of the last word said, unless it has one, or
+    holds that s already ("Albans"), or ends with an s sound of its own, which the
+    recognizer wrote as a possessive ("Mayer's" is Meyers, "Corta's" Ocasio-Cortez)."""
+    suffix = re.search(r"['’]s$", last)
+    if not suffix or re.search(r"['’]s$", replacement) or letters(name).endswith(letters(last)) \
+            or replacement[-1:] in ("s", "z", "x"):
+        return replacement
+    return replacement + suffix.group()
 
 
 def _next_word(text: str, tokens: Sequence[Token], j: int) -> str:
@@ -402,13 +415,8 @@ def _to_change(
     variant = entry.variant
     start, end = tokens[match.i].start, tokens[match.j - 1].end
     original = text[start:end]
-    replacement = written_as(variant.text, original, has_case)
     last = tokens[match.j - 1].text
-    suffix = re.search(r"['’]s$", last)
-    if suffix and not re.search(r"['’]s$", replacement) and not (
-        letters(variant.text).endswith(letters(last))  # "Albans" already holds the s
-    ):
-        replacement += suffix.group()
+    replacement = _with_possessive(written_as(variant.text, original, has_case), variant.text, last)
     if replacement == original:
         return None
     if re.search(r"['’]s$", variant.text) and not last.lower().endswith("s"):
@@ -419,6 +427,14 @@ def _to_change(
     ent = index.entities[variant.entity]
     if out_of_place(text, tokens, match.i, variant.kind, original, variant.text, has_case,
                     match.j):
+        return None
+    if evidence is not None and looks_like_person(ent) and other_person(
+        text, tokens, match.i, match.j, variant.kind, ent.text, has_case
+    ):
+        # a name whose surname the recognizer wrote right elsewhere: a common given name
+        # of its sound beside another surname it knows is another person ("Steven
+        # Spielberg" is no Stephen Colbert, nor "John Oliver" Jon Oliver, where Colbert
+        # and Stewart are written right; "Daniel Rush go" is still Daniel Roeska)
         return None
     origin = getattr(ent, "origin", "user")
     if number_only(original, replacement) and (

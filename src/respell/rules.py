@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 
 from .context import after_other_name
+from .people import own_part
 from .words import WORD, Token, letters, sentence_start, spaced, stem, zipf
 
 _KNOWN_WORD_ZIPF = 2.5  # a word at least this common is one the recognizer knows
@@ -86,23 +87,6 @@ def may_recase(original: str, kind: str, origin: str) -> bool:
     return origin == "user" or min(zipfs) < _RECASE_LISTED_ZIPF
 
 
-def own_part(original: str, name: str) -> bool:
-    """Whether ``original`` is a run of fewer words of ``name`` spelled right (any case or
-    spacing, a possessive aside): a part of the name said alone.
-
-    >>> own_part("Soleimani's", "Qassem Soleimani"), own_part("can Bowling", "Ken Bowling")
-    (True, False)
-    >>> own_part("JP Morgan", "JPMorgan Chase")
-    True
-    """
-    said = "".join(letters(re.sub(r"['’]s$", "", w)) for w in original.split())
-    words = [letters(w) for w in name.split()]
-    return bool(said) and any(
-        "".join(words[a:b]) == said
-        for a in range(len(words)) for b in range(a + 1, len(words) + 1) if b - a < len(words)
-    )
-
-
 _PERSON_PARTS = frozenset({"surname", "given_name", "short"})
 _ORDINARY_ZIPF = 3.5  # a word this common is an ordinary word ("cinema" 4.2, "greasy" 3.4)
 _FUNCTION_ZIPF = 5.5  # and this common, a function word or as good as one ("of", "please")
@@ -131,8 +115,9 @@ def _repeats_neighbour(text: str, said: list[str], tokens: Sequence[Token], i: i
         return False
     before = tokens[i - 1].text.lower() if i else None
     after = tokens[j].text.lower() if j < len(tokens) else None
-    if (before == written[0].lower() != said[0].lower()
-            or after == written[-1].lower() != said[-1].lower()):
+    # (where nothing but a space stands between: "Tulsi Gabbert. Gabbard ran" is Gabbard)
+    if (before == written[0].lower() != said[0].lower() and spaced(text, tokens, i)
+            or after == written[-1].lower() != said[-1].lower() and spaced(text, tokens, j)):
         return True
     # a piece of a hyphenated word the name holds already: "e-commerce" is no "e-eCommerce"
     whole, heard = letters(name), letters(" ".join(said))
@@ -156,8 +141,13 @@ def _pronoun_clause(text: str, said: list[str], tokens: Sequence[Token], i: int,
         return False
     pronoun = said[0].lower()
     # the words around, where nothing but a space stands between ("thank you. Ready? Your
-    # next question" is no clause)
+    # next question" is no clause); an adverb after the pronoun leaves it the subject ("we
+    # all sing a different song" is no "we all Singh")
     before = tokens[i - 1].text.lower() if i and spaced(text, tokens, i) else ""
+    if before in _ADVERBS and i > 1 and spaced(text, tokens, i - 1) and (
+        tokens[i - 2].text.lower() in _SUBJECTS
+    ):
+        before = tokens[i - 2].text.lower()
     # (a name's: a listed word in lower case may be that verb, "they survive the" ->
     # "they survived the" with "survived" listed)
     clause = name[:1].isupper() and j < len(tokens) and (
@@ -168,11 +158,12 @@ def _pronoun_clause(text: str, said: list[str], tokens: Sequence[Token], i: int,
         before in _SUBJECTS and len(said) == 1 and clause
     ) or name[:1].isupper() and (
         len(said) == 1 and before.replace("’", "'") in _WILL_WOULD
-        or before in _SUBJECTS and before != "you" and said[0][:1].islower()
+        or (before in _SUBJECTS and before != "you" or before == "i") and said[0][:1].islower()
     ):
         # the clause's verb alone: "you crane your neck" is no "you Ukraine", nor "I'll
-        # sum it up" "I'll Sam it up", nor "we hope Hicks will" "we Hope Hicks will" (a
-        # name may follow "you": "thank you Chris")
+        # sum it up" "I'll Sam it up", nor "we hope Hicks will" "we Hope Hicks will", nor
+        # "I hug my face mask" "I Hugging Face mask" (a name may follow "you": "thank you
+        # Chris")
         word = said[0]
     else:
         return False
@@ -181,8 +172,23 @@ def _pronoun_clause(text: str, said: list[str], tokens: Sequence[Token], i: int,
     return zipf(word.lower()) >= _ORDINARY_ZIPF
 
 
+def _verb_taken_in(said: list[str], name: str) -> bool:
+    """Whether the words said end with a verb after a word with an 's, or with "is" where
+    the name does not end with its sound."""
+    last = said[-1].lower()
+    if re.search(r"['’]s$", said[-2]):
+        return last in _VERBS_AFTER
+    return last == "is" and not letters(name).endswith(("is", "ys", "iss", "ice", "ez", "es"))
+
+
+#: Verbs that follow a subject: said after a word with an 's, they are no piece of a name.
+_VERBS_AFTER = frozenset({"is", "was", "has", "had", "says", "said", "will", "would", "can",
+                          "could", "did", "does", "thinks", "wants", "got"})
 #: Subject pronouns besides "I", and the words that open a verb's object after them.
 _SUBJECTS = frozenset({"you", "we", "they", "he", "she"})
+#: Adverbs said between a subject pronoun and its verb ("we all sing", "they still hope").
+_ADVERBS = frozenset({"all", "also", "always", "both", "just", "never", "often", "really",
+                      "still", "then", "usually", "sometimes", "only", "even", "each"})
 #: A subject pronoun with "will" or "would": a verb follows.
 _WILL_WOULD = frozenset(f"{p}'{m}" for p in ("i", *_SUBJECTS) for m in ("ll", "d"))
 _OBJECT_STARTS = frozenset({"my", "your", "his", "her", "its", "our", "their", "the", "a", "an",
@@ -193,8 +199,9 @@ _OBJECT_STARTS = frozenset({"my", "your", "his", "her", "its", "our", "their", "
 _NUMBERS = frozenset("""two three four five six seven eight nine ten eleven twelve thirteen
     fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy
     eighty ninety hundred thousand million billion trillion""".split())  # noqa: SIM905
-#: Possessive determiners: a person's name alone does not follow them.
-_POSSESSIVES = frozenset({"my", "your", "its", "our", "their"})
+#: Possessive and plural demonstrative determiners: a person's name alone does not
+#: follow them.
+_POSSESSIVES = frozenset({"my", "your", "its", "our", "their", "these", "those"})
 
 
 def out_of_place(
@@ -230,6 +237,11 @@ def out_of_place(
     if _repeats_neighbour(text, said, tokens, i, j, name):
         # a name written beside its own first or last word would write that word twice:
         # "of bond and specialty insurance" is no "of bond Bond & Specialty Insurance"
+        return True
+    if len(said) >= 2 and _verb_taken_in(said, name):
+        # a word and the verb after it are a clause, not a name ending in s: "Seth Mayer's
+        # is fine" and "Seth Mayer is fine" are "Seth Meyers is fine", not "Seth Meyers
+        # fine" ("Khan Young is" may still be Khan Younis)
         return True
     if _pronoun_clause(text, said, tokens, i, j, name):
         # the pronoun "I" before an ordinary word is the recognizer's clause, not a piece
@@ -277,8 +289,9 @@ def _ordinary_phrase(text: str, tokens: Sequence[Token], i: int, j: int, said: l
     if (before in _POSSESSIVES and spaced(text, tokens, i) and ordinary
             and _phrase_ends(text, tokens, j)):
         # after a possessive determiner: "make sure your walls are solid" is no "your
-        # Walz"; before another word it may name a firm ("our Culp China location"), and
-        # "his" and "her" are left out ("back to his pool" was "Ms. Poole")
+        # Walz", nor "these bridges between songs" "these Bridgers"; before another word
+        # it may name a firm ("our Culp China location"), and "his" and "her" are left out
+        # ("back to his pool" was "Ms. Poole")
         return True
     # a common word that opens a sentence before an object is the sentence's verb ("Read
     # the room, I guess." is no "Reid the room"; without capitals, where no sentence

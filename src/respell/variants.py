@@ -56,7 +56,8 @@ class Variant(NamedTuple):
     """A form an entity may be heard as, and what to write when it is.
 
     ``kind`` is one of ``canonical``, ``alias``, ``surname``, ``given_name``, ``short``
-    (a short given name, "Ken" for Kenneth), ``short_full`` ("Ken Bowling"), ``part`` (a
+    (a short given name, "Ken" for Kenneth), ``short_full`` ("Ken Bowling"), ``unmiddled``
+    (the given name and surname alone, "Lars Jørgensen" for Lars Fruergaard Jørgensen), ``part`` (a
     part of a longer name said alone, "Bagram" of Bagram Air Base), ``number`` (the
     plural or singular of a demonym), ``sounds_like``, or ``spelled``: a right spelling
     only (a short form that is an ordinary word too, "Will"), recognised where it stands
@@ -78,7 +79,33 @@ def looks_like_person(ent: Entity) -> bool:
         return ent.label == "PERSON"
     if any(w.lower().strip(".,") in _NOT_A_PERSON for w in words):
         return False
-    return all(_NAME_TOKEN.match(w) or re.fullmatch(r"[A-Z]\.", w) for w in words)
+    if len(surname_of(ent.text).rstrip(".")) < 2:
+        return False  # "Regulation G" names a rule, not a person
+    return all(_name_word(w) for w in words)
+
+
+def _name_word(word: str) -> bool:
+    """Whether a word is written as a name's: capitalised letters of any alphabet
+    ("Jørgensen", "Héctor"), an initial ("F."), or a suffix after a surname ("Jr.")."""
+    shape = "".join("A" if ch.isupper() else "a" if ch.isalpha() else ch for ch in word)
+    return bool(_NAME_TOKEN.match(shape) or re.fullmatch(r"A\.", shape)
+                or word.lower().rstrip(".") in NAME_SUFFIXES)
+
+
+#: Suffixes written after a surname ("Kennedy Jr."), lower case, no dot.
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def surname_of(name: str) -> str:
+    """A person's surname: the name's last word, or the one before its suffix.
+
+    >>> surname_of("Robert F. Kennedy Jr."), surname_of("Tulsi Gabbard")
+    ('Kennedy', 'Gabbard')
+    """
+    words = name.split()
+    if len(words) >= 2 and words[-1].rstrip(".").lower() in NAME_SUFFIXES:
+        return words[-2].rstrip(",")
+    return words[-1] if words else ""
 
 
 @lru_cache(maxsize=4096)
@@ -144,6 +171,10 @@ def derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Itera
             forms.extend((other, other, "number") for other in _other_number(text))
         core, title = _without_title(text) if known else (text, "")
         who = ent if core == ent.text else replace(ent, text=core)
+        if title and not looks_like_person(who):
+            # a title only before a person's name: "General Electric Company" and "SEC
+            # Regulation G" keep their first word
+            core, title, who = text, "", ent
         if title:  # "Dr. Anthony Fauci" is said "Anthony Fauci" too
             forms.append((core, core, "alias"))
         person = " " in core and looks_like_person(who)
@@ -170,10 +201,18 @@ def _person_forms(ent: Entity, known: bool, title: str) -> Iterator[tuple[str, s
         # "Golden" of Golden Gate, which may be no person: recognised as written right
         # where it stands, never written over other words
         yield words[0], words[0], "spelled"
-    surname = words[-1]
-    if surname.rstrip(".").lower() in ("jr", "sr", "ii", "iii", "iv"):
-        surname = words[-2].rstrip(",")
+    surname = surname_of(ent.text)
     yield surname, surname, "surname"
+    middle = words[1:words.index(surname)]
+    if (typed or known and ent.label == "PERSON") and middle and not any(
+        w.lower() in _FUNCTION or "-" in w for w in middle
+    ):
+        # "Lars Jørgensen" for Lars Fruergaard Jørgensen, "Robert Kennedy" for Robert F.
+        # Kennedy Jr.: people leave middle names and initials out (not a particle, nor a
+        # first surname: "Derik Bruin" is no form of Derik De Bruin, nor "Borja Altamirano"
+        # of Borja Garcia-Alarcon Altamirano)
+        short_name = f"{words[0]} {surname}"
+        yield short_name, short_name, "unmiddled"
     if title:  # "President Zelensky", said "president zelensky" (espeak reads "Sen." "sen")
         spoken = _SPOKEN_TITLES.get(title.lower().rstrip("."), title)
         yield f"{title} {surname}", f"{spoken} {surname}", "alias"
@@ -212,9 +251,11 @@ def _without_title(text: str) -> tuple[str, str]:
 
     >>> _without_title("Dr. Anthony Fauci"), _without_title("President Zelensky")
     (('Anthony Fauci', 'Dr.'), ('President Zelensky', ''))
+    >>> _without_title("SEC Regulation G")  # an acronym, no "Sec."
+    ('SEC Regulation G', '')
     """
     words = text.split()
-    if len(words) >= 3 and words[0].lower().rstrip(".") in TITLES:
+    if len(words) >= 3 and words[0].lower().rstrip(".") in TITLES and not words[0].isupper():
         return " ".join(words[1:]), words[0]
     return text, ""
 
@@ -283,6 +324,8 @@ def name_parts(text: str) -> list[str]:
     ['Bagram']
     >>> name_parts("Bank of America")
     []
+    >>> name_parts("Regulation G")  # a letter alone is no part
+    ['Regulation']
     """
     words = text.split()
     if len(words) < 2 or len(words) > _MAX_PART_WORDS:
@@ -300,7 +343,7 @@ def name_parts(text: str) -> list[str]:
                 continue
             if not any(w[:1].isupper() or w[:1].isdigit() for w in part):
                 continue
-            if size == 1 and (zipf(low[0]) >= _COMMONEST or (
+            if size == 1 and (len(low[0]) < 2 or zipf(low[0]) >= _COMMONEST or (
                 zipf(low[0]) >= _COMMON_MODIFIER and a + 1 < len(words)
             )):  # "New" of New York; "European" of European Parliament (but "the Times")
                 continue
