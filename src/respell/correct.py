@@ -24,7 +24,6 @@ judging and choosing, as a function of the matches and their scores.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -56,7 +55,7 @@ from .rules import (
 )
 from .state import collector_paused
 from .variants import ONE_PART_KINDS, looks_like_person
-from .words import Token, letters, tokenize
+from .words import POSSESSIVE, Token, letters, tokenize
 
 if TYPE_CHECKING:
     from .evidence import Evidence
@@ -304,8 +303,8 @@ def _with_possessive(replacement: str, name: str, last: str) -> str:
     """The name written with the possessive 's of the last word said, unless it has one, or
     holds that s already ("Albans"), or ends with an s sound of its own, which the
     recognizer wrote as a possessive ("Mayer's" is Meyers, "Corta's" Ocasio-Cortez)."""
-    suffix = re.search(r"['’]s$", last)
-    if not suffix or re.search(r"['’]s$", replacement) or letters(name).endswith(letters(last)) \
+    suffix = POSSESSIVE.search(last)
+    if not suffix or POSSESSIVE.search(replacement) or letters(name).endswith(letters(last)) \
             or replacement[-1:] in ("s", "z", "x"):
         return replacement
     return replacement + suffix.group()
@@ -419,7 +418,7 @@ def _to_change(
     replacement = _with_possessive(written_as(variant.text, original, has_case), variant.text, last)
     if replacement == original:
         return None
-    if re.search(r"['’]s$", variant.text) and not last.lower().endswith("s"):
+    if POSSESSIVE.search(variant.text) and not last.lower().endswith("s"):
         # a listed possessive ("general's") is matched by its sound without the s, which
         # the words here lack: writing it would add an s nobody said ("the general" ->
         # "the general's"; on LibriSpeech such edits were wrong 12 times out of 17)

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from .variants import TITLES
-from .words import zipf
+from .words import POSSESSIVE, zipf
 
 #: a word at least this common (wordfreq's Zipf scale) is an ordinary word, not a name
 COMMON_ZIPF = 3.5
@@ -55,7 +55,6 @@ _CAPS = re.compile(r"(?<![\w&.'’])([A-Z]+(?:&[A-Z]+)?)(?![\w&'’]|\.\w)")
 _CAMEL = re.compile(r"(?<![\w'’-])((?:[a-z]{1,3}|[A-Z][a-z]+)[A-Z][A-Za-z]*[a-z][A-Za-z]*)(?![\w'’-])")
 _SHORT_ABBREVIATION = re.compile(r"[A-Z][a-z]{0,2}\.")
 _INFLECTED = re.compile(r"[A-Z][a-z]{2,}(?:ing|ed)")
-_POSSESSIVE = re.compile(r"['’]s$")
 _ROMAN = re.compile(r"[IVXLC]+")
 _WORD = re.compile(r"[^\s,;:!?()\[\]{}\"“”|•·]+")
 _LINK = re.compile(r"(?i)www\.|https?:|@|\.(?:com|net|org|gov|edu|io)\b")
@@ -294,7 +293,7 @@ def _terms(text: str) -> Iterator[tuple[int, str, str | None]]:
                 if w.endswith(".") and not _SHORT_ABBREVIATION.fullmatch(w):
                     run.append(w[:-1])  # a sentence ends here ("... in Turkey. We")
                     break
-                if _POSSESSIVE.search(w):
+                if POSSESSIVE.search(w):
                     run.append(w[:-2])  # "Iran's Quds Force": two names
                     break
                 run.append(w)

@@ -9,12 +9,11 @@ True
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from . import phonetics
 from .variants import NAME_SUFFIXES, surname_of
-from .words import Token, letters, spaced, stem, zipf
+from .words import POSSESSIVE, Token, letters, spaced, stem, zipf
 
 
 def own_part(original: str, name: str) -> bool:
@@ -32,7 +31,7 @@ def own_part(original: str, name: str) -> bool:
     >>> own_part("Robert Kennedy", "Robert F. Kennedy Jr."), own_part("JK Rowling", "J. K. Rowling")
     (True, False)
     """
-    said = "".join(letters(re.sub(r"['’]s$", "", w)) for w in original.split())
+    said = "".join(letters(POSSESSIVE.sub("", w)) for w in original.split())
     words = [letters(w) for w in name.split()]
     core = [w for w in words if len(w) > 1 and w not in NAME_SUFFIXES]
     return bool(said) and any(

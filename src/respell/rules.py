@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from .context import after_other_name
 from .people import own_part
-from .words import WORD, Token, letters, sentence_start, spaced, stem, zipf
+from .words import POSSESSIVE, WORD, Token, letters, sentence_start, spaced, stem, zipf
 
 _KNOWN_WORD_ZIPF = 2.5  # a word at least this common is one the recognizer knows
 
@@ -176,7 +176,7 @@ def _verb_taken_in(said: list[str], name: str) -> bool:
     """Whether the words said end with a verb after a word with an 's, or with "is" where
     the name does not end with its sound."""
     last = said[-1].lower()
-    if re.search(r"['’]s$", said[-2]):
+    if POSSESSIVE.search(said[-2]):
         return last in _VERBS_AFTER
     return last == "is" and not letters(name).endswith(("is", "ys", "iss", "ice", "ez", "es"))
 
@@ -394,7 +394,7 @@ def written_as(variant_text: str, span_text: str, has_case: bool) -> str:
     ('NATO', 'NATO')
     """
     out = variant_text
-    said = re.sub(r"['’]s$", "", span_text)
+    said = POSSESSIVE.sub("", span_text)
     if has_case and any(ch.islower() for ch in said) and not any(ch.islower() for ch in out) and (
         len(out.split()) > 1 or len(out) > _ACRONYM_LETTERS
     ):

@@ -22,6 +22,8 @@ from ._memo import memo
 
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+#: A possessive 's at a word's (or a name's) end, as written: "Navalny's", "Kelce’s".
+POSSESSIVE = re.compile(r"['’]s$")
 
 #: An ordinary word: once in a million words or more often (Zipf 3).
 COMMON_ZIPF = 3.0
