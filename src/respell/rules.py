@@ -20,7 +20,17 @@ from collections.abc import Sequence
 
 from .context import after_other_name
 from .people import own_part
-from .words import POSSESSIVE, WORD, Token, letters, sentence_start, spaced, stem, zipf
+from .words import (
+    FUNCTION_ZIPF,
+    POSSESSIVE,
+    WORD,
+    Token,
+    letters,
+    sentence_start,
+    spaced,
+    stem,
+    zipf,
+)
 
 _KNOWN_WORD_ZIPF = 2.5  # a word at least this common is one the recognizer knows
 
@@ -89,7 +99,6 @@ def may_recase(original: str, kind: str, origin: str) -> bool:
 
 _PERSON_PARTS = frozenset({"surname", "given_name", "short"})
 _ORDINARY_ZIPF = 3.5  # a word this common is an ordinary word ("cinema" 4.2, "greasy" 3.4)
-_FUNCTION_ZIPF = 5.5  # and this common, a function word or as good as one ("of", "please")
 _ACRONYM = re.compile(r"[A-Z]{3,}(?:['’]?s)?")  # "BJ" may be Vijay, "KC" Casey
 
 
@@ -101,7 +110,7 @@ def _phrase_ends(text: str, tokens: Sequence[Token], j: int) -> bool:
         return True
     after = tokens[j].text
     return bool(re.search(r"[^\w\s'’-]", text[tokens[j - 1].end:tokens[j].start])) or (
-        after[:1].isupper() or zipf(after.lower()) >= _FUNCTION_ZIPF
+        after[:1].isupper() or zipf(after.lower()) >= FUNCTION_ZIPF
     )
 
 
@@ -298,7 +307,7 @@ def _ordinary_phrase(text: str, tokens: Sequence[Token], i: int, j: int, said: l
     # shows, "thank you fill the next question" may be Phil)
     return (has_case and len(said) == 1 and sentence_start(text, tokens, i)
             and j < len(tokens) and tokens[j].text.lower() in _OBJECT_STARTS
-            and spaced(text, tokens, j) and zipf(said[0].lower()) >= _FUNCTION_ZIPF - 1)
+            and spaced(text, tokens, j) and zipf(said[0].lower()) >= FUNCTION_ZIPF - 1)
 
 
 def _number_said(said: list[str], name: str) -> bool:

@@ -22,6 +22,9 @@ from ._memo import memo
 
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+#: A word at least this common (Zipf) is a function word or as good as one ("of", "the",
+#: "you", "please").
+FUNCTION_ZIPF = 5.5
 #: A possessive 's at a word's (or a name's) end, as written: "Navalny's", "Kelce’s".
 POSSESSIVE = re.compile(r"['’]s$")
 

@@ -13,19 +13,17 @@ import re
 from typing import TYPE_CHECKING
 
 from . import phonetics
-from .words import stem, zipf
+from .words import FUNCTION_ZIPF, stem, zipf
 
 if TYPE_CHECKING:
     from .features import TranscriptFacts
     from .index import Entry
     from .match import SpanTable
 
-_FUNCTION_ZIPF = 5.5  # "a", "and", "you", "the": a word this common is a function word
-
 
 def function_word(word: str) -> bool:
     """Whether a lower-case word is a short, very common one ("a", "and", "you", "the")."""
-    return len(word) <= 4 and zipf(word) >= _FUNCTION_ZIPF
+    return len(word) <= 4 and zipf(word) >= FUNCTION_ZIPF
 
 
 def respects_written(
