@@ -130,3 +130,5 @@ def test_a_person_said_without_middle_names_or_suffix():
     assert kinds(Entity("Lars Fruergaard Jørgensen"))["Lars Jørgensen"] == "unmiddled"
     assert kinds(Entity("Robert F. Kennedy Jr."))["Robert Kennedy"] == "unmiddled"
     assert "Derik Bruin" not in kinds(Entity("Derik De Bruin", "PERSON"))  # a particle stays
+    # a suffix after a comma
+    assert kinds(Entity("Martin Luther King, Jr.", "PERSON"))["King"] == "surname"

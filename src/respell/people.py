@@ -41,8 +41,6 @@ def own_part(original: str, name: str) -> bool:
     )
 
 
-
-
 def other_person(text: str, tokens: Sequence[Token], i: int, j: int, kind: str, name: str,
                  has_case: bool = True) -> bool:
     """Whether the given name said, and the surname said with it (the span's second word,
@@ -99,14 +97,11 @@ def another_person(given: str, surname: str, name: str, *, has_case: bool = True
     words = name.split()
     if len(words) < 2 or has_case and not (given[:1].isupper() and surname[:1].isupper()):
         return False
-    if not has_case and zipf(stem(surname).lower()) >= _UNCASED_NAME_ZIPF:
-        return False
-    last = surname_of(name)
-    if zipf(given.lower()) < _COMMON_GIVEN_ZIPF or not (
-        _KNOWN_NAME_ZIPF <= zipf(stem(surname).lower()) < _COMMON_CAPITAL_ZIPF
-    ):
+    known = zipf(stem(surname).lower())
+    most = _COMMON_CAPITAL_ZIPF if has_case else _UNCASED_NAME_ZIPF
+    if zipf(given.lower()) < _COMMON_GIVEN_ZIPF or not _KNOWN_NAME_ZIPF <= known < most:
         return False  # (a word more common than that is the sentence's: "Chris I'll touch on")
-    codes = phonetics.phonemes.each([given, stem(surname), words[0], last])
+    codes = phonetics.phonemes.each([given, stem(surname), words[0], surname_of(name)])
     return (phonetics.phoneme_similarity(codes[0], codes[2]) >= _SAME_GIVEN_PSIM
             and phonetics.phoneme_similarity(codes[1], codes[3]) < _OTHER_SURNAME_PSIM)
 
