@@ -203,7 +203,7 @@ def _person_forms(ent: Entity, known: bool, title: str) -> Iterator[tuple[str, s
         yield words[0], words[0], "spelled"
     surname = surname_of(ent.text)
     yield surname, surname, "surname"
-    middle = words[1:len(words) - 1 - (words[-1].rstrip(".").lower() in NAME_SUFFIXES)]
+    middle = words[1:-2] if surname != words[-1] else words[1:-1]  # (before a suffix: "Jr.")
     if (typed or known and ent.label == "PERSON") and middle and not any(
         w.lower() in _FUNCTION or "-" in w for w in middle
     ):
