@@ -270,11 +270,11 @@ class KnownLists:
         if self.docs:
             found = self.documents(fid)
             if found:
-                ents.extend(_document_entities(found))
+                ents.extend(document_entities(found))
         return ents
 
 
-def _document_entities(paths: list[Path]) -> list[Entity]:
+def document_entities(paths: list[Path]) -> list[Entity]:
     """The entities respell takes from documents, as ``respell fix --from-doc`` does (a
     document without text or entities is left out, as the CLI warns and goes on)."""
     from respell.lexicon import Lexicon

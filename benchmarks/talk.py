@@ -4,7 +4,7 @@ types, transcribed by Whisper from synthesized speech; how many name words each 
 repairs, and how many edits it gets wrong.
 
     python benchmarks/talk.py [--system respell|rapidfuzz|spaczz|none] [--min-score X]
-        [--conditions tiny,base,tiny-fast-noisy] [--uncased] [--show] [--json]
+        [--conditions tiny,base,tiny-fast-noisy] [--uncased] [--docs with|only] [--show] [--json]
 
 The episodes and their recognizer transcripts are in ``talk_data/`` (see
 ``talk_data/make_talk.py``): 15 episodes of about a minute, three conditions (Whisper
@@ -18,6 +18,12 @@ right / wrong (:func:`respell.evaluate.entity_scores`). Case is ignored. ``--unc
 gives the systems the transcripts in lower case without punctuation, as recognizers
 without capitals write them (rev-kaldi of Earnings-21). ``--show`` prints every edit with
 its verdict.
+
+``--docs with`` adds each episode's related document (``talk_data/articles/<id>.txt`` or
+``.html``: a news article, press release or show notes page written for the episode,
+with the bylines, credits and other people's names that real pages carry), read as
+``respell fix --from-doc`` reads it, to the typed names; ``--docs only`` gives the
+document alone. The peers get the same entities.
 
 The speech is read, not spoken in conversation, and the texts were written to hold
 the hard cases (names that are ordinary words, parts of names, a given name shared with
@@ -40,12 +46,17 @@ from talk_data.make_talk import CONDITIONS, episodes
 
 from respell.evaluate import edit_labels, edits_between, entity_scores, normalize
 
+DOCS = ("none", "with", "only")
+
 
 def run(system: str = "respell", *, conditions=tuple(CONDITIONS), min_score=None,
-        uncased: bool = False, show: bool = False) -> dict:
+        uncased: bool = False, show: bool = False, docs: str = "none") -> dict:
     """Figures per condition and over all of them (see the module's docstring)."""
+    if docs not in DOCS:
+        raise ValueError(f"docs must be one of {', '.join(DOCS)}, got {docs!r}")
     rows = {}
     eps = episodes()
+    lists = {ep["id"]: episode_list(ep, docs) for ep in eps}
     for name in conditions:
         totals = {"words": 0, "errors": 0, "raw_errors": 0, "ne_words": 0, "ne_errors": 0,
                       "raw_ne_errors": 0, "edits_right": 0, "edits_wrong": 0}
@@ -53,7 +64,7 @@ def run(system: str = "respell", *, conditions=tuple(CONDITIONS), min_score=None
             asr = (HERE / "talk_data" / "asr" / name / f"{ep['id']}.txt").read_text(encoding="utf-8")
             if uncased:
                 asr = re.sub(r"[^\w\s'-]", "", asr.lower())
-            fixed = peers.make(system, ep["names"], min_score=min_score)(asr)
+            fixed = peers.make(system, lists[ep["id"]], min_score=min_score)(asr)
             raw = entity_scores(ep["text"], asr, ep["names"])
             s = entity_scores(ep["text"], fixed, ep["names"], original=asr)
             totals["words"] += s.words.ref_words
@@ -69,6 +80,25 @@ def run(system: str = "respell", *, conditions=tuple(CONDITIONS), min_score=None
         rows[name] = totals
     rows["all"] = {k: sum(r[k] for r in rows.values()) for k in next(iter(rows.values()))}
     return {name: _rates(r) for name, r in rows.items()}
+
+
+def episode_list(ep: dict, docs: str = "none") -> list:
+    """What a system is given for an episode: its typed names, its document's entities
+    (as ``--from-doc`` reads it), or both."""
+    from earnings21 import document_entities
+
+    names = list(ep["names"]) if docs != "only" else []
+    if docs == "none":
+        return names
+    return names + document_entities([article(ep)])
+
+
+def article(ep: dict) -> Path:
+    """The episode's related document (see the module's docstring)."""
+    found = sorted((HERE / "talk_data" / "articles").glob(f"{ep['id']}.*"))
+    if not found:
+        raise FileNotFoundError(f"no article for {ep['id']} in talk_data/articles")
+    return found[0]
 
 
 def _rates(r: dict) -> dict:
@@ -94,11 +124,13 @@ def main(argv=None) -> int:
     ap.add_argument("--conditions", default=",".join(CONDITIONS), help="comma-separated")
     ap.add_argument("--uncased", action="store_true",
                     help="the transcripts in lower case, without punctuation")
+    ap.add_argument("--docs", default="none", choices=DOCS,
+                    help="with: the episode's article as well as its names; only: the article alone")
     ap.add_argument("--show", action="store_true", help="print every edit with its verdict")
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON line")
     a = ap.parse_args(argv)
     figures = run(a.system, conditions=a.conditions.split(","), min_score=a.min_score,
-                  uncased=a.uncased, show=a.show)
+                  uncased=a.uncased, show=a.show, docs=a.docs)
     if a.json:
         print(json.dumps({"system": a.system, **figures}))
         return 0

@@ -78,7 +78,7 @@ def _conec(data, conec, ids, vendor, doc_dir):
         if doc_dir is not None:
             docs = sorted(p for p in doc_dir.glob(f"{fid}_*"))
             if docs:
-                lex = lex + Lexicon(tuple(earnings21._document_entities(docs)))
+                lex = lex + Lexicon(tuple(earnings21.document_entities(docs)))
         ref = tm.norm(r["token"] for r in tm.read_nlp(conec / "refs" / f"{fid}.nlp"))
         yield fid, earnings21.vendor_text(data, fid, vendor), lex, ref
 

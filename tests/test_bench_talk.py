@@ -44,3 +44,21 @@ def test_a_system_that_changes_nothing_scores_the_raw_transcripts(talk):
     assert figures["all"] == base
     uncased = talk.run("none", conditions=["base"], uncased=True)["base"]
     assert uncased["NE_WER_raw"] == base["NE_WER_raw"]  # the scorer ignores case
+
+
+def test_every_episode_has_its_article_and_the_docs_settings_give_its_entities(talk):
+    for ep in talk.episodes():
+        assert talk.article(ep).suffix in (".txt", ".html")
+    ep = next(ep for ep in talk.episodes() if ep["id"] == "talk24")
+    names = talk.episode_list(ep, "none")
+    assert names == ep["names"]
+    both = talk.episode_list(ep, "with")
+    assert both[:len(names)] == names and len(both) > len(names) + 5
+    texts = {e.text for e in both[len(names):]}
+    assert "David Letterman" in texts and all(e.origin != "user" for e in both[len(names):])
+    only = [e.text for e in talk.episode_list(ep, "only")]
+    assert only == [e.text for e in both[len(names):]]
+    with pytest.raises(ValueError, match="docs must be one of"):
+        talk.run("none", conditions=["base"], docs="some")
+    figures = talk.run("none", conditions=["base"], docs="with")["base"]
+    assert figures["NE_WER"] == figures["NE_WER_raw"] and figures["edits_wrong"] == 0
