@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import earnings21
 import train_model as tm
 
-from respell.decide import known_inputs, log_odds_rows
+from respell.decide import known_inputs, log_odds_rows, with_facts
 from respell.evidence import measure_evidence
 from respell.features import FEATURES
 from respell.index import LexiconIndex
@@ -104,9 +104,7 @@ def collect(docs) -> list[dict]:
             continue
         n = len(found.matches)
         rows = np.array([m.features for m in found.matches], dtype=float).reshape(n, len(FEATURES))
-        columns = dict(zip(FEATURES, rows.T))
-        columns["has_case"] = np.full(n, float(found.facts.cased))
-        columns["lexicon_size"] = np.full(n, float(found.facts.lexicon_size))
+        columns = with_facts(dict(zip(FEATURES, rows.T)), found.facts, n)
         out.append({
             "call": fid,
             "columns": columns,
@@ -198,7 +196,11 @@ def run(data: dict, *, cv: bool, out: Path | None):
     docs = [d for k in keys for d in data[k]]
     source = np.concatenate([[k] * sum(len(d["labels"]) for d in data[k]) for k in keys])
     y = np.concatenate([d["labels"] for d in docs]).astype(float)
-    z = np.concatenate([d["z"] for d in docs])
+    # the trees' log-odds as the shipped trees give them now (a cache may be older than a
+    # refit of the trees: train_model.py, then this)
+    z = np.concatenate([log_odds_rows(d["columns"], len(d["labels"]), told=False) for d in docs])
+    for d, start in zip(docs, np.cumsum([0] + [len(d["labels"]) for d in docs])):
+        d["z"] = z[start:start + len(d["labels"])]
     w = _weights(keys, data)
     # a change of case alone is right by these labels whenever the letters are (the
     # references are compared in lower case): it says nothing of the model, and is left

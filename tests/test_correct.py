@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 import respell
 from respell.correct import Change, FixOptions, apply_changes, fix
 from respell.errors import OptionError
+from respell.lexicon import Entity, Lexicon
 
 # (ASR text, entity list, expected text). Garbles from real recognizers (the issue's
 # list and samples/episode.txt, spoken by piper and transcribed by Whisper tiny.en).
@@ -564,3 +565,25 @@ def test_what_a_name_is_said_with_is_measured_around_its_other_places():
     assert (ev.said_with, ev.context) == (0, False)
     ev, = measure_evidence([(2, 3, 0)], [0.3], {}, words=words, known_context={0: {"voted"}})
     assert (ev.said_with, ev.context) == (1, True)
+
+
+def test_an_article_naming_the_typed_names_does_not_weaken_them():
+    # an article names the typed names too, and many more: the typed ones stay the user's
+    # (not a document's), keep their look against its recogniser's labels, and are judged
+    # by the size of the list the user gave
+    typed = ["Pete Hegseth", "Tulsi Gabbard", "Marco Rubio", "Kristi Noem", "Emmanuelle Charpentier"]
+    article = [Entity(t, label, sources=("ner:article.txt",)) for t, label in [
+        ("Pete Hegseth", "PERSON"), ("Tulsi Gabbard", "PERSON"), ("Emmanuelle Charpentier", "PRODUCT"),
+        ("Donald Trump", "PERSON"), ("Mitch McConnell", "PERSON"), ("Susan Collins", "PERSON"),
+        ("Lisa Murkowski", "PERSON"), ("Fox News", "ORG"), ("Senate Armed Services Committee", "ORG"),
+        ("Jack Reed", "PERSON"), ("Tom Cotton", "PERSON"), ("Elizabeth Warren", "PERSON"),
+        ("Washington", "GPE"), ("Pentagon", "ORG"), ("JD Vance", "PERSON"), ("Bill Cassidy", "PERSON")]]
+    text = ("The Senate grilled Pete hexif on Tuesday. Later, Tulsi Gabbert spoke, and then "
+            "Charpentier and a manual sharpened talked.")
+    alone = respell.fix(text, Lexicon.from_entries(typed))
+    with_article = respell.fix(text, Lexicon.from_entries(typed) + Lexicon.from_entries(article))
+    assert [(c.original, c.replacement) for c in with_article.changes] == [
+        (c.original, c.replacement) for c in alone.changes] == [
+        ("Pete hexif", "Pete Hegseth"), ("Tulsi Gabbert", "Tulsi Gabbard"),
+        ("a manual sharpened", "Emmanuelle Charpentier")]
+

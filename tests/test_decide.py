@@ -87,3 +87,19 @@ def test_forest_gives_the_same_log_odds_in_chunks(monkeypatch):
     whole = Forest(TWO_TREES)(rows)
     monkeypatch.setattr(Forest, "_CHUNK", 7)
     assert Forest(TWO_TREES)(rows).tolist() == whole.tolist()
+
+
+def test_the_users_names_of_a_known_list_are_scored_at_the_size_of_the_users_list():
+    facts = TranscriptFacts(cased=True, lexicon_size=400, cue_before=(), cue_after=(),
+                            known=True, n_entities=5, users_size=40)
+    typed = Features(*[0.5] * len(FEATURES))._replace(from_document=0.0, from_pattern=0.0)
+    found = typed._replace(from_document=1.0)
+    mined = typed._replace(from_pattern=1.0)
+    rows = np.array([typed, found, mined], dtype=float)
+    columns = decide.with_facts(dict(zip(FEATURES, rows.T)), facts, 3)
+    assert columns["lexicon_size"].tolist() == [40.0, 400.0, 400.0]
+    alone = facts._replace(users_size=0)
+    assert decide.with_facts(dict(zip(FEATURES, rows.T)), alone, 3)["lexicon_size"].tolist() == [400.0] * 3
+    # and so each is scored: the user's name as in the user's list alone
+    scores = decide.score_matches([typed, found], facts)
+    assert scores[0] == decide.score_matches([typed], alone._replace(lexicon_size=40))[0]

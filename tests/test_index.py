@@ -70,3 +70,19 @@ def test_threads_sharing_the_forms_table_get_what_one_thread_gets(sample_words):
     assert together == alone
     forms = Forms.current()
     assert len(forms.words) == len(forms.codes) == len(forms.reduced) == len(forms.zipf)
+
+
+def test_a_known_lists_users_names_keep_the_size_of_the_users_list():
+    typed = Lexicon.from_entries(["Pete Hegseth", "Tulsi Gabbard", "Marco Rubio"])
+    found = Lexicon.from_entries(
+        [Entity("Pete Hegseth", "PERSON", sources=("ner:a.txt",))]
+        + [Entity(f"Person Number{k}", "PERSON", sources=("ner:a.txt",)) for k in range(40)])
+    both = typed + found
+    assert both.known and both.n_user == 3
+    index = LexiconIndex.of(both)
+    assert index.users_size == LexiconIndex.of(typed).size < index.size
+    # the list alone, a list of names that may be there (a catalog) and documents alone
+    # have one size for every name
+    assert LexiconIndex.of(typed).users_size == 0
+    assert LexiconIndex.of(both.with_kind("catalog")).users_size == 0
+    assert LexiconIndex.of(found).users_size == 0

@@ -217,6 +217,39 @@ def test_load_several_files_merges_duplicates(tmp_path):
 # -- building and combining -------------------------------------------------------------------
 
 
+def test_a_typed_name_a_document_names_too_stays_the_users():
+    # a name typed without sources (the Python API) was taken for a document's entry
+    typed = Lexicon.from_entries(["Pete Hegseth", "Tulsi Gabbard"])
+    found = Lexicon.from_entries([Entity("Pete Hegseth", "PERSON", sources=("ner:a.txt",)),
+                                  Entity("Donald Trump", "PERSON", sources=("ner:a.txt",))])
+    for lex in (typed + found, found + typed):
+        origins = {e.text: e.origin for e in lex}
+        assert origins == {"Pete Hegseth": "user", "Tulsi Gabbard": "user", "Donald Trump": "ner"}
+        assert lex.n_user == 2
+    hegseth = next(e for e in typed + found if e.text == "Pete Hegseth")
+    assert hegseth.sources == ("user", "ner:a.txt") and hegseth.label == "PERSON"
+
+
+@pytest.mark.parametrize("name, label, kept", [
+    ("Emmanuelle Charpentier", "PRODUCT", None),  # a person's look, mislabelled
+    ("CRISPR", "PERSON", None),                   # no person's look, labelled one
+    ("Jennifer Doudna", "PERSON", "PERSON"),
+    ("Broad Institute", "ORG", "ORG"),
+])
+def test_a_typed_name_keeps_its_look_against_a_documents_label(name, label, kept):
+    found = Entity(name, label, sources=("ner:a.txt",))
+    for entries in (["Walter Isaacson", name, found], [found, "Walter Isaacson", name]):
+        lex = Lexicon.from_entries(entries)
+        assert next(e.label for e in lex if e.text == name) == kept
+
+
+def test_two_documents_labels_merge_as_before():
+    a = Entity("Emmanuelle Charpentier", None, sources=("pattern:a.pdf",))
+    b = Entity("Emmanuelle Charpentier", "PRODUCT", sources=("ner:b.pdf",))
+    (merged,) = Lexicon.from_entries([a, b])
+    assert merged.label == "PRODUCT" and merged.sources == ("pattern:a.pdf", "ner:b.pdf")
+
+
 def test_from_entries_accepts_strings_entities_and_dicts():
     lex = Lexicon.from_entries(
         [

@@ -114,14 +114,24 @@ def score_matches(
         return []
     n = len(features)
     rows = np.array(features, dtype=float).reshape(n, len(FEATURES))
-    columns = dict(zip(FEATURES, rows.T))
-    for name, value in zip(TRANSCRIPT_INPUTS, _fact_values(facts)):
-        columns[name] = np.full(n, float(value))  # a column like the others: the same floats
+    columns = with_facts(dict(zip(FEATURES, rows.T)), facts, n)
     if not (facts.known and "known" in decision_model()):
         return score_rows(columns, n)
     z = log_odds_rows(columns, n, told=False)
     z = known_log_odds(columns, z, facts.n_entities, evidence)
     return _probabilities(_told(columns, z))
+
+
+def with_facts(columns: dict[str, np.ndarray], facts: TranscriptFacts, n: int) -> dict:
+    """``columns`` (the matches' features) with the transcript's facts as columns too:
+    the same value in every row, but the list's size, which for a known list that
+    documents added to is the user's part's for the user's names (``facts.users_size``)."""
+    for name, value in zip(TRANSCRIPT_INPUTS, _fact_values(facts)):
+        columns[name] = np.full(n, float(value))  # a column like the others: the same floats
+    if facts.users_size:
+        found = np.maximum(columns["from_document"], columns["from_pattern"]) > 0
+        columns["lexicon_size"] = np.where(found, columns["lexicon_size"], float(facts.users_size))
+    return columns
 
 
 def score_rows(columns: Mapping[str, np.ndarray], n: int) -> list[float]:

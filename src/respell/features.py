@@ -77,6 +77,9 @@ class TranscriptFacts(NamedTuple):
     # speaker ("X, please go ahead") or report one ("as X mentioned")
     known: bool = False  # the list holds names known to be in it (Lexicon.known)
     n_entities: int = 0  # the user's entities in the list (not those from documents)
+    # a known list with documents' entries too: the variants of the user's entities, the
+    # size the model reads for their matches (0: the same as lexicon_size)
+    users_size: int = 0
 
 
 #: The facts of :class:`TranscriptFacts` the model reads, under the names it reads them by.

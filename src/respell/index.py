@@ -50,6 +50,22 @@ class Entry(NamedTuple):
 _INDEXES: dict[int, tuple[weakref.ref, LexiconIndex]] = {}
 
 
+def _model_size(variants) -> int:
+    """The list's size as the decision model knows it: the variants of the kinds it was
+    fitted with (short forms, parts and demonyms' numbers came later)."""
+    return sum(v.kind in MODEL_KINDS for v in variants)
+
+
+def _users_size(lexicon: Lexicon, variants) -> int:
+    """For a list of names known to be there that documents added names to, the size of
+    the part the user gave (0 otherwise): the user's names are there however many more
+    a document adds, and a size that grew with the documents would lower each of them."""
+    if not (lexicon.known and 0 < lexicon.n_user < len(lexicon.entities)):
+        return 0
+    ents = lexicon.entities
+    return sum(v.kind in MODEL_KINDS and ents[v.entity].origin == "user" for v in variants)
+
+
 class LexiconIndex:
     """A lexicon compiled for matching: phonemes of every variant and a blocking index.
 
@@ -88,10 +104,9 @@ class LexiconIndex:
         id_array = np.fromiter(ids, np.int64, len(ids))
         self.max_words = int(forms.n_words_of(id_array).max()) if ids else 1
         self.entries = _Entries(variants, forms, ids)
-        # the list's size as the decision model knows it: the variants of the kinds it was
-        # fitted with (short forms, parts and demonyms' numbers came later)
-        self.size = len(ids) if getattr(variants, "heard", None) is not None else sum(
-            v.kind in MODEL_KINDS for v in variants)
+        plain = getattr(variants, "heard", None) is not None  # one variant per name
+        self.size = len(ids) if plain else _model_size(variants)
+        self.users_size = 0 if plain else _users_size(lexicon, variants)
         reduced = forms.reduced
         self.reduced = list(map(reduced.__getitem__, ids))
         self.masks = forms.masks_of(id_array)

@@ -258,11 +258,39 @@ def _merge(entities: Iterable[Entity]) -> list[Entity]:
         else:
             merged[text] = Entity(
                 text,
-                old.label or ent.label,
+                _merged_label(old, ent),
                 tuple(dict.fromkeys(old.aliases + ent.aliases)),
                 tuple(dict.fromkeys(old.sounds_like + ent.sounds_like)),
                 old.count + ent.count,
-                old.sources + tuple(s for s in ent.sources if s not in old.sources),
+                _merged_sources(old.sources, ent.sources),
                 old.context | ent.context,
             )
     return list(merged.values())
+
+
+def _merged_label(a: Entity, b: Entity) -> str | None:
+    """The label of two entries of one name: the first one's, else the second one's;
+    but a name the user typed without a label keeps none where a document's recogniser
+    labels it against its look ("Emmanuelle Charpentier" as PRODUCT, "CRISPR" as PERSON):
+    the typed name is read by its look (:func:`~respell.variants.looks_like_person`).
+    """
+    label = a.label or b.label
+    typed, found = (a, b) if a.origin == "user" else (b, a)
+    if (label is not None and typed.label is None and typed.origin == "user"
+            and found.origin != "user" and (label == "PERSON") != looks_like_person(typed)):
+        return None
+    return label
+
+
+def _merged_sources(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    """The provenance of two entries of one name. An entry without sources is one the
+    user gave (:attr:`Entity.origin`), and stays so when a document names it too.
+
+    >>> _merged_sources((), ("ner:a.pdf",))
+    ('user', 'ner:a.pdf')
+    """
+    if not (a and b):
+        if not (a or b):
+            return ()
+        a, b = a or ("user",), b or ("user",)
+    return tuple(dict.fromkeys(a + b))

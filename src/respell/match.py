@@ -154,7 +154,7 @@ def find_matches(
 
 def _facts(tokens: Sequence[Token], written_right, index: LexiconIndex) -> TranscriptFacts:
     return transcript_facts(tokens, written_right, index.size, known=index.known,
-                            n_entities=index.n_entities)
+                            n_entities=index.n_entities, users_size=index.users_size)
 
 
 def find_spans(

@@ -26,14 +26,15 @@ from .words import COMMON_ZIPF, Token, zipf
 
 def transcript_facts(
     tokens: Sequence[Token], written_right: Collection[int], lexicon_size: int, *,
-    known: bool = False, n_entities: int = 0,
+    known: bool = False, n_entities: int = 0, users_size: int = 0,
 ) -> TranscriptFacts:
     """The facts of a transcript cut into ``tokens``.
 
     ``written_right`` holds the tokens of listed names already written exactly as
     listed (:attr:`respell.match.Spans.written_right`); ``lexicon_size`` is the number
     of variants the transcript is matched against; ``known`` and ``n_entities`` say
-    whether its list holds names known to be there, and how many the user gave.
+    whether its list holds names known to be there, and how many the user gave;
+    ``users_size`` the variants of those the user gave, where documents added more.
     """
     return TranscriptFacts(
         cased=is_cased(tokens, written_right),
@@ -42,6 +43,7 @@ def transcript_facts(
         cue_after=tuple(context.cue_after(tokens, j) for j in range(len(tokens) + 1)),
         known=known,
         n_entities=n_entities,
+        users_size=users_size,
     )
 
 
