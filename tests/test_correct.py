@@ -587,3 +587,12 @@ def test_an_article_naming_the_typed_names_does_not_weaken_them():
         ("Pete hexif", "Pete Hegseth"), ("Tulsi Gabbert", "Tulsi Gabbard"),
         ("a manual sharpened", "Emmanuelle Charpentier")]
 
+
+def test_a_ticker_an_article_gives_is_not_written_over_the_name_said():
+    mined = Lexicon.from_entries([Entity("GOOGL", "ORG", sources=("pattern:a.html",)),
+                                  Entity("Sundar Pichai", "PERSON", sources=("ner:a.html",))])
+    text = "Sundar Pichai said Google will spend more."
+    assert respell.fix(text, mined).text == text
+    # an acronym is still written over a garble of it ("gap" for GAAP)
+    gaap = Lexicon.from_entries([Entity("GAAP", "ORG", sources=("pattern:a.pdf",))])
+    assert respell.fix("On a non-gap basis, margins rose.", gaap).text == "On a non-GAAP basis, margins rose."

@@ -44,6 +44,7 @@ from .result import (
     sha256_text,
 )
 from .rules import (
+    acronym_over_name,
     may_recase,
     number_only,
     other_form,
@@ -460,6 +461,10 @@ def _to_change(
         # Nor is a common hyphenated word written as slides brand it ("e-commerce" ->
         # "eCommerce").
         return None
+    if origin == "pattern" and has_case and acronym_over_name(
+        original, replacement, bool(match.features.sentence_start)
+    ):
+        return None  # "Google" -> GOOGL: the ticker an article gave, not what was said
     if letters(replacement) == letters(original) and not worth_respelling(
         original, replacement, has_case
     ):

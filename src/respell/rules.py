@@ -67,6 +67,24 @@ def word_for_word(original: str, replacement: str) -> bool:
             and min(zipf(stem(said[0]).lower()), zipf(stem(name[0]).lower())) >= _ORDINARY_ZIPF)
 
 
+def acronym_over_name(original: str, replacement: str, sentence_start: bool) -> bool:
+    """Whether a change writes an acronym over a name the recognizer wrote: one common word
+    (Zipf >= 4) capitalised inside a sentence, for an all-caps word of other letters.
+    Articles put tickers beside the names people say ("Alphabet (NASDAQ: GOOGL)"), and
+    "Google" is no garble of GOOGL.
+
+    >>> acronym_over_name("Google", "GOOGL", False), acronym_over_name("gap", "GAAP", False)
+    (True, False)
+    """
+    said = WORD.findall(original)
+    return (len(said) == 1 and replacement.isupper() and original[:1].isupper()
+            and not original.isupper() and not sentence_start
+            and letters(original) != letters(replacement) and zipf(said[0].lower()) >= _NAME_ZIPF)
+
+
+_NAME_ZIPF = 4.0  # a capitalised word this common is a name the recognizer knows ("Google" 5.3)
+
+
 def unhyphenated(original: str, replacement: str) -> bool:
     """Whether a change only takes the hyphen out of a common hyphenated word
     ("e-commerce" -> "eCommerce", "x-ray" -> "XRay"), as slides brand it.
