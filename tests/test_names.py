@@ -113,10 +113,14 @@ def test_in_running_text(name, text, expected):
         ("bin Laden", ["bin Laden"]),
         ("de Gaulle", ["de Gaulle"]),
         ("Blanka-Graff", ["Blanka-Graff"]),
-        # a paragraph ends a name (a photo credit, then a dateline); a wrapped line does not
-        ("Justin Sullivan/Getty Images\n\nSAN FRANCISCO", ["Justin Sullivan/Getty Images",
+        # a paragraph ends a name, and a photo credit is its photographer and its agency;
+        # a wrapped line does not end one, but a dateline below a byline does
+        ("Justin Sullivan/Getty Images\n\nSAN FRANCISCO", ["Justin Sullivan", "Getty Images",
                                                            "SAN FRANCISCO"]),
+        ("AP Photo/Eric Gay", ["AP Photo", "Eric Gay"]),
+        ("AC/DC", ["AC/DC"]),
         ("Detlef\nTrefzger", ["Detlef Trefzger"]),
+        ("Daniel Hartley and Rana Aziz\nJERUSALEM", ["Daniel Hartley and Rana Aziz", "JERUSALEM"]),
     ],
 )
 def test_name_pieces(span, pieces):
@@ -161,6 +165,15 @@ def test_name_pieces(span, pieces):
 )
 def test_mine_names(text, expected):
     assert mine_names(text) == expected
+
+
+def test_relabel_a_person_the_documents_call_by_surname():
+    texts = ["Alexei Navalny died in prison. Navalny was 47. Morgan Stanley and Raymond James "
+             "analysts, Masayoshi Son and Son's bank, and the Bank of Canada agreed."]
+    names = [("Alexei Navalny", "ORG"), ("Navalny", "ORG"), ("Morgan Stanley", "ORG"),
+             ("Raymond James", "ORG"), ("Masayoshi Son", "ORG"), ("Bank of Canada", "ORG")]
+    assert relabel(names, texts) == {"Alexei Navalny": "PERSON", "Navalny": "PERSON"}
+    assert relabel(names) == {}  # without the texts, as before
 
 
 def test_relabel_surname_tagged_as_place():

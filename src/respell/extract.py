@@ -337,7 +337,7 @@ def extract_from_texts(
     if clean:
         from .names import relabel
 
-        fixed = relabel((e.text, e.label) for e in entities)
+        fixed = relabel(((e.text, e.label) for e in entities), texts)
         if fixed:
             entities = [replace(e, label=fixed[e.text]) if e.text in fixed else e
                         for e in entities]

@@ -102,7 +102,13 @@ def _content_words(name: str) -> list[str]:
     return [w for w in name.split() if w.lower() not in PARTICLES]
 
 
-_SEPARATOR = re.compile(r"\s*(?:[•·|:;=<>\[\]{}?!]|\s[-–—−]\s|^[-–—−]\s|\n\s*\n)\s*")
+_SEPARATOR = re.compile(
+    r"\s*(?:[•·|:;=<>\[\]{}?!]|\s[-–—−]\s|^[-–—−]\s|\n\s*\n"
+    # a byline's name and the dateline below it ("Rana Aziz\nJERUSALEM, Oct. 17"), and
+    # a photo credit's photographer and agency ("Justin Sullivan/Getty Images", "AP
+    # Photo/Eric Gay", "Lehrer / Getty"), not "AC/DC"
+    r"|\n(?=[A-Z]{3,}\b)|(?<=[A-Za-z]{2})/(?=[A-Z][a-z])|\s/\s)\s*"
+)
 _LEADING_PARTICLES = frozenset({"bin", "ibn", "al", "el", "de", "da", "di", "du", "van", "von",
                                 "la", "le", "del", "della", "der", "den"})
 
@@ -118,6 +124,10 @@ def name_pieces(span: str) -> list[str]:
     (['Health Division'], ['Coca-Cola FEMSA'])
     >>> name_pieces("Supply & Trading 731 150"), name_pieces("bin Laden")
     (['Supply & Trading'], ['bin Laden'])
+    >>> name_pieces("Rana Aziz\\nJERUSALEM"), name_pieces("Justin Sullivan/Getty Images")
+    (['Rana Aziz', 'JERUSALEM'], ['Justin Sullivan', 'Getty Images'])
+    >>> name_pieces("AC/DC"), name_pieces("CANADIAN PRESS/Sean Kilpatrick")
+    (['AC/DC'], ['CANADIAN PRESS', 'Sean Kilpatrick'])
     """
     out = []
     for part in _SEPARATOR.split(span):
@@ -199,25 +209,51 @@ def junk_reason(name: str, label: str | None, text: str, *,
     return None
 
 
-def relabel(names: Iterable[tuple[str, str | None]]) -> dict[str, str]:
+def relabel(names: Iterable[tuple[str, str | None]], texts: Iterable[str] = ()) -> dict[str, str]:
     """Labels to correct among ``(name, label)`` pairs: a single word that is the first or
     last word of a multi-word PERSON name but carries another label (a surname tagged
-    GPE) becomes PERSON, unless it is a common word (Jordan, Washington keep theirs).
+    GPE) becomes PERSON, unless it is a common word (Jordan, Washington keep theirs). With
+    the documents' ``texts``, so does a person's name tagged as something else (a name of
+    two or three name words, "Alexei Navalny" as ORG) whose last word the documents also
+    write alone, as news writes a person's surname after the first mention: a firm is
+    not called by its last word ("Morgan Stanley" is no "Stanley").
 
     >>> relabel([("Suzanne Sitherwood", "PERSON"), ("Sitherwood", "GPE"), ("Spire", "ORG")])
     {'Sitherwood': 'PERSON'}
+    >>> relabel([("Tulsi Gabbard", "ORG"), ("Morgan Stanley", "ORG")],
+    ...         ["Tulsi Gabbard spoke. Gabbard's aides and Morgan Stanley agreed."])
+    {'Tulsi Gabbard': 'PERSON'}
     """
     names = list(names)
+    texts = list(texts)
+    fixed = {name: "PERSON" for name, label in names
+             if label not in (None, "PERSON") and _called_by_surname(name, texts)}
     parts = set()
     for name, label in names:
         words = name.split()
-        if label == "PERSON" and len(words) >= 2:
+        if fixed.get(name, label) == "PERSON" and len(words) >= 2:
             parts.update((words[0], words[-1]))
-    return {
+    return fixed | {
         name: "PERSON"
         for name, label in names
         if label != "PERSON" and " " not in name and name in parts and zipf(name) < RELABEL_ZIPF
     }
+
+
+def _called_by_surname(name: str, texts: list[str]) -> bool:
+    """Whether ``name`` looks like a person's (two or three capitalised name words, none a
+    word of firms or places) and ``texts`` write its last word alone, not after its others."""
+    from .entity import Entity
+    from .variants import looks_like_person
+
+    words = name.split()
+    if not (texts and 2 <= len(words) <= 3 and looks_like_person(Entity(name))):
+        return False
+    surname = words[-1]
+    if zipf(surname) >= RELABEL_ZIPF:
+        return False  # "Masayoshi Son", "Jack Reed": a common word alone is no evidence
+    alone = re.compile(rf"(?<![\w-])(?<!{re.escape(words[-2])} ){re.escape(surname)}(?![\w-])")
+    return any(alone.search(text) for text in texts)
 
 
 # -- names the recognizer misses ------------------------------------------------------------
