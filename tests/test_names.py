@@ -168,8 +168,8 @@ def test_mine_names(text, expected):
 
 
 def test_relabel_a_person_the_documents_call_by_surname():
-    texts = ["Alexei Navalny died in prison. Navalny was 47. Morgan Stanley and Raymond James "
-             "analysts, Masayoshi Son and Son's bank, and the Bank of Canada agreed."]
+    texts = [("Alexei Navalny died in prison. Navalny was 47. Morgan Stanley and Raymond James "
+              "analysts, Masayoshi Son and Son's bank, and the Bank of Canada agreed.")]
     names = [("Alexei Navalny", "ORG"), ("Navalny", "ORG"), ("Morgan Stanley", "ORG"),
              ("Raymond James", "ORG"), ("Masayoshi Son", "ORG"), ("Bank of Canada", "ORG")]
     assert relabel(names, texts) == {"Alexei Navalny": "PERSON", "Navalny": "PERSON"}
