@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from .variants import TITLES
+from .entity import Entity
+from .variants import TITLES, looks_like_person
 from .words import POSSESSIVE, zipf
 
 #: a word at least this common (wordfreq's Zipf scale) is an ordinary word, not a name
@@ -243,9 +244,6 @@ def relabel(names: Iterable[tuple[str, str | None]], texts: Iterable[str] = ()) 
 def _called_by_surname(name: str, texts: list[str]) -> bool:
     """Whether ``name`` looks like a person's (two or three capitalised name words, none a
     word of firms or places) and ``texts`` write its last word alone, not after its others."""
-    from .entity import Entity
-    from .variants import looks_like_person
-
     words = name.split()
     if not (texts and 2 <= len(words) <= 3 and looks_like_person(Entity(name))):
         return False
