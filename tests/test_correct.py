@@ -596,3 +596,18 @@ def test_a_ticker_an_article_gives_is_not_written_over_the_name_said():
     # an acronym is still written over a garble of it ("gap" for GAAP)
     gaap = Lexicon.from_entries([Entity("GAAP", "ORG", sources=("pattern:a.pdf",))])
     assert respell.fix("On a non-gap basis, margins rose.", gaap).text == "On a non-GAAP basis, margins rose."
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the end of a hyphenated word is no given name taken into a name written beside it
+    ("kennedy says he's not anti-vaccine\nakasio cortez said the hearings were a joke",
+     "kennedy says he's not anti-vaccine\nOcasio-Cortez said the hearings were a joke"),
+    ("kennedy says he's not anti-vaccine\nocasio-cortez said the hearings were a joke",
+     "kennedy says he's not anti-vaccine\nocasio-cortez said the hearings were a joke"),
+    # ... while a word of its own still is, where the words around introduce the name
+    ("the question comes from sebastian forward at the bank",
+     "the question comes from Sebastian Vogel at the bank"),
+])
+def test_the_end_of_a_hyphenated_word_is_no_part_of_a_name(text, expected):
+    names = ["Alexandria Ocasio-Cortez", "Robert F. Kennedy Jr.", "Sebastian Vogel"]
+    assert respell.fix(text, Lexicon.from_entries(names)).text == expected

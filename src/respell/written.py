@@ -57,6 +57,9 @@ def respects_written(
     ):
         return False  # another listed name inside a longer span: never taken into this one
     extra = [k for k in range(i, j) if k not in written]
+    if extra and extra[0] == i > 0 and table.text[table.tokens[i - 1].end:table.tokens[i].start] == "-":
+        return False  # the end of a hyphenated word is no part of a name: "anti-vaccine
+        # ocasio-cortez said" is no Alexandria Ocasio-Cortez
     if not extra or max(zipf(table.lower[k]) for k in extra) < _EXTENSION_ZIPF:
         return True
     if (facts.cue_before[i] or facts.cue_after[j]) and not any(
