@@ -25,6 +25,7 @@ from .words import (
     POSSESSIVE,
     WORD,
     Token,
+    hyphened,
     letters,
     sentence_start,
     spaced,
@@ -148,8 +149,8 @@ def _repeats_neighbour(text: str, said: list[str], tokens: Sequence[Token], i: i
         return True
     # a piece of a hyphenated word the name holds already: "e-commerce" is no "e-eCommerce"
     whole, heard = letters(name), letters(" ".join(said))
-    glued_before = before is not None and text[tokens[i - 1].end:tokens[i].start] == "-"
-    glued_after = after is not None and text[tokens[j - 1].end:tokens[j].start] == "-"
+    glued_before = before is not None and hyphened(text, tokens, i)
+    glued_after = after is not None and hyphened(text, tokens, j)
     return (glued_before and whole.startswith(letters(before))
             and not heard.startswith(letters(before))
             or glued_after and whole.endswith(letters(after)) and not heard.endswith(letters(after)))

@@ -61,6 +61,12 @@ def spaced(text: str, tokens: Sequence[Token], k: int) -> bool:
     return not text[tokens[k - 1].end:tokens[k].start].strip()
 
 
+def hyphened(text: str, tokens: Sequence[Token], k: int) -> bool:
+    """Whether token ``k`` is joined to token ``k - 1`` by a hyphen alone, as the pieces
+    of one hyphenated word are ("anti-vaccine")."""
+    return text[tokens[k - 1].end:tokens[k].start] == "-"
+
+
 def sentence_start(text: str, tokens: Sequence[Token], i: int) -> bool:
     """Whether token ``i`` opens a sentence (its capital letter then says nothing)."""
     before = text[tokens[i - 1].end:tokens[i].start] if i else ""

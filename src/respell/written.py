@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from . import phonetics
-from .words import FUNCTION_ZIPF, stem, zipf
+from .words import FUNCTION_ZIPF, hyphened, stem, zipf
 
 if TYPE_CHECKING:
     from .features import TranscriptFacts
@@ -57,7 +57,7 @@ def respects_written(
     ):
         return False  # another listed name inside a longer span: never taken into this one
     extra = [k for k in range(i, j) if k not in written]
-    if extra and extra[0] == i > 0 and table.text[table.tokens[i - 1].end:table.tokens[i].start] == "-":
+    if extra and extra[0] == i > 0 and hyphened(table.text, table.tokens, i):
         return False  # the end of a hyphenated word is no part of a name: "anti-vaccine
         # ocasio-cortez said" is no Alexandria Ocasio-Cortez
     if not extra or max(zipf(table.lower[k]) for k in extra) < _EXTENSION_ZIPF:
