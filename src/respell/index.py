@@ -62,8 +62,8 @@ def _users_size(lexicon: Lexicon, variants) -> int:
     a document adds, and a size that grew with the documents would lower each of them."""
     if not (lexicon.known and 0 < lexicon.n_user < len(lexicon.entities)):
         return 0
-    ents = lexicon.entities
-    return sum(v.kind in MODEL_KINDS and ents[v.entity].origin == "user" for v in variants)
+    users = {k for k, ent in enumerate(lexicon.entities) if ent.origin == "user"}
+    return _model_size(v for v in variants if v.entity in users)
 
 
 class LexiconIndex:
