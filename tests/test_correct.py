@@ -611,3 +611,19 @@ def test_a_ticker_an_article_gives_is_not_written_over_the_name_said():
 def test_the_end_of_a_hyphenated_word_is_no_part_of_a_name(text, expected):
     names = ["Alexandria Ocasio-Cortez", "Robert F. Kennedy Jr.", "Sebastian Vogel"]
     assert respell.fix(text, Lexicon.from_entries(names)).text == expected
+
+
+def test_a_garble_only_the_wider_search_finds_is_repaired_for_a_known_list():
+    text = ("Real Madrid beat City, and Kylian Mbappé scored twice. Mbappé and venetius "
+            "finally look like they can play together.")
+    names = ["Kylian Mbappé", "Vinícius Júnior", "Real Madrid"]
+    assert "Mbappé and Vinícius finally" in respell.fix(text, names).text
+    # a catalog of names that may or may not be there is not searched so wide
+    assert respell.fix(text, respell.Lexicon.from_entries(names, kind="catalog")).text == text
+
+
+def test_the_wider_search_writes_a_name_as_given_not_as_its_other_number():
+    # an article's NER took Caravaggio for a nationality, which gives it a plural
+    text = "She learned from a friend of care badio, Artemisia said."
+    names = [Entity("Caravaggio", "NORP"), "Artemisia Gentileschi", "Agostino Tassi"]
+    assert respell.fix(text, names).text == "She learned from a friend of Caravaggio, Artemisia said."

@@ -103,3 +103,19 @@ def test_the_users_names_of_a_known_list_are_scored_at_the_size_of_the_users_lis
     # and so each is scored: the user's name as in the user's list alone
     scores = decide.score_matches([typed, found], facts)
     assert scores[0] == decide.score_matches([typed], alone._replace(lexicon_size=40))[0]
+
+
+def test_a_pair_of_the_wider_search_has_its_odds_lowered():
+    facts = TranscriptFacts(cased=True, lexicon_size=20, cue_before=(), cue_after=(),
+                            known=True, n_entities=5)
+    base = Features(*[0.5] * len(FEATURES))._replace(psim=0.7, from_document=0.0, from_pattern=0.0)
+    at, under = base._replace(rsim=0.6), base._replace(rsim=0.55)
+    columns = {name: np.array([v, w], dtype=float) for name, v, w in zip(FEATURES, at, under)}
+    columns = decide.with_facts(columns, facts, 2)
+    z = decide.log_odds_rows(columns, 2, told=False)
+    z = decide.known_log_odds(columns, z, facts.n_entities)
+    p_at, p_under = decide.score_matches([at, under], facts)
+    logit = lambda p: np.log(p / (1 - p))
+    assert logit(p_at) == pytest.approx(z[0])
+    assert logit(p_under) == pytest.approx(z[1] - decide._WIDE_LOG_ODDS)
+    assert decide._WIDE_LOG_ODDS > 0

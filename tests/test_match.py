@@ -128,3 +128,34 @@ def test_the_shortlist_keeps_pairs_at_exactly_the_cutoff():
     text = "Thanks, Rena. Go ahead."
     matches = find_matches(text, tokenize(text), LexiconIndex(lex)).matches
     assert any(m.features.rsim == pytest.approx(0.6) for m in matches)
+
+
+def _pairs(text, lexicon):
+    index = LexiconIndex.of(lexicon)
+    tokens = tokenize(text)
+    return {
+        (text[tokens[m.i].start:tokens[m.j - 1].end], index.entries[m.entry].variant.text): m.features
+        for m in find_matches(text, tokens, index).matches
+    }
+
+
+def test_a_known_list_is_searched_wider_for_the_users_names():
+    # "venetius" (FANITIS) and "Vinícius" (FINICAS) are only 0.57 alike in sound classes,
+    # under the shortlist's cutoff, but 0.70 in phonemes
+    text = "Mbappé and venetius finally look like they can play together."
+    names = ["Kylian Mbappé", "Vinícius Júnior"]
+    wide = _pairs(text, Lexicon.from_entries(names))
+    assert wide[("venetius", "Vinícius")].rsim < 0.599
+    assert ("venetius", "Vinícius") not in _pairs(text, Lexicon.from_entries(names, kind="catalog"))
+
+
+@pytest.mark.parametrize(("text", "entity"), [
+    # a common word, however near in sound
+    ("Chips are selling faster than ever.", "Pat Gelsinger"),
+    # a document's entry, not the user's
+    ("Mbappé and venetius finally look like they can play together.",
+     Entity("Vinícius Júnior", "PERSON", sources=("ner:article.txt",))),
+])
+def test_the_wider_search_is_for_rare_words_and_the_users_names(text, entity):
+    pairs = _pairs(text, Lexicon.from_entries(["Kylian Mbappé", entity]))
+    assert not any(f.rsim < 0.599 for f in pairs.values())

@@ -19,7 +19,7 @@ from importlib import resources
 import numpy as np
 
 from .evidence import EVIDENCE
-from .features import FEATURES, TRANSCRIPT_INPUTS, Features, TranscriptFacts
+from .features import FEATURES, SOUND_CLASS_CUTOFF, TRANSCRIPT_INPUTS, Features, TranscriptFacts
 
 
 @lru_cache(maxsize=1)  # read once per process (see respell.state)
@@ -119,7 +119,17 @@ def score_matches(
         return score_rows(columns, n)
     z = log_odds_rows(columns, n, told=False)
     z = known_log_odds(columns, z, facts.n_entities, evidence)
-    return _probabilities(_told(columns, z))
+    return _probabilities(_told(columns, _lowered_if_wide(columns, z)))
+
+
+# A pair found only by a known list's wider search (respell.match.find_matches) lies
+# where the model never learned: its odds are lowered by this much (log-odds), so that
+# one the model would give 0.5 is scored 0.35, the default threshold.
+_WIDE_LOG_ODDS = 0.62
+
+
+def _lowered_if_wide(columns: Mapping[str, np.ndarray], z: np.ndarray) -> np.ndarray:
+    return z - _WIDE_LOG_ODDS * (np.asarray(columns["rsim"]) < SOUND_CLASS_CUTOFF)
 
 
 def with_facts(columns: dict[str, np.ndarray], facts: TranscriptFacts, n: int) -> dict:

@@ -84,3 +84,12 @@ class TranscriptFacts(NamedTuple):
 
 #: The facts of :class:`TranscriptFacts` the model reads, under the names it reads them by.
 TRANSCRIPT_INPUTS = ("has_case", "lexicon_size")
+
+# The shortlist's sound-class similarity (``rsim``) a pair needs to be compared at all;
+# rapidfuzz drops pairs at exactly 0.6 (3 of 5 classes) otherwise. The decision model
+# was trained on pairs at or above it.
+SOUND_CLASS_CUTOFF = 0.599
+# ... and what a pair of a name the user listed as known to be there needs, where the
+# span holds a word rarer than WIDE_ZIPF (respell.match): a short list is searched wider.
+WIDE_SOUND_CLASS_CUTOFF = 0.5
+WIDE_ZIPF = 4.0

@@ -66,6 +66,17 @@ def _users_size(lexicon: Lexicon, variants) -> int:
     return _model_size(v for v in variants if v.entity in users)
 
 
+def _users(lexicon: Lexicon, variants, plain: bool) -> np.ndarray:
+    """The positions of the variants of the entities the user gave, but the other number
+    of a demonym (a form the user did not give: "Caravaggios" for a Caravaggio that an
+    article's NER took for a nationality)."""
+    if plain:
+        return np.arange(len(variants), dtype=np.int64)
+    users = {k for k, ent in enumerate(lexicon.entities) if getattr(ent, "origin", "user") == "user"}
+    return np.fromiter((k for k, v in enumerate(variants) if v.entity in users and v.kind != "number"),
+                       np.int64)
+
+
 class LexiconIndex:
     """A lexicon compiled for matching: phonemes of every variant and a blocking index.
 
@@ -107,6 +118,9 @@ class LexiconIndex:
         plain = getattr(variants, "heard", None) is not None  # one variant per name
         self.size = len(ids) if plain else _model_size(variants)
         self.users_size = 0 if plain else _users_size(lexicon, variants)
+        # the entries of the names the user gave, in a list of names known to be there
+        # (the wider search of respell.match.find_matches)
+        self.users = _users(lexicon, variants, plain) if self.known else np.zeros(0, np.int64)
         reduced = forms.reduced
         self.reduced = list(map(reduced.__getitem__, ids))
         self.masks = forms.masks_of(id_array)

@@ -37,12 +37,20 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import NamedTuple
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from . import context, phonetics
-from .features import Features, TranscriptFacts
-from .index import LexiconIndex
-from .shortlist import best_of, prefilter
+from .features import (
+    SOUND_CLASS_CUTOFF,
+    WIDE_SOUND_CLASS_CUTOFF,
+    WIDE_ZIPF,
+    Features,
+    TranscriptFacts,
+)
+from .index import LexiconIndex, blocking_keys, key_mask
+from .shortlist import best_of, kept_pairs, prefilter
 from .transcript import transcript_facts
 from .variants import ONE_PART_KINDS, typed_person
 from .words import Token, letters, sentence_start, stem, zipf
@@ -124,9 +132,7 @@ def find_matches(
     *,
     max_span_words: int = 4,
     barriers: Sequence[int] = (),
-    # sound-class similarity to be shortlisted; rapidfuzz drops pairs at exactly 0.6 (3 of 5
-    # classes) otherwise
-    prefilter_cutoff: float = 0.599,
+    prefilter_cutoff: float = SOUND_CLASS_CUTOFF,  # sound-class similarity to be shortlisted
     min_psim: float = 0.5,
     per_span: int = 4,
     within: Sequence[tuple[int, int]] | None = None,
@@ -139,6 +145,11 @@ def find_matches(
     transcript's facts are still measured on all of it). ``cased`` says whether the whole
     transcript is cased, when ``text`` is a window of a longer one (by default ``text`` is
     judged by itself).
+
+    For a list of names known to be there (``index.known``) the search is wider: the
+    names the user gave meet the spans of a rare word down to a sound-class similarity of
+    WIDE_SOUND_CLASS_CUTOFF ("venetius" for Vinícius, "care badio" for Caravaggio), which
+    a long list of mostly absent names could not afford.
     """
     if not index.entries or not tokens:
         return Found([], None, _facts(tokens, (), index))
@@ -148,6 +159,8 @@ def find_matches(
     if cased is not None:
         facts = facts._replace(cased=cased)
     shortlist = _shortlist(index, table, prefilter_cutoff, per_span)
+    if index.known and len(index.users) and prefilter_cutoff > WIDE_SOUND_CLASS_CUTOFF:
+        shortlist = _widened(index, table, shortlist, prefilter_cutoff, per_span)
     kept = _check_spans(index, table, facts, shortlist, min_psim, per_span)
     return Found(_measure(index, table, facts, kept), table, facts)
 
@@ -252,6 +265,37 @@ def _shortlist(
             (table.spans[q][2], form_codes[form_of[e]]) for q, pairs in best.items() for e, _ in pairs
         )
     return best
+
+
+def _widened(
+    index: LexiconIndex, table: SpanTable, shortlist: dict[int, list[tuple[int, float]]],
+    cutoff: float, per_span: int,
+) -> dict[int, list[tuple[int, float]]]:
+    """A known list's shortlist with the wider search's pairs (:func:`find_matches`)
+    after the others: the user's entries and the spans holding a rare word, sharing a
+    blocking key, down to WIDE_SOUND_CLASS_CUTOFF."""
+    rare_word = [zipf(w) < WIDE_ZIPF for w in table.lower]
+    spans = [q for q, (i, j, _) in enumerate(table.spans) if any(rare_word[i:j])]
+    if not spans:
+        return shortlist
+    users = index.users
+    scores = process.cdist(
+        [table.reduced[q] for q in spans], [index.reduced[e] for e in users],
+        scorer=Levenshtein.normalized_similarity, score_cutoff=WIDE_SOUND_CLASS_CUTOFF,
+        dtype=np.float32,
+    )
+    qs, es, ss = kept_pairs(scores)
+    below = ss < cutoff  # the others are in the shortlist already
+    qs, es, ss = np.asarray(spans)[qs[below]], users[es[below]], ss[below]
+    span_masks = np.array([key_mask(blocking_keys(table.skeletons[q])) for q in qs.tolist()],
+                          dtype=np.uint64)
+    shared = (span_masks & index.masks[es]) != 0
+    if not shared.any():
+        return shortlist
+    out = dict(shortlist)
+    for q, pairs in best_of(qs[shared], es[shared], ss[shared], per_span * 3).items():
+        out[q] = (out.get(q, []) + pairs)[:per_span * 3]
+    return out
 
 
 def _check_spans(
