@@ -214,3 +214,10 @@ def test_a_surname_of_a_full_name_in_the_document_is_kept():
     recognised = [("Manning", "PERSON"), ("Peyton Manning", "PERSON"), ("Pickup", "PERSON")]
     assert [m[0] for m in document_mentions(text, recognised, patterns=False)] == [
         "Manning", "Peyton Manning"]
+
+
+def test_a_person_run_on_into_what_they_own_is_the_person():
+    text = "Olivia Rodrigo’s Guts is a year old. Dick's Sporting Goods sold out."
+    recognised = [("Olivia Rodrigo’s Guts", "PERSON"), ("Dick's Sporting Goods", "ORG")]
+    assert document_mentions(text, recognised, patterns=False) == [
+        ("Olivia Rodrigo", "PERSON", "ner"), ("Dick's Sporting Goods", "ORG", "ner")]

@@ -258,7 +258,7 @@ def document_mentions(text: str, recognised: Iterable[tuple[str, str]], *, where
     >>> document_mentions(text, [("Sanctions", "ORG"), ("Spire", "ORG")], where="a.txt")
     [('Spire', 'ORG', 'ner:a.txt'), ('LumiSense', 'PRODUCT', 'pattern:a.txt')]
     """
-    from .names import junk_reason, mine_names, name_pieces
+    from .names import junk_reason, mine_names, name_pieces, owner
 
     recognised = list(recognised)
     wanted = frozenset(labels)
@@ -281,6 +281,8 @@ def document_mentions(text: str, recognised: Iterable[tuple[str, str]], *, where
 
     out = []
     for raw, label in recognised:
+        if clean and label == "PERSON":
+            raw = owner(raw)
         for piece in name_pieces(raw) if clean else [raw]:
             name = normalize_name(piece)
             if name and keep(name, label):

@@ -114,6 +114,20 @@ _LEADING_PARTICLES = frozenset({"bin", "ibn", "al", "el", "de", "da", "di", "du"
                                 "la", "le", "del", "della", "der", "den"})
 
 
+_INNER_POSSESSIVE = re.compile(r"['’]s\s+(?=\S)")
+
+
+def owner(span: str) -> str:
+    """A person's name that a recognizer ran on into what the person owns, as news writes
+    it ("Olivia Rodrigo’s Guts is a year old"): the name alone.
+
+    >>> owner("Olivia Rodrigo’s Guts"), owner("Olivia Rodrigo's"), owner("Jim Lehrer")
+    ('Olivia Rodrigo', "Olivia Rodrigo's", 'Jim Lehrer')
+    """
+    m = _INNER_POSSESSIVE.search(span)
+    return span[:m.start()] if m else span
+
+
 def name_pieces(span: str) -> list[str]:
     """The parts of a recognised span that may be names: the span cut at separators (a
     bullet, a colon, a spaced dash, a blank line) and each part without the lower-case
