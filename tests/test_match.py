@@ -159,3 +159,9 @@ def test_a_known_list_is_searched_wider_for_the_users_names():
 def test_the_wider_search_is_for_rare_words_and_the_users_names(text, entity):
     pairs = _pairs(text, Lexicon.from_entries(["Kylian Mbappé", entity]))
     assert not any(f.rsim < 0.599 for f in pairs.values())
+
+
+@pytest.mark.parametrize("text", ["thanks vj um for the question", "uh thanks um vj"])
+def test_a_hesitation_is_no_part_of_a_name(text):
+    pairs = found(text, ["Vijay Kumar", "Matt Danaher"])
+    assert pairs and not any(w in ("um", "uh") for span, _ in pairs for w in span.split())

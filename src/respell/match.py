@@ -53,7 +53,7 @@ from .index import LexiconIndex, blocking_keys, key_mask
 from .shortlist import best_of, kept_pairs, prefilter
 from .transcript import transcript_facts
 from .variants import ONE_PART_KINDS, typed_person
-from .words import Token, letters, sentence_start, stem, zipf
+from .words import FILLERS, Token, letters, sentence_start, stem, zipf
 from .written import function_word, opened_by_function_word, respects_protected, respects_written
 
 # What may stand between two words of one span: spaces, hyphens, commas, quotes, &
@@ -204,8 +204,8 @@ def find_spans(
                 ends[k] = max(ends[k], b)
     for i in range(len(tokens)):
         for j in range(i + 1, min(len(tokens), i + max_len) + 1):
-            if j - i >= 2 and not joinable[j - 2]:
-                break
+            if j - i >= 2 and not joinable[j - 2] or lower[j - 1] in FILLERS:
+                break  # a gap it may not cross, or a hesitation: "vj um" is no Vijay Kumar
             same = index.exact(" ".join(lower[i:j]))
             span_text = text[tokens[i].start:tokens[j - 1].end]
             if not same and stems[j - 1] != tokens[j - 1].text:

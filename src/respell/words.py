@@ -31,6 +31,12 @@ POSSESSIVE = re.compile(r"['’]s$")
 #: An ordinary word: once in a million words or more often (Zipf 3).
 COMMON_ZIPF = 3.0
 
+#: What recognizers write for a speaker's hesitation. Never part of a name's sound: in
+#: ConEC's calls every edit that took one in was wrong ("vj um" -> Vijay Kumar, "um at" ->
+#: Matt). Not "er" and "ah", which recognizers also write for syllables ("next er" is
+#: NextEra).
+FILLERS = frozenset({"um", "umm", "uh", "uhh", "uhm", "erm", "hm", "hmm", "mm", "mhm"})
+
 
 @dataclass(frozen=True)
 class Token:
