@@ -304,6 +304,8 @@ NEVER = [
       "Kenyan runner agreed. Chinese and Mexican ministers met."),
      ["Ukraine", "America", "Pakistan", "Kenya", "China", "Mexico", "Iran"]),
     ("Kenya won, and Pakistan lost to Ukraine.", ["Kenyans", "Pakistanis", "Ukrainians"]),
+    # ... in a name of several words too
+    ("growth particularly in our north american building envelope", ["North America", "Culp"]),
     # a function word before a surname written right is no given name of another sound
     ("So Biden said it was fine. Well, so Biden's trip went on, and Paul agreed.",
      ["Joe Biden", "Rand Paul", "Antony Blinken"]),

@@ -347,6 +347,8 @@ def other_form(original: str, replacement: str) -> bool:
     (True, False)
     >>> other_form("Pakistani", "Pakistan"), other_form("Ukrainian", "Ukraine")
     (True, True)
+    >>> other_form("north american", "North America"), other_form("north american", "North Carolina")
+    (True, False)
     """
     if min((zipf(w.lower()) for w in WORD.findall(original)), default=0.0) < _KNOWN_WORD_ZIPF:
         return False  # a rare word or garble: respelling it is what respell is for
@@ -359,7 +361,11 @@ def other_form(original: str, replacement: str) -> bool:
     ):
         return True
     if " " in original.strip() or " " in replacement.strip():
-        return False
+        # a name of several words, each as said but one in another form ("north american"
+        # is no "North America")
+        said, name = WORD.findall(original), WORD.findall(replacement)
+        other = [(x, y) for x, y in zip(said, name) if x.lower() != y.lower()]
+        return len(said) == len(name) and len(other) == 1 and other_form(*other[0])
     stem = 0
     while stem < len(shorter) and a[stem] == b[stem]:
         stem += 1
