@@ -165,3 +165,16 @@ def test_the_wider_search_is_for_rare_words_and_the_users_names(text, entity):
 def test_a_hesitation_is_no_part_of_a_name(text):
     pairs = found(text, ["Vijay Kumar", "Matt Danaher"])
     assert pairs and not any(w in ("um", "uh") for span, _ in pairs for w in span.split())
+
+
+def test_the_wider_search_is_the_same_in_chunks_and_left_out_for_long_lists(monkeypatch):
+    from respell import match
+
+    text = "Mbappé and venetius finally look like they can play together, venetius and Mbappé."
+    names = ["Kylian Mbappé", "Vinícius Júnior", "Jude Bellingham"]
+    whole = _pairs(text, Lexicon.from_entries(names))
+    monkeypatch.setattr(match, "_WIDE_CELLS", 1)
+    assert _pairs(text, Lexicon.from_entries(names)) == whole
+    monkeypatch.setattr(match, "_WIDE_MAX_ENTRIES", 2)
+    assert not any(f.rsim < 0.599 for f in _pairs(text, Lexicon.from_entries(names)).values())
+    assert any(f.rsim < 0.599 for f in whole.values())

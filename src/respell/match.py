@@ -274,19 +274,30 @@ def _widened(
     """A known list's shortlist with the wider search's pairs (:func:`find_matches`)
     after the others: the user's entries and the spans holding a rare word, sharing a
     blocking key, down to WIDE_SOUND_CLASS_CUTOFF."""
-    rare_word = [zipf(w) < WIDE_ZIPF for w in table.lower]
-    spans = [q for q, (i, j, _) in enumerate(table.spans) if any(rare_word[i:j])]
-    if not spans:
-        return shortlist
     users = index.users
-    scores = process.cdist(
-        [table.reduced[q] for q in spans], [index.reduced[e] for e in users],
-        scorer=Levenshtein.normalized_similarity, score_cutoff=WIDE_SOUND_CLASS_CUTOFF,
-        dtype=np.float32,
-    )
-    qs, es, ss = kept_pairs(scores)
-    below = ss < cutoff  # the others are in the shortlist already
-    qs, es, ss = np.asarray(spans)[qs[below]], users[es[below]], ss[below]
+    if len(users) > _WIDE_MAX_ENTRIES:
+        return shortlist  # a list that long, whatever its kind, is searched as any other
+    rare_word = [zipf(w) < WIDE_ZIPF for w in table.lower]
+    spans = np.array([q for q, (i, j, _) in enumerate(table.spans) if any(rare_word[i:j])],
+                     dtype=np.int64)
+    names = [index.reduced[e] for e in users]
+    found_q, found_e, found_s = [], [], []
+    step = max(1, _WIDE_CELLS // len(users))  # spans per cdist: its matrix stays small
+    for start in range(0, len(spans), step):
+        chunk = spans[start:start + step]
+        scores = process.cdist(
+            [table.reduced[q] for q in chunk.tolist()], names,
+            scorer=Levenshtein.normalized_similarity, score_cutoff=WIDE_SOUND_CLASS_CUTOFF,
+            dtype=np.float32,
+        )
+        qs, es, ss = kept_pairs(scores)
+        below = ss < cutoff  # the others are in the shortlist already
+        found_q.append(chunk[qs[below]])
+        found_e.append(users[es[below]])
+        found_s.append(ss[below])
+    if not found_q:
+        return shortlist
+    qs, es, ss = np.concatenate(found_q), np.concatenate(found_e), np.concatenate(found_s)
     span_masks = np.array([key_mask(blocking_keys(table.skeletons[q])) for q in qs.tolist()],
                           dtype=np.uint64)
     shared = (span_masks & index.masks[es]) != 0
@@ -296,6 +307,11 @@ def _widened(
     for q, pairs in best_of(qs[shared], es[shared], ss[shared], per_span * 3).items():
         out[q] = (out.get(q, []) + pairs)[:per_span * 3]
     return out
+
+
+# The wider search is for lists of names a user knows are there: a few dozen names.
+_WIDE_MAX_ENTRIES = 1_000
+_WIDE_CELLS = 1_000_000
 
 
 def _check_spans(
