@@ -629,3 +629,12 @@ def test_the_wider_search_writes_a_name_as_given_not_as_its_other_number():
     text = "She learned from a friend of care badio, Artemisia said."
     names = [Entity("Caravaggio", "NORP"), "Artemisia Gentileschi", "Agostino Tassi"]
     assert respell.fix(text, names).text == "She learned from a friend of Caravaggio, Artemisia said."
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Thanks, Mike Hartman. Next question.", "Thanks, Mike Hartmann. Next question."),
+    ("As Hartman said, margins held.", "As Hartmann said, margins held."),
+])
+def test_a_surname_with_one_n_more_is_no_place_and_its_people(text, expected):
+    names = ["Mike Hartmann", "Gary Folkes", "North America"]
+    assert respell.fix(text, names).text == expected

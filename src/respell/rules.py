@@ -361,23 +361,42 @@ def other_form(original: str, replacement: str) -> bool:
     ):
         return True
     if " " in original.strip() or " " in replacement.strip():
-        # a name of several words, each as said but one in another form ("north american"
-        # is no "North America")
+        # a name of several words, each as said but one, a place said as its people or
+        # back ("north american" is no "North America"; "Mike Hartman" may be "Mike
+        # Hartmann", "Gary folks" "Gary Folkes")
         said, name = WORD.findall(original), WORD.findall(replacement)
-        other = [(x, y) for x, y in zip(said, name) if x.lower() != y.lower()]
-        return len(said) == len(name) and len(other) == 1 and other_form(*other[0])
-    stem = 0
-    while stem < len(shorter) and a[stem] == b[stem]:
-        stem += 1
+        other = [(letters(x), letters(y)) for x, y in zip(said, name) if x.lower() != y.lower()]
+        return len(said) == len(name) and len(other) == 1 and _place_and_people(*other[0])
+    stem = _shared(a, b)
     return stem >= 4 and (a[stem:] in _FORM_ENDINGS and b[stem:] in _FORM_ENDINGS
-                          or _place_and_people(a[stem:], b[stem:]))
+                          or _place_and_people(a, b))
 
 
-def _place_and_people(one: str, other: str) -> bool:
-    """Whether two endings after a shared stem make a place and its people or adjective
-    ("Kenya", "Kenyan"; "Ukraine", "Ukrainian"; "Pakistan", "Pakistanis"; "China",
-    "Chinese"), and no two names ("Randi", "Randy")."""
-    return (one, other) in _PLACE_PEOPLE or (other, one) in _PLACE_PEOPLE
+def _shared(a: str, b: str) -> int:
+    """The length of the start ``a`` and ``b`` share."""
+    stem = 0
+    while stem < min(len(a), len(b)) and a[stem] == b[stem]:
+        stem += 1
+    return stem
+
+
+def _place_and_people(a: str, b: str) -> bool:
+    """Whether two words (letters) are a place and its people or adjective ("Kenya",
+    "Kenyan"; "Ukraine", "Ukrainian"; "Pakistan", "Pakistanis"; "China", "Chinese"): a
+    shared stem of four letters or more and a people's ending, and no two names ("Randi",
+    "Randy"; "Hartman", "Hartmann": a place that takes an n ends in a vowel).
+
+    >>> _place_and_people("kenya", "kenyan"), _place_and_people("hartman", "hartmann")
+    (True, False)
+    """
+    stem = _shared(a, b)
+    if stem < 4:
+        return False
+    ends = (a[stem:], b[stem:])
+    pair = ends if ends in _PLACE_PEOPLE else ends[::-1]
+    if pair not in _PLACE_PEOPLE:
+        return False
+    return not (pair[0] == "" and pair[1] in ("n", "ns") and a[stem - 1] not in "aeiouy")
 
 
 # (the place's ending, the people's) after the stem they share
