@@ -62,7 +62,7 @@ def _users_size(lexicon: Lexicon, variants) -> int:
     a document adds, and a size that grew with the documents would lower each of them."""
     if not (lexicon.known and 0 < lexicon.n_user < len(lexicon.entities)):
         return 0
-    users = {k for k, ent in enumerate(lexicon.entities) if ent.origin == "user"}
+    users = _user_entities(lexicon)
     return _model_size(v for v in variants if v.entity in users)
 
 
@@ -70,11 +70,15 @@ def _users(lexicon: Lexicon, variants, plain: bool) -> np.ndarray:
     """The positions of the variants of the entities the user gave, but the other number
     of a demonym (a form the user did not give: "Caravaggios" for a Caravaggio that an
     article's NER took for a nationality)."""
-    if plain:
+    if plain:  # plain names, all the user's
         return np.arange(len(variants), dtype=np.int64)
-    users = {k for k, ent in enumerate(lexicon.entities) if getattr(ent, "origin", "user") == "user"}
+    users = _user_entities(lexicon)
     return np.fromiter((k for k, v in enumerate(variants) if v.entity in users and v.kind != "number"),
                        np.int64)
+
+
+def _user_entities(lexicon: Lexicon) -> set[int]:
+    return {k for k, ent in enumerate(lexicon.entities) if ent.origin == "user"}
 
 
 class LexiconIndex:
