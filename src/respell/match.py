@@ -35,6 +35,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -277,9 +278,14 @@ def _widened(
     users = index.users
     if len(users) > _WIDE_MAX_ENTRIES:
         return shortlist  # a list that long, whatever its kind, is searched as any other
-    rare_word = [zipf(w) < WIDE_ZIPF for w in table.lower]
-    spans = np.array([q for q, (i, j, _) in enumerate(table.spans) if any(rare_word[i:j])],
-                     dtype=np.int64)
+    # the spans holding a rare word: a running count of the rare words, read at both ends
+    rare = np.zeros(len(table.lower) + 1, dtype=np.int64)
+    rare[1:] = np.cumsum(np.fromiter((zipf(w) < WIDE_ZIPF for w in table.lower), bool,
+                                     len(table.lower)))
+    n = len(table.spans)
+    starts = np.fromiter(map(itemgetter(0), table.spans), np.int64, n)
+    ends = np.fromiter(map(itemgetter(1), table.spans), np.int64, n)
+    spans = np.flatnonzero(rare[ends] > rare[starts])
     names = [index.reduced[e] for e in users]
     found_q, found_e, found_s = [], [], []
     step = max(1, _WIDE_CELLS // len(users))  # spans per cdist: its matrix stays small
