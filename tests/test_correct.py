@@ -638,3 +638,9 @@ def test_the_wider_search_writes_a_name_as_given_not_as_its_other_number():
 def test_a_surname_with_one_n_more_is_no_place_and_its_people(text, expected):
     names = ["Mike Hartmann", "Gary Folkes", "North America"]
     assert respell.fix(text, names).text == expected
+
+
+def test_an_and_said_where_the_name_writes_an_ampersand_stays_as_said():
+    text = "Sales of coolers and equipment rose. Then proctor and gamble said so, and AT and T."
+    fixed = respell.fix(text, ["Coolers & Equipment", "Procter & Gamble", "AT&T"]).text
+    assert "Coolers and Equipment rose" in fixed and "Procter and Gamble said" in fixed

@@ -443,11 +443,19 @@ def written_as(variant_text: str, span_text: str, has_case: bool) -> str:
     cased transcript), unless it is one short word, an acronym ("NATO", "OPEC", "UNICEF"),
     or the transcript writes it in capitals itself ("NATO's").
 
+    An "and" said where the name writes "&" stays as said: "Coolers & Equipment" over
+    "coolers and equipment" is written "Coolers and Equipment" (a transcript writes what
+    was said; "AT&T", one word, is the name's own spelling).
+
     >>> written_as("NATO", "nato", True), written_as("NATO", "NATO's", True)
     ('NATO', 'NATO')
+    >>> written_as("Procter & Gamble", "proctor and gamble", True)
+    'Procter and Gamble'
     """
     out = variant_text
     said = POSSESSIVE.sub("", span_text)
+    if " & " in out and _AND.search(said):
+        out = out.replace(" & ", " and ")
     if has_case and any(ch.islower() for ch in said) and not any(ch.islower() for ch in out) and (
         len(out.split()) > 1 or len(out) > _ACRONYM_LETTERS
     ):
@@ -463,6 +471,7 @@ def written_as(variant_text: str, span_text: str, has_case: bool) -> str:
     return out
 
 
+_AND = re.compile(r"\band\b", re.IGNORECASE)
 #: Two words or more in capitals, of two letters or more each: a speaker's label or a
 #: heading, not an acronym the recognizer heard ("BJ" for Vijay, "SBMS" for SBMs, "G CPS").
 _SHOUTED = re.compile(r"[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+)+")
