@@ -39,8 +39,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz import fuzz
 
 from . import context, phonetics
 from .features import (
@@ -50,8 +49,8 @@ from .features import (
     Features,
     TranscriptFacts,
 )
-from .index import LexiconIndex, blocking_keys, key_mask
-from .shortlist import best_of, kept_pairs, prefilter
+from .index import LexiconIndex
+from .shortlist import alike_pairs, best_of, prefilter
 from .transcript import transcript_facts
 from .variants import ONE_PART_KINDS, typed_person
 from .words import FILLERS, Token, letters, sentence_start, stem, zipf
@@ -286,31 +285,25 @@ def _widened(
     starts = np.fromiter(map(itemgetter(0), table.spans), np.int64, n)
     ends = np.fromiter(map(itemgetter(1), table.spans), np.int64, n)
     spans = np.flatnonzero(rare[ends] > rare[starts])
-    names = [index.reduced[e] for e in users]
+    names, masks = [index.reduced[e] for e in users], index.masks[users]
     found_q, found_e, found_s = [], [], []
     step = max(1, _WIDE_CELLS // len(users))  # spans per cdist: its matrix stays small
     for start in range(0, len(spans), step):
-        chunk = spans[start:start + step]
-        scores = process.cdist(
-            [table.reduced[q] for q in chunk.tolist()], names,
-            scorer=Levenshtein.normalized_similarity, score_cutoff=WIDE_SOUND_CLASS_CUTOFF,
-            dtype=np.float32,
-        )
-        qs, es, ss = kept_pairs(scores)
+        chunk = spans[start:start + step].tolist()
+        qs, es, ss = alike_pairs([table.reduced[q] for q in chunk],
+                                 [table.skeletons[q] for q in chunk], names, masks,
+                                 WIDE_SOUND_CLASS_CUTOFF)
         below = ss < cutoff  # the others are in the shortlist already
-        found_q.append(chunk[qs[below]])
+        found_q.append(np.asarray(chunk, dtype=np.int64)[qs[below]])
         found_e.append(users[es[below]])
         found_s.append(ss[below])
     if not found_q:
         return shortlist
     qs, es, ss = np.concatenate(found_q), np.concatenate(found_e), np.concatenate(found_s)
-    span_masks = np.array([key_mask(blocking_keys(table.skeletons[q])) for q in qs.tolist()],
-                          dtype=np.uint64)
-    shared = (span_masks & index.masks[es]) != 0
-    if not shared.any():
+    if not len(qs):
         return shortlist
     out = dict(shortlist)
-    for q, pairs in best_of(qs[shared], es[shared], ss[shared], per_span * 3).items():
+    for q, pairs in best_of(qs, es, ss, per_span * 3).items():
         out[q] = (out.get(q, []) + pairs)[:per_span * 3]
     return out
 

@@ -67,14 +67,7 @@ def prefilter(index: LexiconIndex, reduced: list[str], skeletons: list[str], cut
     """
     n_entries = len(index.reduced)
     if len(reduced) * n_entries <= _BRUTE_FORCE_PAIRS:
-        scores = process.cdist(
-            reduced, index.reduced, scorer=Levenshtein.normalized_similarity,
-            score_cutoff=cutoff, dtype=np.float32,
-        )
-        qs, es, ss = kept_pairs(scores)
-        span_masks = np.array([key_mask(blocking_keys(k)) for k in skeletons], dtype=np.uint64)
-        shared = (span_masks[qs] & index.masks[es]) != 0
-        return qs[shared], es[shared], ss[shared]
+        return alike_pairs(reduced, skeletons, index.reduced, index.masks, cutoff)
 
     by_key: dict[str, list[int]] = defaultdict(list)
     blocks = index.blocks
@@ -115,6 +108,23 @@ def prefilter(index: LexiconIndex, reduced: list[str], skeletons: list[str], cut
     if not found_q:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
     return np.concatenate(found_q), np.concatenate(found_e), np.concatenate(found_s)
+
+
+def alike_pairs(reduced: list[str], skeletons: list[str], entries: list[str], masks: np.ndarray,
+                cutoff: float):
+    """(span, entry, similarity) of every pair of spans (their sound classes ``reduced`` and
+    consonant ``skeletons``) and entries (their sound classes and blocking-key ``masks``)
+    sharing a blocking key whose sound classes are alike, in one cdist over all of them."""
+    scores = process.cdist(
+        reduced, entries, scorer=Levenshtein.normalized_similarity,
+        score_cutoff=cutoff, dtype=np.float32,
+    )
+    qs, es, ss = kept_pairs(scores)
+    found, at = np.unique(qs, return_inverse=True)  # the keys of the spans with a pair only
+    span_masks = np.array([key_mask(blocking_keys(skeletons[q])) for q in found.tolist()],
+                          dtype=np.uint64)
+    shared = (span_masks[at] & masks[es]) != 0
+    return qs[shared], es[shared], ss[shared]
 
 
 def kept_pairs(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
