@@ -240,6 +240,25 @@ def test_bad_items_are_listed_and_the_exit_status_is_2(archive, capsys):
                                                  "shows/ep4.nlp"]
 
 
+def test_an_item_document_without_text_is_a_warning_beside_its_lists(archive, caplog):
+    # as fix --from-doc: an empty document beside a list leaves the list in use; a
+    # missing one fails the item
+    (archive / "notes.md").write_text("  \n", encoding="utf-8")
+    with open(archive / "manifest.jsonl", "a", encoding="utf-8") as fh:
+        fh.write('{"transcript": "shows/ep1.txt", "entities": "lists/names.txt", '
+                 '"docs": ["notes.md"], "id": "blank"}\n')
+        fh.write('{"transcript": "shows/ep1.txt", "entities": "lists/names.txt", '
+                 '"docs": ["gone.md"], "id": "gone"}\n')
+    code = main(["batch", str(archive / "manifest.jsonl"), "-o", str(archive / "out"), "-j", "1"])
+    assert code == 2
+    summary = json.loads((archive / "out/summary.json").read_text(encoding="utf-8"))
+    assert {e["id"] for e in summary["errors"]} == {"gone"}
+    assert "document not found" in summary["errors"][0]["error"]
+    assert (archive / "out/blank.txt").read_bytes() == (archive / "out/shows/ep1.txt").read_bytes()
+    assert any("notes.md" in r.getMessage() and "document is empty" in r.getMessage()
+               for r in caplog.records if r.levelname == "WARNING")
+
+
 def test_a_rerun_makes_only_what_changed(archive):
     out = archive / "out"
     run_batch(archive / "manifest.jsonl", out, jobs=1)

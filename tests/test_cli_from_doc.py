@@ -62,35 +62,46 @@ def test_pdf_document(files, capsys):
 
 
 @pytest.mark.parametrize(
-    ("docs", "message"),
-    [
-        (["scan.pdf"], "no text layer (a scan?)"),
-        (["empty.txt"], "document is empty"),
-        (["missing.txt"], "document not found"),
-    ],
+    ("doc", "message"),
+    [("scan.pdf", "no text layer (a scan?)"), ("empty.txt", "document is empty")],
 )
-def test_unusable_document_beside_a_list_is_skipped(files, capsys, docs, message):
-    if docs == ["scan.pdf"]:
+def test_document_without_text_beside_a_list_is_a_warning(files, capsys, doc, message):
+    # issue 11: a document that yields no text is a warning when a list remains
+    if doc == "scan.pdf":
         pytest.importorskip("pypdfium2")
-    args = ["-e", str(files / "names.txt")]
-    for doc in docs:
-        args += ["--from-doc", str(files / doc)]
-    code, out = fix(files, *args)
+    code, out = fix(files, "-e", str(files / "names.txt"), "--from-doc", str(files / doc))
+    assert code == 0
+    assert out == "Our correspondent Liz Sly reports from bay root.\n"  # the list was used
+    (err,) = capsys.readouterr().err.splitlines()
+    assert err.startswith("respell: ") and message in err and doc in err
+    assert err.endswith("left out, the other documents and lists are used")
+
+
+def test_missing_document_beside_a_list_is_skipped(files, capsys):
+    code, out = fix(files, "-e", str(files / "names.txt"), "--from-doc", str(files / "missing.txt"))
     assert code == 2
     assert out == "Our correspondent Liz Sly reports from bay root.\n"  # the list was used
     err = capsys.readouterr().err.splitlines()
-    assert err[0].startswith("respell: skipped ") and message in err[0] and docs[0] in err[0]
+    assert err[0].startswith("respell: skipped ") and "document not found" in err[0]
     assert err[1:] == ["respell: 1 of 1 documents skipped"]
 
 
-def test_unusable_document_among_documents_is_skipped(files, capsys):
+def test_scan_among_documents_is_a_warning(files, capsys):
     pytest.importorskip("pypdfium2")
     code, out = fix(files, "--from-doc", str(files / "scan.pdf"),
                     "--from-doc", str(files / "article.txt"))
+    assert (code, out) == (0, FIXED)
+    (err,) = capsys.readouterr().err.splitlines()
+    assert "scan.pdf" in err and "no text layer" in err
+
+
+def test_unusable_document_among_documents_is_skipped(files, capsys):
+    code, out = fix(files, "--from-doc", str(files / "empty.txt"),
+                    "--from-doc", str(files / "missing.txt"), "--from-doc", str(files / "article.txt"))
     assert (code, out) == (2, FIXED)
     err = capsys.readouterr().err.splitlines()
-    assert len(err) == 2 and "scan.pdf" in err[0]
-    assert err[1] == "respell: 1 of 2 documents skipped"
+    assert len(err) == 3 and "empty.txt" in err[0] and "missing.txt" in err[1]
+    assert err[2] == "respell: 1 of 3 documents skipped"
 
 
 def test_document_without_entities_is_a_warning(files, capsys, caplog):

@@ -5,7 +5,7 @@ call spell the names right. :func:`document_text` reads any of them as plain tex
 the recognizer in :mod:`respell.extract`. PDFs are read with pypdfium2 (``pip install
 'respell[pdf]'``, part of ``respell[ner]``), the fastest of the libraries measured on
 ConEC's slides and releases with text as good (``benchmarks/pdf_readers.py``); a PDF
-without a text layer (a scan) raises an :class:`~respell.errors.InputError` saying so.
+without a text layer (a scan) raises a :class:`~respell.errors.NoTextError` saying so.
 
 >>> html_to_text("<p>Liz Sly in <b>Beirut</b></p>")
 'Liz Sly in Beirut'
@@ -22,7 +22,7 @@ from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .errors import InputError, MissingDependencyError
+from .errors import InputError, MissingDependencyError, NoTextError
 from .textio import decode_bytes, read_bytes
 from .words import zipf
 
@@ -224,11 +224,11 @@ def pdf_pages(data: bytes, name: str) -> list[str]:
 def pdf_to_text(data: bytes, name: str = "<pdf>") -> str:
     """The text of a PDF's text layer, pages as paragraphs, cleaned by :func:`clean_pdf_text`
     and :func:`drop_running_lines`. A PDF with (almost) no text, a scan, raises
-    :class:`~respell.errors.InputError` naming OCR as the fix."""
+    :class:`~respell.errors.NoTextError` naming OCR as the fix."""
     pages = drop_running_lines([clean_pdf_text(p).strip() for p in pdf_pages(data, name)])
     text = "\n\n".join(p for p in pages if p)
     if sum(ch.isalpha() for ch in text) < _MIN_PDF_LETTERS:
-        raise InputError(f"{name}: the PDF has no text layer (a scan?): run OCR on it first "
+        raise NoTextError(f"{name}: the PDF has no text layer (a scan?): run OCR on it first "
                          "(for example ocrmypdf), or give its text as .txt")
     empty = sum(1 for p in pages if not p)
     if empty:
@@ -242,7 +242,8 @@ def pdf_to_text(data: bytes, name: str = "<pdf>") -> str:
 def document_text(path: str | os.PathLike) -> str:
     """Read a document as plain text: HTML and Markdown are reduced to their words, a PDF
     to its text layer. Raises :class:`~respell.errors.InputError` with one clear line for
-    a missing, unreadable, empty, binary or undecodable file or a PDF without text.
+    a missing, unreadable, binary or undecodable file, and its
+    :class:`~respell.errors.NoTextError` for an empty one or a PDF without text.
 
     >>> import pathlib, tempfile
     >>> page = pathlib.Path(tempfile.mkdtemp()) / "notes.html"
@@ -254,11 +255,11 @@ def document_text(path: str | os.PathLike) -> str:
     suffix = Path(name).suffix.lower()
     if suffix == ".pdf" or data[:1024].lstrip().startswith(b"%PDF-"):
         if not data.strip():
-            raise InputError(f"document is empty: {name}")
+            raise NoTextError(f"document is empty: {name}")
         return pdf_to_text(data, name)
     text = decode_bytes(data, name)
     if not text.strip():
-        raise InputError(f"document is empty: {name}")
+        raise NoTextError(f"document is empty: {name}")
     head = text.lstrip()[:200].lower()
     if suffix in _HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")):
         text = html_to_text(text)
@@ -267,5 +268,5 @@ def document_text(path: str | os.PathLike) -> str:
     if _PDF_GLYPHS.search(text):  # text copied out of a PDF: its hyphens, ligatures, bullets
         text = clean_glyphs(text)
     if not text.strip():
-        raise InputError(f"document has no text: {name}")
+        raise NoTextError(f"document has no text: {name}")
     return text

@@ -18,6 +18,11 @@ class InputError(RespellError):
     """A transcript or document cannot be read (missing, empty, binary, undecodable)."""
 
 
+class NoTextError(InputError):
+    """A document that reads but holds no text: empty, blank, or a PDF without a text layer.
+    Beside other lists or documents it is a warning, not an error: nothing in it is wrong."""
+
+
 class EntityListError(RespellError):
     """An entity list is malformed or has no usable entry."""
 

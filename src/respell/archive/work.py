@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from dataclasses import dataclass, field
 from ..errors import RespellError
 from .fetch import file_sha256, local_path
 from .manifest import AUDIO_FORMAT, Item
+
+log = logging.getLogger(__name__)
 
 DONE, UP_TO_DATE, FAILED = "done", "up to date", "failed"
 
@@ -156,13 +159,39 @@ def _load(item: Item):
     if item.names:
         parts.append(Lexicon.from_entries(list(item.names)))
     if item.docs:
-        parts.append(Lexicon.from_documents(*(local_path(p, what="document") for p in item.docs)))
+        parts.extend(_documents(item, others=bool(parts)))
     lexicon = parts[0]
     for part in parts[1:]:
         lexicon = lexicon + part
     if not lexicon:
         raise EntityListError("no usable entity in the item's lists, names or documents")
     return lexicon
+
+
+def _documents(item: Item, *, others: bool) -> list:
+    """The Lexicon of the item's documents (none when every one is without text and the
+    item has lists or names): as ``fix --from-doc`` does, a document without text (empty,
+    a scan) is a warning beside other documents or lists, a bad one an error."""
+    from ..errors import InputError, NoTextError
+    from ..lexicon import Lexicon
+
+    paths = [local_path(p, what="document") for p in item.docs]
+    left_out = []
+
+    def without_text(path: str, exc: RespellError) -> None:
+        if not isinstance(exc, NoTextError):
+            raise exc
+        left_out.append(path)
+        log.warning("%s: %s: left out, the item's other documents and lists are used",
+                    item.id, exc)
+
+    several = others or len(paths) > 1
+    try:
+        return [Lexicon.from_documents(*paths, on_error=without_text if several else None)]
+    except InputError:
+        if others and len(left_out) == len(paths):
+            return []
+        raise
 
 
 def _sha(text: str) -> str:

@@ -34,6 +34,23 @@ def skipped_line(path: str, exc: Exception) -> str:
     return one_line(f"respell: skipped {msg}")
 
 
+def document_skipper(skipped: list[str]):
+    """``on_error`` for several documents: one without text (empty, a scan) is a warning
+    line, the others are done; a bad one (missing, unreadable) is skipped with its line and
+    its path added to ``skipped``, which makes the exit status 2."""
+    from ..errors import NoTextError
+
+    def skip(path: str, exc: Exception) -> None:
+        if isinstance(exc, NoTextError):
+            print(one_line(f"respell: {exc}: left out, the other documents and lists are used"),
+                  file=sys.stderr)
+            return
+        skipped.append(path)
+        print(skipped_line(path, exc), file=sys.stderr)
+
+    return skip
+
+
 def check_stdin_once(named: Iterable[tuple[str, str | None]]) -> None:
     """Refuse standard input (``-``) given for more than one input: it can be read once.
 

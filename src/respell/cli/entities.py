@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from ..errors import EntityListError, OptionError
-from . import check_outputs, skipped_line
+from . import check_outputs, document_skipper
 
 FORMATS = ("txt", "jsonl", "csv")
 
@@ -88,12 +88,8 @@ def run(args: argparse.Namespace) -> int:
         raise OptionError(f"--min-count must be at least 1, got {args.min_count}")
     fmt = args.format or _format_from_suffix(args.output)
     check_outputs([("the document", d) for d in args.documents], [("-o", args.output)])
-    skipped = []
-
-    def skip(path: str, exc: Exception) -> None:  # several documents: a bad one is left out
-        skipped.append(path)
-        print(skipped_line(path, exc), file=sys.stderr)
-
+    skipped: list[str] = []
+    skip = document_skipper(skipped)  # several documents: a bad one is left out
     entities = extract_entities(args.documents, labels=labels, min_count=args.min_count,
                                 patterns=args.patterns,
                                 on_error=skip if len(args.documents) > 1 else None)

@@ -10,7 +10,14 @@ from collections import deque
 from pathlib import Path
 
 from ..errors import EntityListError, InputError, OptionError, RespellError
-from . import check_output_location, check_outputs, check_stdin_once, progress_bar, skipped_line
+from . import (
+    check_output_location,
+    check_outputs,
+    check_stdin_once,
+    document_skipper,
+    progress_bar,
+    skipped_line,
+)
 
 log = logging.getLogger(__name__)
 
@@ -414,13 +421,8 @@ def _writable(doc, result, name: str):
 
 def run(args) -> int:
     check_options(args)
-    skipped_docs = []
-
-    def skip_document(path: str, exc: Exception) -> None:
-        skipped_docs.append(path)
-        print(skipped_line(path, exc), file=sys.stderr)
-
-    lexicon = load_lexicon(args, on_skip=skip_document)
+    skipped_docs: list[str] = []
+    lexicon = load_lexicon(args, on_skip=document_skipper(skipped_docs))
     batch = _Batch(args, lexicon)
     files = args.files
     failures = 0
