@@ -507,6 +507,13 @@ PARTS = [
     # a name garbled before a sentence that opens with its own surname written right
     ("Then Tulsi Gabbert. Gabbard used to be a Democrat.", ["Tulsi Gabbard", "Pete Hegseth"],
      "Then Tulsi Gabbard. Gabbard used to be a Democrat."),
+    # one word said for a name of two is the part it sounds about as much like and is
+    # nearer in length to, not the whole name ("Anand" is nearer "Adnan Syed" in sound)
+    ("Her ex boyfriend Adnan Syed was convicted. The main witness was Jay Wilds. Anand always "
+     "said he was at the library. And Asia McClain said she saw Anand at the library.",
+     ["Adnan Syed", "Hae Min Lee", "Jay Wilds", "Asia McClain", "Baltimore"],
+     "Her ex boyfriend Adnan Syed was convicted. The main witness was Jay Wilds. Adnan always "
+     "said he was at the library. And Asia McClain said she saw Adnan at the library."),
 ]
 
 

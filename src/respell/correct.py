@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from . import phonetics
 from .choice import choose
 from .errors import OptionError
 from .lexicon import Entity, Lexicon
@@ -60,7 +61,9 @@ from .words import POSSESSIVE, Token, letters, tokenize
 
 if TYPE_CHECKING:
     from .evidence import Evidence
-    from .index import LexiconIndex
+    from .features import Features
+    from .index import Entry, LexiconIndex
+    from .lexicon import Variant
     from .match import Match
 
 __all__ = [
@@ -274,11 +277,11 @@ def _propose(text, tokens, index, options, barriers, cased=None, within=None):
                      evidence=evidence), found.facts
 
 
-def _reason(index: LexiconIndex, match: Match, has_case: bool, evidence: Evidence | None,
-            next_word: str) -> str:
-    """Why a match would be its change: what it sounds like, and what the whole transcript
-    says of its name (a list of names known to be there)."""
-    variant, f = index.entries[match.entry].variant, match.features
+def _reason(index: LexiconIndex, variant: Variant, f: Features, has_case: bool,
+            evidence: Evidence | None, next_word: str) -> str:
+    """Why a match (its ``variant`` written, its features ``f``) would be its change: what
+    it sounds like, and what the whole transcript says of its name (a list of names known
+    to be there)."""
     how = {"canonical": "", "alias": " (alias)", "surname": " (surname)", "given_name": " (given name)",
            "sounds_like": f" (listed as sounding like {variant.heard!r})",
            "part": f" (part of {index.entities[variant.entity].text!r})",
@@ -404,6 +407,29 @@ def proposals(
 
 
 _RUNNER_UP_FLOOR = 0.01
+# Kinds of variant that are a whole name; a part may sound this much less like one word
+# said than the whole does, and still be what was said.
+_WHOLE_KINDS = frozenset({"canonical", "alias", "unmiddled"})
+_PART_SLACK = 0.15
+
+
+def _part_said(index: LexiconIndex, entry: Entry, psim: float, said: str
+               ) -> tuple[Entry, float] | None:
+    """The part of a name of several words (its given name, surname, a part said alone)
+    that one word said is, when the word sounds about as much like it as like the whole
+    name and is nearer its length: "Anand always said" is Adnan (0.49), not "Adnan Syed
+    always said" (0.59, the d of Syed standing in for Adnan's): the part and how much the
+    word sounds like it; None when no part is."""
+    codes = phonetics.phonemes(said)
+    best, best_psim = None, psim - _PART_SLACK
+    for k in index.parts_of(entry.variant.entity):
+        part = index.entries[k]
+        if abs(len(codes) - len(part.codes)) >= abs(len(codes) - len(entry.codes)):
+            continue
+        part_psim = phonetics.phoneme_similarity(codes, part.codes)
+        if part_psim >= best_psim:
+            best, best_psim = part, part_psim
+    return None if best is None else (best, best_psim)
 
 
 def _to_change(
@@ -412,9 +438,14 @@ def _to_change(
 ) -> Change | None:
     """The change a match proposes, as it would be written; None when it is no change."""
     entry = index.entries[match.entry]
-    variant = entry.variant
     start, end = tokens[match.i].start, tokens[match.j - 1].end
     original = text[start:end]
+    features = match.features
+    if match.j - match.i == 1 and len(entry.words) >= 2 and entry.variant.kind in _WHOLE_KINDS:
+        part = _part_said(index, entry, features.psim, original)
+        if part is not None:
+            entry, features = part[0], features._replace(psim=part[1])
+    variant = entry.variant
     last = tokens[match.j - 1].text
     replacement = _with_possessive(written_as(variant.text, original, has_case), variant.text, last)
     if replacement == original:
@@ -481,7 +512,8 @@ def _to_change(
         # mangled ("Adams" for Adam), and in a biasing list of lower-case rare words
         # endings are what recognizers drop ("ravish" for "ravished"): the model judges those
         return None
-    reason = _reason(index, match, has_case, evidence, _next_word(text, tokens, match.j))
+    reason = _reason(index, variant, features, has_case, evidence,
+                     _next_word(text, tokens, match.j))
     if origin != "user":
         reason += "; from a related document" if origin == "ner" else "; mined from a document"
     return Change(start, end, original, replacement, ent.text, ent.label, round(float(score), 4),

@@ -28,6 +28,7 @@ import numpy as np
 from . import phonetics
 from ._memo import memo
 from .lexicon import Lexicon, Variant
+from .variants import ONE_PART_KINDS
 from .state import LOCK
 from .variants import MODEL_KINDS
 from .words import WORD, letters, stem, zipf
@@ -132,6 +133,19 @@ class LexiconIndex:
         # form id -> entry, and the form ids heard by several entries; made on the first
         # exact match, which many short transcripts never have
         self._where: tuple[dict[int, int], dict[int, list[int]]] | None = None
+        self._parts: dict[int, list[int]] | None = None  # entity -> its parts' entries
+
+    def parts_of(self, entity: int) -> list[int]:
+        """The entries of an entity's parts said alone (its surname, given name, a part of
+        a longer name), made on the first call: a few transcripts ever ask."""
+        if self._parts is None:
+            variants = self.entries.variants
+            self._parts = {}
+            if getattr(variants, "heard", None) is None:  # not one plain variant per name
+                for k, v in enumerate(variants):
+                    if v.kind in ONE_PART_KINDS:
+                        self._parts.setdefault(v.entity, []).append(k)
+        return self._parts.get(entity, [])
 
     def exact(self, key: str) -> list[int]:
         """The entries heard exactly as ``key`` (lower-case words, single spaces)."""
@@ -211,6 +225,10 @@ class _Entries:
 
     def __len__(self) -> int:
         return len(self._variants)
+
+    @property
+    def variants(self) -> list[Variant]:
+        return self._variants
 
     def __getitem__(self, i: int) -> Entry:
         entry = self._made.get(i)
