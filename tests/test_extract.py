@@ -274,3 +274,13 @@ def test_real_model_on_html_and_text(tmp_path):
     lex = Lexicon.from_documents(page, labels=["PERSON"])
     assert "Merkel" in [v.text for v in lex.variants]  # PERSON label gives the surname variant
     assert isinstance(lex.entities[0], Entity)
+
+
+def test_footnote_marks_run_on_to_names_are_left_out():
+    # a PDF's superscript footnote mark, run on to the word before it ("EBITDA1"), is no
+    # part of the name where the document has the word without it; "CET1" keeps its 1
+    text = ("Adjusted EBITDA1 rose 4%. Spire Storage EBITDA1 Reconciliation follows. "
+            "1 EBITDA is a non-GAAP measure. The CET1 ratio held.")
+    found = extract.document_mentions(
+        text, [("Adjusted EBITDA1", "ORG"), ("CET1", "ORG")], patterns=False)
+    assert [name for name, _, _ in found] == ["Adjusted EBITDA", "CET1"]

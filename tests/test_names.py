@@ -24,6 +24,9 @@ CULP AND AIM ON NASDAQ
 Annualized returns
 Manning said it. Peyton Manning agreed, in Reading.
 Curbside Pickup
+By Rachel Okafor, Washington Correspondent
+Metro Desk
+She told The Hollywood Reporter on Monday that the show, which ran for years, would end soon.
 """
 
 
@@ -60,6 +63,10 @@ Curbside Pickup
         ("Reading", "GPE", None),  # inside a sentence
         ("Manning", "PERSON", None),  # a surname of a full name in the document
         ("Pickup", "PERSON", "common word"),  # "Curbside Pickup" is no full name
+        # a byline's role, not a name; a name ending in a role word inside a sentence is
+        ("Washington Correspondent", "GPE", "a byline"),
+        ("Metro Desk", "ORG", "a byline"),
+        ("The Hollywood Reporter", "ORG", None),
         # fragments of sentences
         ("Liz Sly reports", "PERSON", "sentence fragment"),
         ("the quarter ended", "ORG", "sentence fragment"),

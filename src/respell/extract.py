@@ -258,7 +258,7 @@ def document_mentions(text: str, recognised: Iterable[tuple[str, str]], *, where
     >>> document_mentions(text, [("Sanctions", "ORG"), ("Spire", "ORG")], where="a.txt")
     [('Spire', 'ORG', 'ner:a.txt'), ('LumiSense', 'PRODUCT', 'pattern:a.txt')]
     """
-    from .names import junk_reason, mine_names, name_pieces, owner
+    from .names import junk_reason, mine_names, name_pieces, owner, without_footnotes
 
     recognised = list(recognised)
     wanted = frozenset(labels)
@@ -284,12 +284,12 @@ def document_mentions(text: str, recognised: Iterable[tuple[str, str]], *, where
         if clean and label == "PERSON":
             raw = owner(raw)
         for piece in name_pieces(raw) if clean else [raw]:
-            name = normalize_name(piece)
+            name = normalize_name(without_footnotes(piece, text) if clean else piece)
             if name and keep(name, label):
                 out.append((name, label, "ner" + suffix))
     if patterns:
         for raw, label in mine_names(text):
-            name = normalize_name(raw)
+            name = normalize_name(without_footnotes(raw, text) if clean else raw)
             # unlabelled: a person or a product, by the look of it
             fits = label in wanted if label else bool({"PERSON", "PRODUCT"} & wanted)
             if name and fits and keep(name, label):

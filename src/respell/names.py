@@ -108,7 +108,13 @@ _SEPARATOR = re.compile(
     # a byline's name and the dateline below it ("Rana Aziz\nJERUSALEM, Oct. 17"), and
     # a photo credit's photographer and agency ("Justin Sullivan/Getty Images", "AP
     # Photo/Eric Gay", "Lehrer / Getty"), not "AC/DC"
-    r"|\n(?=[A-Z]{3,}\b)|(?<=[A-Za-z]{2})/(?=[A-Z][a-z])|\s/\s)\s*"
+    r"|\n(?=[A-Z]{3,}\b)|(?<=[A-Za-z]{2})/(?=[A-Z][a-z])|\s/\s"
+    # a sentence's end: after a number or a word of three letters or more that is no
+    # title ("the Billboard Global 200. Rosé signed"; not "Robert F. Kennedy", "Gov. Newsom")
+    r"|(?<=\d)\.\s+(?=[A-Z])|(?<=[a-z]{3})"
+    + "".join(f"(?<!{t})" for t in ("Gov", "Sen", "Rep", "Gen", "Col", "Sgt", "Capt", "Prof",
+                                    "Pres", "Amb", "Sec", "Inc", "Corp", "Ltd", "Bros"))
+    + r"\.\s+(?=[A-Z]))\s*"
 )
 _LEADING_PARTICLES = frozenset({"bin", "ibn", "al", "el", "de", "da", "di", "du", "van", "von",
                                 "la", "le", "del", "della", "der", "den"})
@@ -128,6 +134,28 @@ def owner(span: str) -> str:
     return span[:m.start()] if m else span
 
 
+_MARKED = re.compile(r"\b([A-Za-z][A-Za-z'’-]{3,})([1-9])\b")
+
+
+def without_footnotes(name: str, text: str) -> str:
+    """A name without the footnote marks that a PDF's text layer runs on to its words
+    ("Adjusted EBITDA1" where the slide has a superscript 1): a digit after a word of four
+    letters or more that ``text`` also has without it. "CET1" and "Q4" keep theirs.
+
+    >>> text = "Adjusted EBITDA1 rose. EBITDA is a non-GAAP measure. CET1 ratio."
+    >>> without_footnotes("Adjusted EBITDA1", text), without_footnotes("CET1", text)
+    ('Adjusted EBITDA', 'CET1')
+    >>> without_footnotes("Snapdragon8", "the Snapdragon8 chip")
+    'Snapdragon8'
+    """
+    def unmarked(m: re.Match) -> str:
+        word = m.group(1)
+        alone = re.search(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text)
+        return word if alone else m.group()
+
+    return _MARKED.sub(unmarked, name) if _MARKED.search(name) else name
+
+
 def name_pieces(span: str) -> list[str]:
     """The parts of a recognised span that may be names: the span cut at separators (a
     bullet, a colon, a spaced dash, a blank line) and each part without the lower-case
@@ -143,6 +171,8 @@ def name_pieces(span: str) -> list[str]:
     (['Rana Aziz', 'JERUSALEM'], ['Justin Sullivan', 'Getty Images'])
     >>> name_pieces("AC/DC"), name_pieces("CANADIAN PRESS/Sean Kilpatrick")
     (['AC/DC'], ['CANADIAN PRESS', 'Sean Kilpatrick'])
+    >>> name_pieces("Billboard Global 200. Rosé"), name_pieces("Gov. Gavin Newsom")
+    (['Billboard Global', 'Rosé'], ['Gov. Gavin Newsom'])
     """
     out = []
     for part in _SEPARATOR.split(span):
@@ -190,6 +220,8 @@ def junk_reason(name: str, label: str | None, text: str, *,
         return "sentence fragment"
     if name in name_parts:
         return None
+    if len(words) >= 2 and words[-1].lower() in _ROLES and _byline_only(name, text):
+        return "a byline's role"  # "By Rachel Okafor, Washington Correspondent"
     # Common words capitalised here only at a sentence start, on a slide's line or in a
     # heading: "Sanctions were lifted", "Customs" (ORG), "Tonnes" (PERSON). A place or a
     # people is often a common word too (Beirut, Iran), and so is a name of several
@@ -269,6 +301,25 @@ def _called_by_surname(name: str, texts: list[str]) -> bool:
 
 
 # -- names the recognizer misses ------------------------------------------------------------
+
+
+# the last words of the roles bylines give their writers ("Science Correspondent")
+_ROLES = frozenset({"correspondent", "correspondents", "reporter", "editor", "writer",
+                    "columnist", "contributor", "desk", "photographer", "staff"})
+_BYLINE_WORDS = 12  # a byline or credit is a short line
+
+
+def _byline_only(name: str, text: str) -> bool:
+    """Whether every place ``text`` writes ``name`` is a byline or credit: a short line, or
+    after a comma (", Washington Correspondent"). "The Hollywood Reporter" inside a
+    sentence is a name."""
+    found = False
+    for m in _occurrences(name, text):
+        found = True
+        if len(_line_of(text, m.start()).split()) > _BYLINE_WORDS \
+                and not text[:m.start()].rstrip(" ").endswith(","):
+            return False
+    return found
 
 
 def _tickers(text: str) -> Iterator[tuple[int, str, str]]:
