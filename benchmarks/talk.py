@@ -42,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import peers
-from talk_data.make_talk import CONDITIONS, episodes
+from talk_data.make_talk import CONDITIONS, SETS, episodes
 
 from respell.evaluate import edit_labels, edits_between, entity_scores, normalize
 
@@ -50,18 +50,23 @@ DOCS = ("none", "with", "only")
 
 
 def run(system: str = "respell", *, conditions=tuple(CONDITIONS), min_score=None,
-        uncased: bool = False, show: bool = False, docs: str = "none") -> dict:
-    """Figures per condition and over all of them (see the module's docstring)."""
+        uncased: bool = False, show: bool = False, docs: str = "none",
+        which: str = "dev", ids=None) -> dict:
+    """Figures per condition and over all of them (see the module's docstring); ``which``
+    set of episodes (``dev`` or ``test``), only those of ``ids`` when given."""
     if docs not in DOCS:
         raise ValueError(f"docs must be one of {', '.join(DOCS)}, got {docs!r}")
+    folder = SETS[which]
     rows = {}
-    eps = episodes()
-    lists = {ep["id"]: episode_list(ep, docs) for ep in eps}
+    eps = [ep for ep in episodes(folder) if ids is None or ep["id"] in ids]
+    if not eps:
+        raise ValueError(f"no episode of {', '.join(ids)} in the {which} set")
+    lists = {ep["id"]: episode_list(ep, docs, folder) for ep in eps}
     for name in conditions:
         totals = {"words": 0, "errors": 0, "raw_errors": 0, "ne_words": 0, "ne_errors": 0,
                       "raw_ne_errors": 0, "edits_right": 0, "edits_wrong": 0}
         for ep in eps:
-            asr = (HERE / "talk_data" / "asr" / name / f"{ep['id']}.txt").read_text(encoding="utf-8")
+            asr = (folder / "asr" / name / f"{ep['id']}.txt").read_text(encoding="utf-8")
             if uncased:
                 asr = re.sub(r"[^\w\s'-]", "", asr.lower())
             fixed = peers.make(system, lists[ep["id"]], min_score=min_score)(asr)
@@ -82,7 +87,7 @@ def run(system: str = "respell", *, conditions=tuple(CONDITIONS), min_score=None
     return {name: _rates(r) for name, r in rows.items()}
 
 
-def episode_list(ep: dict, docs: str = "none") -> list:
+def episode_list(ep: dict, docs: str = "none", folder: Path = SETS["dev"]) -> list:
     """What a system is given for an episode: its typed names, its document's entities
     (as ``--from-doc`` reads it), or both."""
     from earnings21 import document_entities
@@ -90,14 +95,14 @@ def episode_list(ep: dict, docs: str = "none") -> list:
     names = list(ep["names"]) if docs != "only" else []
     if docs == "none":
         return names
-    return names + document_entities([article(ep)])
+    return names + document_entities([article(ep, folder)])
 
 
-def article(ep: dict) -> Path:
+def article(ep: dict, folder: Path = SETS["dev"]) -> Path:
     """The episode's related document (see the module's docstring)."""
-    found = sorted((HERE / "talk_data" / "articles").glob(f"{ep['id']}.*"))
+    found = sorted((folder / "articles").glob(f"{ep['id']}.*"))
     if not found:
-        raise FileNotFoundError(f"no article for {ep['id']} in talk_data/articles")
+        raise FileNotFoundError(f"no article for {ep['id']} in {folder / 'articles'}")
     return found[0]
 
 
@@ -126,11 +131,16 @@ def main(argv=None) -> int:
                     help="the transcripts in lower case, without punctuation")
     ap.add_argument("--docs", default="none", choices=DOCS,
                     help="with: the episode's article as well as its names; only: the article alone")
+    ap.add_argument("--set", default="dev", choices=sorted(SETS),
+                    help="dev: the episodes the rules were found on; test: episodes kept "
+                         "for checking them (never tuned on)")
+    ap.add_argument("--ids", default=None, help="comma-separated episode ids (default: all)")
     ap.add_argument("--show", action="store_true", help="print every edit with its verdict")
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON line")
     a = ap.parse_args(argv)
     figures = run(a.system, conditions=a.conditions.split(","), min_score=a.min_score,
-                  uncased=a.uncased, show=a.show, docs=a.docs)
+                  uncased=a.uncased, show=a.show, docs=a.docs, which=a.set,
+                  ids=a.ids.split(",") if a.ids else None)
     if a.json:
         print(json.dumps({"system": a.system, **figures}))
         return 0

@@ -25,15 +25,25 @@ def talk():
         sys.path.remove(str(ROOT / "benchmarks"))
 
 
-def test_every_episode_has_its_transcripts_and_says_its_names(talk):
-    episodes = talk.episodes()
-    assert len(episodes) == 15 and len({ep["id"] for ep in episodes}) == 15
+@pytest.mark.parametrize(("which", "count"), [("dev", 15), ("test", 12)])
+def test_every_episode_has_its_transcripts_article_and_says_its_names(talk, which, count):
+    folder = talk.SETS[which]
+    episodes = talk.episodes(folder)
+    assert len(episodes) == count and len({ep["id"] for ep in episodes}) == count
     for ep in episodes:
         for condition in talk.CONDITIONS:
-            path = ROOT / "benchmarks" / "talk_data" / "asr" / condition / f"{ep['id']}.txt"
+            path = folder / "asr" / condition / f"{ep['id']}.txt"
             assert path.read_text(encoding="utf-8").strip(), path
         assert len(find_mentions(normalize(ep["text"]), ep["names"])) >= len(ep["names"]), ep["id"]
         assert 4 <= len(ep["names"]) <= 12  # a short list, typed
+        assert talk.article(ep, folder).suffix in (".txt", ".html")
+
+
+def test_the_test_set_and_its_episodes_are_chosen_by_name(talk):
+    figures = talk.run("none", conditions=["base"], which="test", ids=["test07", "test12"])
+    assert figures["base"]["NE_WER"] == figures["base"]["NE_WER_raw"] > 0
+    with pytest.raises(ValueError, match="no episode of"):
+        talk.run("none", conditions=["base"], which="test", ids=["talk15"])
 
 
 def test_a_system_that_changes_nothing_scores_the_raw_transcripts(talk):

