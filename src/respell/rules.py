@@ -4,11 +4,12 @@ A match the model scores high can still be no edit worth making, or one that is 
 right: a change of case alone over a common word ("us" -> "US"), a word the recognizer
 got right in another form than the listed name ("Israelis" -> "Israeli"), punctuation at
 a word's edge ("you" -> "You-"), a name where no such name stands ("said Brandy Berlaj"
-is no "Brandy Pervez": :func:`out_of_place`). :func:`respell.correct.proposals` asks these before
-a match becomes a change; :func:`written_as` says how the name is written there.
+is no "Brandy Pervez": :func:`out_of_place`). :func:`respell.proposals.proposals` asks these
+before a match becomes a change; :func:`written_as` says how the name is written there.
+Whether the words said are only written in another form is :mod:`respell.wordforms`.
 
->>> other_form("Israelis", "Israeli"), worth_respelling("you", "You-", True)
-(True, False)
+>>> worth_respelling("you", "You-", True)
+False
 >>> written_as("QASSEM SOLEIMANI", "sola money", True)
 'Qassem Soleimani'
 """
@@ -20,6 +21,7 @@ from collections.abc import Sequence
 
 from .context import after_other_name
 from .people import own_part
+from .wordforms import ORDINARY_ZIPF
 from .words import (
     FUNCTION_ZIPF,
     POSSESSIVE,
@@ -29,43 +31,8 @@ from .words import (
     letters,
     sentence_start,
     spaced,
-    stem,
     zipf,
 )
-
-_KNOWN_WORD_ZIPF = 2.5  # a word at least this common is one the recognizer knows
-
-
-def number_only(original: str, replacement: str) -> bool:
-    """Whether the two differ only by a final s ("diagnostic", "Diagnostics")."""
-    a, b = letters(original), letters(replacement)
-    return a + "s" == b or b + "s" == a
-
-
-# A case-only change of a word this common is never made ("us" -> "US", "who" -> "WHO");
-# of one this common, only to a name the user listed whole ("apple" -> "Apple" only when
-# the user typed Apple, never for a document's entry or a part of a longer name).
-_NEVER_RECASE_ZIPF = 5.0
-_RECASE_LISTED_ZIPF = 4.0
-_RECASE_DOCUMENT_ZIPF = 3.0
-# Word endings that make another form of one word: "revenue(s)", "acquire(d)",
-# "protect(ive|ing)", "sequential(ly)".
-_FORM_ENDINGS = frozenset(
-    ["s", "es", "'s", "’s", "ed", "d", "ing", "ly", "al", "ally", "er", "ers", "ion", "ions", "ive", "ives", "ity", "ies", "y", "ation", "ations", "ment", "ments"]
-    + [""]
-)
-
-
-def word_for_word(original: str, replacement: str) -> bool:
-    """Whether a change puts one ordinary word for another ("tons" -> "tonnes", "margin" ->
-    "Martin", "cats" -> "Cuts"): both one word of other letters, each common (Zipf >= 3.5).
-
-    >>> word_for_word("tons", "Tonnes"), word_for_word("Sola money", "Soleimani")
-    (True, False)
-    """
-    said, name = WORD.findall(original), WORD.findall(replacement)
-    return (len(said) == len(name) == 1 and letters(original) != letters(replacement)
-            and min(zipf(stem(said[0]).lower()), zipf(stem(name[0]).lower())) >= _ORDINARY_ZIPF)
 
 
 def acronym_over_name(original: str, replacement: str, sentence_start: bool) -> bool:
@@ -86,15 +53,12 @@ def acronym_over_name(original: str, replacement: str, sentence_start: bool) -> 
 _NAME_ZIPF = 4.0  # a capitalised word this common is a name the recognizer knows ("Google" 5.3)
 
 
-def unhyphenated(original: str, replacement: str) -> bool:
-    """Whether a change only takes the hyphen out of a common hyphenated word
-    ("e-commerce" -> "eCommerce", "x-ray" -> "XRay"), as slides brand it.
-
-    >>> unhyphenated("e-commerce", "eCommerce"), unhyphenated("Coca Cola", "Coca-Cola")
-    (True, False)
-    """
-    return ("-" in original and "-" not in replacement and letters(original) == letters(replacement)
-            and zipf(original.lower()) >= _ORDINARY_ZIPF)
+# A case-only change of a word this common is never made ("us" -> "US", "who" -> "WHO");
+# of one this common, only to a name the user listed whole ("apple" -> "Apple" only when
+# the user typed Apple, never for a document's entry or a part of a longer name).
+_NEVER_RECASE_ZIPF = 5.0
+_RECASE_LISTED_ZIPF = 4.0
+_RECASE_DOCUMENT_ZIPF = 3.0
 
 
 def may_recase(original: str, kind: str, origin: str) -> bool:
@@ -103,13 +67,17 @@ def may_recase(original: str, kind: str, origin: str) -> bool:
     A document's entry or a part of a name written over a common word only because the
     document capitalised it ("sanctions" -> "Sanctions", a sentence-initial word spaCy
     took for an organisation) is never right; a very common word is not a name at all.
+
+    >>> may_recase("chess", "part", "user"), may_recase("chess", "canonical", "user")
+    (False, True)
     """
     words = original.split()
     zipfs = [zipf(w.lower()) for w in words]
     if len(words) == 1:
         if zipfs[0] >= _NEVER_RECASE_ZIPF:
             return False
-        if origin != "user":
+        if origin != "user" or kind == "part":
+            # nor is the generic head of a longer name ("chess" -> "Chess" of Norway Chess)
             return zipfs[0] < _RECASE_DOCUMENT_ZIPF
         return zipfs[0] < _RECASE_LISTED_ZIPF or kind in ("canonical", "alias")
     # several words: not a phrase of ordinary words after a document's capitals
@@ -117,7 +85,6 @@ def may_recase(original: str, kind: str, origin: str) -> bool:
 
 
 _PERSON_PARTS = frozenset({"surname", "given_name", "short"})
-_ORDINARY_ZIPF = 3.5  # a word this common is an ordinary word ("cinema" 4.2, "greasy" 3.4)
 _ACRONYM = re.compile(r"[A-Z]{3,}(?:['’]?s)?")  # "BJ" may be Vijay, "KC" Casey
 
 
@@ -197,7 +164,7 @@ def _pronoun_clause(text: str, said: list[str], tokens: Sequence[Token], i: int,
         return False
     if re.match(r"i[A-Z]", name):
         return False  # "i robot" is iRobot: the name is written as "i" and a word
-    return zipf(word.lower()) >= _ORDINARY_ZIPF
+    return zipf(word.lower()) >= ORDINARY_ZIPF
 
 
 def _verb_taken_in(said: list[str], name: str) -> bool:
@@ -306,7 +273,7 @@ def _ordinary_phrase(text: str, tokens: Sequence[Token], i: int, j: int, said: l
     """Whether the words ``said`` (tokens ``i`` to ``j``), an ordinary word first, make a
     phrase with the words around that a person's surname or given name alone would not."""
     before = tokens[i - 1].text.lower() if i else ""
-    ordinary = zipf(said[0].lower()) >= _ORDINARY_ZIPF
+    ordinary = zipf(said[0].lower()) >= ORDINARY_ZIPF
     if before == "the" and ordinary and _phrase_ends(text, tokens, j):
         # "the" and itself where an ordinary word was heard: "went to the cinema." is no
         # "the Sinema", "the price of rice" no "the Rice of rice". Before another word it
@@ -335,76 +302,6 @@ def _number_said(said: list[str], name: str) -> bool:
     return (name[:1].isupper() and any(w.lower() in _NUMBERS for w in said)
             and not any(ch.isdigit() for ch in name)
             and not any(w.lower() in _NUMBERS for w in WORD.findall(name)))
-
-
-def other_form(original: str, replacement: str) -> bool:
-    """Whether ``replacement`` is only another form of the ordinary words of ``original``:
-    another number or ending of the same word, or one s more or less anywhere.
-
-    >>> other_form("Israelis", "Israeli"), other_form("Israel's is", "Israelis")
-    (True, True)
-    >>> other_form("sequentially", "Sequential"), other_form("Sola money", "Soleimani")
-    (True, False)
-    >>> other_form("Pakistani", "Pakistan"), other_form("Ukrainian", "Ukraine")
-    (True, True)
-    >>> other_form("north american", "North America"), other_form("north american", "North Carolina")
-    (True, False)
-    """
-    if min((zipf(w.lower()) for w in WORD.findall(original)), default=0.0) < _KNOWN_WORD_ZIPF:
-        return False  # a rare word or garble: respelling it is what respell is for
-    a, b = letters(original), letters(replacement)
-    if a == b:
-        return False
-    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-    if len(longer) == len(shorter) + 1 and "s" in longer and any(
-        longer[:k] + longer[k + 1:] == shorter for k, ch in enumerate(longer) if ch == "s"
-    ):
-        return True
-    if " " in original.strip() or " " in replacement.strip():
-        # a name of several words, each as said but one, a place said as its people or
-        # back ("north american" is no "North America"; "Mike Hartman" may be "Mike
-        # Hartmann", "Gary folks" "Gary Folkes")
-        said, name = WORD.findall(original), WORD.findall(replacement)
-        other = [(letters(x), letters(y)) for x, y in zip(said, name) if x.lower() != y.lower()]
-        return len(said) == len(name) and len(other) == 1 and _place_and_people(*other[0])
-    stem = _shared(a, b)
-    return stem >= 4 and (a[stem:] in _FORM_ENDINGS and b[stem:] in _FORM_ENDINGS
-                          or _place_and_people(a, b))
-
-
-def _shared(a: str, b: str) -> int:
-    """The length of the start ``a`` and ``b`` share."""
-    stem = 0
-    while stem < min(len(a), len(b)) and a[stem] == b[stem]:
-        stem += 1
-    return stem
-
-
-def _place_and_people(a: str, b: str) -> bool:
-    """Whether two words (letters) are a place and its people or adjective ("Kenya",
-    "Kenyan"; "Ukraine", "Ukrainian"; "Pakistan", "Pakistanis"; "China", "Chinese"): a
-    shared stem of four letters or more and a people's ending, and no two names ("Randi",
-    "Randy"; "Hartman", "Hartmann": a place that takes an n ends in a vowel).
-
-    >>> _place_and_people("kenya", "kenyan"), _place_and_people("hartman", "hartmann")
-    (True, False)
-    """
-    stem = _shared(a, b)
-    if stem < 4:
-        return False
-    ends = (a[stem:], b[stem:])
-    pair = ends if ends in _PLACE_PEOPLE else ends[::-1]
-    if pair not in _PLACE_PEOPLE:
-        return False
-    return not (pair[0] == "" and pair[1] in ("n", "ns") and a[stem - 1] not in "aeiouy")
-
-
-# (the place's ending, the people's) after the stem they share
-_PLACE_PEOPLE = frozenset(
-    [("", people) for people in ("n", "ns", "an", "ans", "ian", "ians", "i", "is", "ese")]
-    + [(place, people) for place in ("a", "e", "o", "y") for people in ("an", "ans", "ian", "ians")]
-    + [("a", "ese")]
-)
 
 
 def _edges(text: str) -> str:
