@@ -167,6 +167,15 @@ def test_a_hesitation_is_no_part_of_a_name(text):
     assert pairs and not any(w in ("um", "uh") for span, _ in pairs for w in span.split())
 
 
+def test_a_dotted_abbreviation_is_one_word():
+    # "C.O.P.29": its letters are never a span of their own ("C" is no "Si" of Simon
+    # Stiell); the whole may still be a name, and "J. Wilde" is two words
+    pairs = found("In Baku for C.O.P.29 and U.S. talks. Then J. Wilde spoke.",
+                  ["Simon Stiell", "COP29", "Jay Wilds", "Yusuf Khan"])
+    assert not any(span in ("C", "C.O", "O", "P", "P.29", "U", "S") for span, _ in pairs)
+    assert ("J", "Jay") in pairs
+
+
 def test_the_wider_search_is_the_same_in_chunks_and_left_out_for_long_lists(monkeypatch):
     from respell import match
 

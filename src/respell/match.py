@@ -193,6 +193,10 @@ def find_spans(
     word_reduced = [phonetics.reduce(c) for c in word_codes]
     word_skeleton = [phonetics.consonant_skeleton(c) for c in word_codes]
     joinable = joinable_gaps(text, tokens, barriers)
+    # letters of a dotted abbreviation ("C.O.P.29", "U.S."): one word, never cut into
+    # (a web address is: "alumina.com" may be illumina.com)
+    dotted = [text[a.end:b.start] == "." and min(a.end - a.start, b.end - b.start) == 1
+              for a, b in pairwise(tokens)] + [False]
     spans: list[tuple[int, int, str]] = []
     reduced: list[str] = []
     skeletons: list[str] = []
@@ -212,6 +216,8 @@ def find_spans(
                 # a listed name's possessive ("Navalny's") is that name written
                 same = index.exact(" ".join(lower[i:j - 1] + [stems[j - 1].lower()]))
                 span_text = stem(span_text)
+            if same and j - i == 1 and zipf(lower[i]) >= _ORDINARY_ZIPF:
+                same = _written_as_entries(index, same, span_text)
             if same:
                 protected.add((i, j))
                 right = {index.entries[e].variant.entity for e in same
@@ -229,7 +235,7 @@ def find_spans(
                 for ent in named:
                     present.setdefault(ent, []).append((i, j))
             codes = "".join(word_codes[i:j])
-            if codes and j <= ends[i]:
+            if codes and j <= ends[i] and not dotted[j - 1] and not (i and dotted[i - 1]):
                 spans.append((i, j, codes))
                 reduced.append("".join(word_reduced[i:j]))
                 skeletons.append("".join(word_skeleton[i:j])[:3])
@@ -242,6 +248,15 @@ def find_spans(
                      written_right, {e: _mentions(at) for e, at in present.items()},
                      written_by, named_by, [bool(_PUNCTUATED.search(text[a.end:b.start]))
                                   for a, b in pairwise(tokens)])
+
+
+def _written_as_entries(index: LexiconIndex, same: list[int], said: str) -> list[int]:
+    """Of the entries heard as an ordinary word (in any case), those it is written as: a
+    document's entry only where written as it ("gallery" is no "Gallery" of the article's
+    Apollo Gallery, to keep out of "gallery to pollen" -> Galerie d'Apollon), a typed
+    name's words in any case ("sarah" of Sarah Koenig in a transcript without capitals)."""
+    return [e for e in same if index.entries[e].variant.text == said or getattr(
+        index.entities[index.entries[e].variant.entity], "origin", "user") == "user"]
 
 
 def _mentions(spans: list[tuple[int, int]]) -> list[int]:
@@ -307,6 +322,8 @@ def _widened(
         out[q] = (out.get(q, []) + pairs)[:per_span * 3]
     return out
 
+
+_ORDINARY_ZIPF = 3.5  # a word this common is an ordinary word ("gallery" 4.3)
 
 # The wider search is for lists of names a user knows are there: a few dozen names.
 _WIDE_MAX_ENTRIES = 1_000
