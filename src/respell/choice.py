@@ -66,13 +66,17 @@ def _select(proposed: list[tuple[Match, Change]], min_score: float, widen: bool 
     # So does any other part taken alone (a surname, a given name) inside a passing full
     # name that sounds about as much like it: "Lee Kati Affairante" is Leocadia Ferrante,
     # not "Lee Kati" and the surname "Ferrante".
-    full = [(m.i, m.j, p.entity, m.features.psim) for m, p in passing if not m.features.surname]
+    # And so does a shorter part inside a longer one: "Artie" -> "Arti" inside "Artie del de
+    # Segno" -> "Arti del Disegno" (of Accademia delle Arti del Disegno), which the
+    # schedule would otherwise split into two changes with the words between left as said.
+    full = [(m.i, m.j, p.entity, m.features.psim, m.features.surname) for m, p in passing]
     passing = [
         (m, p) for m, p in passing
         if not m.features.surname or not any(
             e == p.entity and i <= m.i and m.j <= j and (i, j) != (m.i, m.j)
+            and (not part or j - i > m.j - m.i and m.features.part and psim >= m.features.psim - _FULL_NAME_SLACK)
             and (m.features.same_letters or psim >= m.features.psim - _FULL_NAME_SLACK)
-            for i, j, e, psim in full
+            for i, j, e, psim, part in full
         )
     ]
     # ... but a full name over a function word beside its part, which sounds clearly more

@@ -204,6 +204,10 @@ def _person_forms(ent: Entity, known: bool, title: str) -> Iterator[tuple[str, s
     surname = surname_of(ent.text)
     yield surname, surname, "surname"
     middle = words[1:-2] if surname != words[-1] else words[1:-1]  # (before a suffix: "Jr.")
+    if (typed or known and ent.label == "PERSON") and middle:
+        both = _double_surname(middle, surname)
+        if both:
+            yield both, both, "surname"
     if (typed or known and ent.label == "PERSON") and middle and not any(
         w.lower() in _FUNCTION or "-" in w for w in middle
     ):
@@ -228,6 +232,32 @@ def _person_forms(ent: Entity, known: bool, title: str) -> Iterator[tuple[str, s
         for short, writable in short_forms(given) if known else ():
             yield short, short, "short" if writable else "spelled"
             yield f"{short} {rest}", f"{short} {rest}", "short_full" if writable else "spelled"
+
+
+def _double_surname(middle: list[str], surname: str) -> str | None:
+    """The surname with the word or particle before it, as people say such names ("López
+    Obrador" of Andrés Manuel López Obrador, "García Márquez", "bin Laden", "van der
+    Leyen"); None after an initial ("Robert F. Kennedy Jr."), a hyphenated word or a
+    syllable of a given name ("Hae Min Lee" is Lee, not "Min Lee").
+
+    >>> _double_surname(["Manuel", "López"], "Obrador"), _double_surname(["van", "der"], "Leyen")
+    ('López Obrador', 'van der Leyen')
+    >>> _double_surname(["F."], "Kennedy") is None
+    True
+    """
+    before = []
+    for word in reversed(middle):
+        if word.lower() in _PARTICLES:
+            before.insert(0, word)
+            continue
+        if not before and word[:1].isupper() and word.isalpha() and len(word) >= 4:
+            before.insert(0, word)
+        break
+    return " ".join([*before, surname]) if before else None
+
+
+_PARTICLES = frozenset("""da de del della di do dos das du des van von der den ter bin ibn al el
+    la le""".split())  # noqa: SIM905
 
 
 # Titles a list may put before a name ("Dr. Anthony Fauci", "Sen. Chuck Schumer"), and how
@@ -264,7 +294,8 @@ def _without_title(text: str) -> tuple[str, str]:
 # Base", "Capital Markets", "Company". A part is never only these, nor begins or ends
 # with a function word.
 _GENERIC = _NOT_PERSON_WORDS | frozenset(["air", "base", "research", "markets", "market", "securities", "associates", "bank", "banks", "holdings", "services", "solutions", "technology", "technologies", "industries", "international", "corporation", "incorporated", "inc", "corp", "ltd", "llc", "plc", "sa", "ag", "nv", "lp", "co", "company", "companies", "group", "partners", "capital", "management", "investments", "investment", "financial", "global", "worldwide", "america", "americas", "american", "usa", "us", "national", "federal", "general", "first", "united", "royal", "central"])
-_FUNCTION = frozenset(["of", "the", "and", "&", "for", "de", "la", "le", "el", "al", "del", "da", "di", "du", "van", "von", "der", "den", "y", "e", "a", "an", "in", "on", "at", "to"])
+_FUNCTION = frozenset(["of", "the", "and", "&", "for", "de", "la", "le", "el", "al", "del", "da", "di", "du", "van", "von", "der", "den", "y", "e", "a", "an", "in", "on", "at", "to",
+                       "alla", "alle", "allo", "della", "delle", "dello", "degli", "dei", "des", "dos", "das", "do", "und", "zu", "zum", "zur"])
 # Names whose leading "The" is written capitalised in running text too.
 _CAPITAL_THE = frozenset({"the hague", "the gambia"})
 _MAX_PART_WORDS = 6
@@ -335,7 +366,9 @@ def name_parts(text: str) -> list[str]:
         for a in range(len(words) - size + 1):
             part = words[a:a + size]
             low = [w.lower().strip(".,") for w in part]
-            if low[0] in _FUNCTION or low[-1] in _FUNCTION:
+            if low[-1] in _FUNCTION or low[0] in _FUNCTION and not (
+                a + size == len(words) and size >= 2 and low[0] in _PARTICLES
+            ):  # a particle opens only a surname: "des Cars", "van Gogh" ("alla Scala" no)
                 continue
             if low[0] in _GENERIC or low[-1] in _GENERIC:  # "Bagram Air", "James & Associates"
                 continue
