@@ -350,6 +350,16 @@ NEVER = [
     (("Navalny's death changed things. We talked about Navalny's team and Navalnaya's "
       "speech. Then Navalny, and Navalny's wife. Yulia Navalny's speech was long."),
      ["Alexei Navalny", "Yulia Navalnaya", "Sergei Lavrov"]),
+    # a given name said right beside common words that sound nothing like the surname
+    (("Thanks, Randy. Randy thank you for the question. Our next question comes from "
+      "Larry for the firm."), [E("Randy Dearth", "PERSON"), E("Larry Webb", "PERSON"),
+                               E("Curtis Dinan", "PERSON")]),
+    # a document's name of ordinary words, over another form of one of them
+    ("The developing countries asked for more.",
+     ["Simon Stiell", E("Least Developed Countries", "ORG", sources=("ner:article.txt",))]),
+    # a change that only leaves out a word said beside the name
+    ("Castle has been great as a rookie this year.",
+     ["Stephon Castle", E("Rookie", "GPE", sources=("ner:article.txt",))]),
 ]
 
 
@@ -507,13 +517,36 @@ PARTS = [
     # a name garbled before a sentence that opens with its own surname written right
     ("Then Tulsi Gabbert. Gabbard used to be a Democrat.", ["Tulsi Gabbard", "Pete Hegseth"],
      "Then Tulsi Gabbard. Gabbard used to be a Democrat."),
+    # a double surname, or a surname with its particle, is said without the given names
+    # (and García is no middle name to leave out: not "Gabriel Márquez"); a given name's
+    # syllable is no surname ("Jimin Lee" is Hae Min Lee, not "Min Lee")
+    ("Garcia Marquez wrote it, and then Lopez Obrador spoke.",
+     ["Gabriel García Márquez", "Andrés Manuel López Obrador", "Claudia Sheinbaum"],
+     "García Márquez wrote it, and then López Obrador spoke."),
+    ("Then bin laden was found.", ["Osama bin Laden", "Ayman al-Zawahiri"],
+     "Then bin Laden was found."),
+    ("A student named Jimin Lee disappeared in Baltimore. Adnan Syed was convicted.",
+     ["Hae Min Lee", "Adnan Syed", "Baltimore", "Sarah Koenig"],
+     "A student named Hae Min Lee disappeared in Baltimore. Adnan Syed was convicted."),
+    # a letter of a dotted abbreviation is no short given name ("C" of C.O.P. is no Si
+    # of Simon Stiell, however surely Simon Stiell was repaired)
+    (("So you were in Baku for C.O.P.29. And Simon Steele called it an insurance policy. "
+      "Stiell said the C.O.P. had failed."), ["COP29", "Baku", "Simon Stiell"],
+     ("So you were in Baku for C.O.P.29. And Simon Stiell called it an insurance policy. "
+      "Stiell said the C.O.P. had failed.")),
+    # an ordinary word is no document entry of it written another way: "gallery" is open to
+    # the typed Galerie d'Apollon though the article names an Apollo Gallery
+    ("They went straight into the gallery to pollen, where the crown jewels are.",
+     ["Galerie d'Apollon", "Louvre", "Laure Beccuau",
+      E("Apollo Gallery", "FAC", sources=("ner:article.txt",))],
+     "They went straight into the Galerie d'Apollon, where the crown jewels are."),
     # one word said for a name of two is the part it sounds about as much like and is
     # nearer in length to, not the whole name ("Anand" is nearer "Adnan Syed" in sound)
-    ("Her ex boyfriend Adnan Syed was convicted. The main witness was Jay Wilds. Anand always "
-     "said he was at the library. And Asia McClain said she saw Anand at the library.",
+    (("Her ex boyfriend Adnan Syed was convicted. The main witness was Jay Wilds. Anand always "
+      "said he was at the library. And Asia McClain said she saw Anand at the library."),
      ["Adnan Syed", "Hae Min Lee", "Jay Wilds", "Asia McClain", "Baltimore"],
-     "Her ex boyfriend Adnan Syed was convicted. The main witness was Jay Wilds. Adnan always "
-     "said he was at the library. And Asia McClain said she saw Adnan at the library."),
+     ("Her ex boyfriend Adnan Syed was convicted. The main witness was Jay Wilds. Adnan always "
+      "said he was at the library. And Asia McClain said she saw Adnan at the library.")),
 ]
 
 
@@ -543,12 +576,16 @@ def test_other_listed_names_beside_a_garble_are_evidence_told_in_the_reason():
     assert measure_evidence([(40, 41, 1)], [0.3], present)[0].others == 0  # too far
 
 
-def test_the_words_a_name_is_said_with_count_for_it_and_their_absence_against_it():
-    # a document's entry, with the words the article says it with
+def test_the_words_a_document_says_a_name_with_count_for_it():
+    # the words the article says a name with speak for it where they are said; where they
+    # are not, they speak against a document's own entry, but not against a name the user
+    # typed (an article's words are rarely a conversation's: counting their absence
+    # against typed names lost right repairs on both talk sets)
     said_with = frozenset({"arizona", "senator", "voted", "filibuster"})
 
-    def score(text, context):
-        ent = E("Kyrsten Sinema", "PERSON", sources=("ner:article.txt",), context=context)
+    def score(text, context, typed=False):
+        sources = () if typed else ("ner:article.txt",)
+        ent = E("Kyrsten Sinema", "PERSON", sources=sources, context=context)
         result = fix(text, entities=[E("Mitch McConnell", "PERSON"), ent], min_score=0.01)
         scores = [c.score for c in result.changes + result.candidates if c.replacement == "Sinema"]
         return max(scores), result
@@ -557,6 +594,8 @@ def test_the_words_a_name_is_said_with_count_for_it_and_their_absence_against_it
     far = "i love cinema, and so does my wife."
     assert score(near, said_with)[0] > score(near, frozenset())[0]
     assert score(far, said_with)[0] < score(far, frozenset())[0]
+    assert score(far, said_with, typed=True)[0] == score(far, frozenset(), typed=True)[0]
+    assert score(near, said_with, typed=True)[0] > score(near, frozenset(), typed=True)[0]
     change = next(c for c in score(near, said_with)[1].changes if c.replacement == "Sinema")
     assert "said with 'arizona', 'filibuster', 'senator' and 1 other as elsewhere" in change.reason
 
@@ -574,6 +613,20 @@ def test_what_a_name_is_said_with_is_measured_around_its_other_places():
     assert (ev.said_with, ev.context) == (0, False)
     ev, = measure_evidence([(2, 3, 0)], [0.3], {}, words=words, known_context={0: {"voted"}})
     assert (ev.said_with, ev.context) == (1, True)
+    # words known from the transcript's own places count against a match without them;
+    # words known only from a document do so for a document's entry, not a typed name
+    text = ("Sinema of Arizona voted no . and then it was the end of the day for all of us "
+            ". we love the cinema with popcorn")
+    other = text.split()
+    at = other.index("cinema")
+    ev, = measure_evidence([(at, at + 1, 0)], [0.3], {0: [0]}, words=other, lengths={0: 1})
+    assert (ev.said_with, ev.context) == (0, True)
+    ev, = measure_evidence([(at, at + 1, 0)], [0.3], {}, range(1), words=other,
+                           known_context={0: {"voted"}})
+    assert (ev.said_with, ev.context) == (0, False)  # a typed name
+    ev, = measure_evidence([(at, at + 1, 0)], [0.3], {}, range(0), words=other,
+                           known_context={0: {"voted"}})
+    assert (ev.said_with, ev.context) == (0, True)  # a document's entry
 
 
 def test_an_article_naming_the_typed_names_does_not_weaken_them():

@@ -114,11 +114,13 @@ def measure_evidence(
     if words is not None:
         out = [ev._replace(said_with=len(shared), context=known, words=shared)
                for ev, (shared, known) in zip(
-                   out, _said_with(spans, places, words, lengths or {}, known_context or {}))]
+                   out, _said_with(spans, places, words, lengths or {}, known_context or {},
+                                   typed))]
     return out
 
 
-def _said_with(spans, places, words, lengths, known_context) -> list[tuple[tuple[str, ...], bool]]:
+def _said_with(spans, places, words, lengths, known_context, typed=None
+               ) -> list[tuple[tuple[str, ...], bool]]:
     content = _contents(words)  # each word once
     around_places: dict[int, list[tuple[int, frozenset[str]]]] = {}
     for ent, at in places.items():
@@ -126,12 +128,22 @@ def _said_with(spans, places, words, lengths, known_context) -> list[tuple[tuple
         around_places[ent] = [(k, _around(content, k, k + n)) for k in at]
     out = []
     for i, j, ent in spans:
-        known = set(known_context.get(ent, ()))
+        documents = set(known_context.get(ent, ()))
+        known: set[str] = set()
         for k, near in around_places.get(ent, ()):
             if abs(k - i) > CONTEXT_WORDS:  # not the words around this match itself
                 known |= near
-        here = _around(content, i, j) if known else frozenset()
-        out.append((tuple(sorted(here & known)), bool(known)))
+        here = _around(content, i, j) if known or documents else frozenset()
+        shared = here & (known | documents)
+        if typed is not None and ent in typed:
+            # the words a document says a typed name with speak for it where they are
+            # said, but their absence says little: an article's words are rarely a
+            # conversation's (it cost right repairs of typed names on both talk sets);
+            # a document's own entry keeps that check (without it, ConEC's PDFs made 99
+            # more wrong edits: "eleven" -> Elavon)
+            out.append((tuple(sorted(shared)), bool(known or shared)))
+        else:
+            out.append((tuple(sorted(shared)), bool(known or documents)))
     return out
 
 
