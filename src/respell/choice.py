@@ -74,7 +74,8 @@ def _select(proposed: list[tuple[Match, Change]], min_score: float, widen: bool 
         (m, p) for m, p in passing
         if not m.features.surname or not any(
             e == p.entity and i <= m.i and m.j <= j and (i, j) != (m.i, m.j)
-            and (not part or j - i > m.j - m.i and m.features.part and psim >= m.features.psim - _FULL_NAME_SLACK)
+            and (not part or j - i > m.j - m.i and m.features.part  # a longer part of it
+                 and psim >= m.features.psim - _FULL_NAME_SLACK)
             and (m.features.same_letters or psim >= m.features.psim - _FULL_NAME_SLACK)
             for i, j, e, psim, part in full
         )

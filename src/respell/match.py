@@ -53,6 +53,7 @@ from .index import LexiconIndex
 from .shortlist import alike_pairs, best_of, prefilter
 from .transcript import transcript_facts
 from .variants import ONE_PART_KINDS, typed_person
+from .wordforms import ORDINARY_ZIPF
 from .words import FILLERS, Token, letters, sentence_start, stem, zipf
 from .written import function_word, opened_by_function_word, respects_protected, respects_written
 
@@ -216,7 +217,7 @@ def find_spans(
                 # a listed name's possessive ("Navalny's") is that name written
                 same = index.exact(" ".join(lower[i:j - 1] + [stems[j - 1].lower()]))
                 span_text = stem(span_text)
-            if same and j - i == 1 and zipf(lower[i]) >= _ORDINARY_ZIPF:
+            if same and j - i == 1 and zipf(lower[i]) >= ORDINARY_ZIPF:
                 same = _written_as_entries(index, same, span_text)
             if same:
                 protected.add((i, j))
@@ -322,8 +323,6 @@ def _widened(
         out[q] = (out.get(q, []) + pairs)[:per_span * 3]
     return out
 
-
-_ORDINARY_ZIPF = 3.5  # a word this common is an ordinary word ("gallery" 4.3)
 
 # The wider search is for lists of names a user knows are there: a few dozen names.
 _WIDE_MAX_ENTRIES = 1_000

@@ -32,6 +32,7 @@ from .wordforms import (
 from .words import POSSESSIVE, Token, letters
 
 if TYPE_CHECKING:
+    from .entity import Entity
     from .evidence import Evidence
     from .features import Features
     from .index import Entry, LexiconIndex
@@ -150,8 +151,8 @@ def _to_change(
                   reason=reason, sources=ent.sources)
 
 
-def _said_in_another_form(original: str, replacement: str, kind: str, ent, origin: str,
-                          has_case: bool, known: bool) -> bool:
+def _said_in_another_form(original: str, replacement: str, kind: str, ent: Entity,
+                          origin: str, has_case: bool, known: bool) -> bool:
     """Whether the change only writes the words said in another form or number, as the
     name has them (:mod:`respell.wordforms`), where that is the ordinary word."""
     if number_only(original, replacement) and (
