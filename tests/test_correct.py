@@ -528,6 +528,10 @@ PARTS = [
     ("A student named Jimin Lee disappeared in Baltimore. Adnan Syed was convicted.",
      ["Hae Min Lee", "Adnan Syed", "Baltimore", "Sarah Koenig"],
      "A student named Hae Min Lee disappeared in Baltimore. Adnan Syed was convicted."),
+    # a given name with an n more is no place's people ("Landon" is Lando, unlike Kenyan)
+    ("Oscar Piastri is leading, and Landon Norris is right there. Landon and Oscar agree.",
+     ["McLaren", "Oscar Piastri", "Lando Norris", "Max Verstappen", "Kenya"],
+     "Oscar Piastri is leading, and Lando Norris is right there. Lando and Oscar agree."),
     # a letter of a dotted abbreviation is no short given name ("C" of C.O.P. is no Si
     # of Simon Stiell, however surely Simon Stiell was repaired)
     (("So you were in Baku for C.O.P.29. And Simon Steele called it an insurance policy. "

@@ -132,9 +132,11 @@ def unhyphenated(original: str, replacement: str) -> bool:
             and zipf(original.lower()) >= ORDINARY_ZIPF)
 
 
-def other_form(original: str, replacement: str) -> bool:
+def other_form(original: str, replacement: str, *, people: bool = True) -> bool:
     """Whether ``replacement`` is only another form of the ordinary words of ``original``:
-    another number or ending of the same word, or one s more or less anywhere.
+    another number or ending of the same word, or one s more or less anywhere; with
+    ``people``, a place said as its people or back (not for a person's given name or
+    surname: "Landon" may be Lando).
 
     >>> other_form("Israelis", "Israeli"), other_form("Israel's is", "Israelis")
     (True, True)
@@ -144,6 +146,8 @@ def other_form(original: str, replacement: str) -> bool:
     (True, True)
     >>> other_form("north american", "North America"), other_form("north american", "North Carolina")
     (True, False)
+    >>> other_form("Landon Norris", "Lando Norris")
+    False
     """
     if min((zipf(w.lower()) for w in WORD.findall(original)), default=0.0) < _KNOWN_WORD_ZIPF:
         return False  # a rare word or garble: respelling it is what respell is for
@@ -156,15 +160,18 @@ def other_form(original: str, replacement: str) -> bool:
     ):
         return True
     if " " in original.strip() or " " in replacement.strip():
-        # a name of several words, each as said but one, a place said as its people or
-        # back ("north american" is no "North America"; "Mike Hartman" may be "Mike
-        # Hartmann", "Gary folks" "Gary Folkes")
+        # a name of several words, each as said but the last, a place said as its people
+        # or back ("north american" is no "North America"; "Mike Hartman" may be "Mike
+        # Hartmann", "Gary folks" "Gary Folkes"); a people's ending is on a name's last
+        # word, so "Landon Norris" may be Lando Norris
         said, name = WORD.findall(original), WORD.findall(replacement)
-        other = [(letters(x), letters(y)) for x, y in zip(said, name) if x.lower() != y.lower()]
-        return len(said) == len(name) and len(other) == 1 and _place_and_people(*other[0])
+        if len(said) != len(name) or said[:-1] != name[:-1] and [
+            w.lower() for w in said[:-1]] != [w.lower() for w in name[:-1]]:
+            return False
+        return people and _place_and_people(letters(said[-1]), letters(name[-1]))
     stem = _shared(a, b)
     return stem >= 4 and (a[stem:] in _FORM_ENDINGS and b[stem:] in _FORM_ENDINGS
-                          or _place_and_people(a, b))
+                          or people and _place_and_people(a, b))
 
 
 def _shared(a: str, b: str) -> int:
