@@ -39,7 +39,8 @@ from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from . import context, phonetics
 from .features import (
@@ -50,7 +51,7 @@ from .features import (
     TranscriptFacts,
 )
 from .index import LexiconIndex
-from .shortlist import alike_pairs, best_of, prefilter
+from .shortlist import alike_pairs, best_of, kept_pairs, prefilter
 from .transcript import transcript_facts
 from .variants import ONE_PART_KINDS, typed_person
 from .wordforms import ORDINARY_ZIPF
@@ -149,8 +150,9 @@ def find_matches(
 
     For a list of names known to be there (``index.known``) the search is wider: the
     names the user gave meet the spans of a rare word down to a sound-class similarity of
-    WIDE_SOUND_CLASS_CUTOFF ("venetius" for Vinícius, "care badio" for Caravaggio), which
-    a long list of mostly absent names could not afford.
+    WIDE_SOUND_CLASS_CUTOFF ("venetius" for Vinícius, "care badio" for Caravaggio), or
+    where spelled nearly as typed ("Reina" for Raina, which espeak-ng reads "reena"),
+    which a long list of mostly absent names could not afford.
     """
     if not index.entries or not tokens:
         return Found([], None, _facts(tokens, (), index))
@@ -313,6 +315,10 @@ def _widened(
         found_q.append(np.asarray(chunk, dtype=np.int64)[qs[below]])
         found_e.append(users[es[below]])
         found_s.append(ss[below])
+        qs, es, ss = _spelled_alike(index, table, chunk, users)
+        found_q.append(qs)
+        found_e.append(es)
+        found_s.append(ss)
     if not found_q:
         return shortlist
     qs, es, ss = np.concatenate(found_q), np.concatenate(found_e), np.concatenate(found_s)
@@ -323,6 +329,30 @@ def _widened(
         out[q] = (out.get(q, []) + pairs)[:per_span * 3]
     return out
 
+
+def _spelled_alike(index: LexiconIndex, table: SpanTable, spans: list[int], users: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(span, entry, sound-class similarity) of the spans of one or two words spelled
+    nearly as one of the user's names (letters :data:`SPELLED_CUTOFF` alike) whose sound
+    classes are less alike than the wider search asks: espeak-ng reads a foreign name's
+    letters as English ("Reina" as "reena", 0.4 alike "Raina")."""
+    short = [q for q in spans if table.spans[q][1] - table.spans[q][0] <= 2]
+    if not short:
+        return (np.zeros(0, np.int64),) * 2 + (np.zeros(0, np.float32),)
+    said = ["".join(letters(w) for w in table.lower[slice(*table.spans[q][:2])]) for q in short]
+    names = [index.entries[e].letters for e in users.tolist()]
+    scores = process.cdist(said, names, scorer=Levenshtein.normalized_similarity,
+                           score_cutoff=SPELLED_CUTOFF, dtype=np.float32)
+    rows, cols, _ = kept_pairs(scores)
+    q = np.asarray(short, dtype=np.int64)[rows]
+    e = users[cols]
+    sound = np.array([Levenshtein.normalized_similarity(table.reduced[a], index.reduced[b])
+                      for a, b in zip(q.tolist(), e.tolist())], dtype=np.float32)
+    keep = sound < WIDE_SOUND_CLASS_CUTOFF  # the others the wider search has found
+    return q[keep], e[keep], sound[keep]
+
+
+SPELLED_CUTOFF = 0.75
 
 # The wider search is for lists of names a user knows are there: a few dozen names.
 _WIDE_MAX_ENTRIES = 1_000
