@@ -304,6 +304,7 @@ def _widened(
     ends = np.fromiter(map(itemgetter(1), table.spans), np.int64, n)
     spans = np.flatnonzero(rare[ends] > rare[starts])
     names, masks = [index.reduced[e] for e in users], index.masks[users]
+    spelled = [index.entries[e].letters for e in users.tolist()]
     found_q, found_e, found_s = [], [], []
     step = max(1, _WIDE_CELLS // len(users))  # spans per cdist: its matrix stays small
     for start in range(0, len(spans), step):
@@ -315,7 +316,7 @@ def _widened(
         found_q.append(np.asarray(chunk, dtype=np.int64)[qs[below]])
         found_e.append(users[es[below]])
         found_s.append(ss[below])
-        qs, es, ss = _spelled_alike(index, table, chunk, users)
+        qs, es, ss = _spelled_alike(index, table, chunk, users, spelled)
         found_q.append(qs)
         found_e.append(es)
         found_s.append(ss)
@@ -330,18 +331,17 @@ def _widened(
     return out
 
 
-def _spelled_alike(index: LexiconIndex, table: SpanTable, spans: list[int], users: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _spelled_alike(index: LexiconIndex, table: SpanTable, spans: list[int], users: np.ndarray,
+                   spelled: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(span, entry, sound-class similarity) of the spans of one or two words spelled
-    nearly as one of the user's names (letters :data:`SPELLED_CUTOFF` alike) whose sound
-    classes are less alike than the wider search asks: espeak-ng reads a foreign name's
-    letters as English ("Reina" as "reena", 0.4 alike "Raina")."""
+    nearly as one of the user's names (their letters ``spelled``, :data:`SPELLED_CUTOFF`
+    alike) whose sound classes are less alike than the wider search asks: espeak-ng reads
+    a foreign name's letters as English ("Reina" as "reena", 0.4 alike "Raina")."""
     short = [q for q in spans if table.spans[q][1] - table.spans[q][0] <= 2]
     if not short:
         return (np.zeros(0, np.int64),) * 2 + (np.zeros(0, np.float32),)
     said = ["".join(letters(w) for w in table.lower[slice(*table.spans[q][:2])]) for q in short]
-    names = [index.entries[e].letters for e in users.tolist()]
-    scores = process.cdist(said, names, scorer=Levenshtein.normalized_similarity,
+    scores = process.cdist(said, spelled, scorer=Levenshtein.normalized_similarity,
                            score_cutoff=SPELLED_CUTOFF, dtype=np.float32)
     rows, cols, _ = kept_pairs(scores)
     q = np.asarray(short, dtype=np.int64)[rows]

@@ -18,7 +18,14 @@ from . import phonetics
 from .names import PLACES
 from .people import other_person
 from .result import Change
-from .rules import acronym_over_name, may_recase, out_of_place, worth_respelling, written_as
+from .rules import (
+    PERSON_PARTS,
+    acronym_over_name,
+    may_recase,
+    out_of_place,
+    worth_respelling,
+    written_as,
+)
 from .variants import ONE_PART_KINDS, looks_like_person
 from .wordforms import (
     drops_words,
@@ -67,7 +74,6 @@ def proposals(
 
 
 _RUNNER_UP_FLOOR = 0.01
-_PERSON_PARTS = frozenset({"given_name", "surname", "short"})  # no place's people
 # Kinds of variant that are a whole name; a part may sound this much less like one word
 # said than the whole does, and still be what was said.
 _WHOLE_KINDS = frozenset({"canonical", "alias", "unmiddled"})
@@ -189,7 +195,7 @@ def _said_in_another_form(original: str, replacement: str, kind: str, ent: Entit
     # mangled ("Adams" for Adam), and in a biasing list of lower-case rare words
     # endings are what recognizers drop ("ravish" for "ravished"): the model judges those
     return bool(known or replacement[:1].isupper() and (origin != "user" or ent.label == "NORP")) \
-        and other_form(original, replacement, people=kind not in _PERSON_PARTS)
+        and other_form(original, replacement, people=kind not in PERSON_PARTS)
 
 
 def _reason(index: LexiconIndex, variant: Variant, f: Features, has_case: bool,

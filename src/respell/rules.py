@@ -84,7 +84,8 @@ def may_recase(original: str, kind: str, origin: str) -> bool:
     return origin == "user" or min(zipfs) < _RECASE_LISTED_ZIPF
 
 
-_PERSON_PARTS = frozenset({"surname", "given_name", "short"})
+#: the kinds of variant that are one part of a person's name
+PERSON_PARTS = frozenset({"surname", "given_name", "short"})
 _ACRONYM = re.compile(r"[A-Z]{3,}(?:['’]?s)?")  # "BJ" may be Vijay, "KC" Casey
 
 
@@ -250,11 +251,11 @@ def out_of_place(
         # a given name said alone does not stand after another capitalised name word
         # ("said Brandy Berlaj" is no "said Brandy Pervez")
         return True
-    if kind in _PERSON_PARTS and has_case and _ACRONYM.fullmatch(original):
+    if kind in PERSON_PARTS and has_case and _ACRONYM.fullmatch(original):
         # an acronym the recognizer wrote in capitals is a word it knows, no garbled
         # surname ("non-GAAP to GAAP" is no "non-Konop to Konop" for Drew Konop)
         return True
-    if kind in _PERSON_PARTS and said and _ordinary_phrase(text, tokens, i, j, said, has_case):
+    if kind in PERSON_PARTS and said and _ordinary_phrase(text, tokens, i, j, said, has_case):
         # a person's surname or given name alone is no ordinary phrase's word: after "the"
         # or a possessive determiner, or a sentence's verb before its object
         return True
