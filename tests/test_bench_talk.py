@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from respell.evaluate import normalize
-from respell.evaluate.mentions import find_mentions
+from respell.evaluate.mentions import find_mentions, written_mentions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,7 +25,7 @@ def talk():
         sys.path.remove(str(ROOT / "benchmarks"))
 
 
-@pytest.mark.parametrize(("which", "count"), [("dev", 15), ("test", 12)])
+@pytest.mark.parametrize(("which", "count"), [("dev", 15), ("test", 12), ("test2", 12)])
 def test_every_episode_has_its_transcripts_article_and_says_its_names(talk, which, count):
     folder = talk.SETS[which]
     episodes = talk.episodes(folder)
@@ -35,6 +35,7 @@ def test_every_episode_has_its_transcripts_article_and_says_its_names(talk, whic
             path = folder / "asr" / condition / f"{ep['id']}.txt"
             assert path.read_text(encoding="utf-8").strip(), path
         assert len(find_mentions(normalize(ep["text"]), ep["names"])) >= len(ep["names"]), ep["id"]
+        assert len(written_mentions(ep["text"], ep["names"])) >= len(ep["names"]), ep["id"]
         assert 4 <= len(ep["names"]) <= 12  # a short list, typed
         assert talk.article(ep, folder).suffix in (".txt", ".html")
 

@@ -15,6 +15,8 @@ from respell import evaluate as ev
 from respell.correct import Change
 from respell.errors import OptionError
 from respell.evaluate import alignment
+from respell.evaluate.mentions import entity_scores, written_mentions
+from respell.evaluate.text import normalize
 
 BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 
@@ -294,3 +296,19 @@ def test_judge_changes_uses_character_offsets():
         change("car", "cart"),
     ]
     assert ev.judge_changes(source, changes, ref) == [True, True, True, False]
+
+
+def test_written_mentions_come_from_the_references_spelling_and_capitals():
+    ref = ("Head. It's always Head, head and shoulders. Bumrah's back. I'd mark this week, "
+           "Mark Carney. Teatro alla Scala, then alla breve. Laurence des Cars spoke; des "
+           "Cars again. Min Hee-jin too.")
+    names = ["Travis Head", "Jasprit Bumrah", "Mark Carney", "Teatro alla Scala",
+             "Laurence des Cars", "Min Hee-jin"]
+    words = normalize(ref)
+    found = [" ".join(words[m.start:m.end]) for m in written_mentions(ref, names)]
+    assert found == ["head", "head", "bumrah's", "mark carney", "teatro alla scala",
+                     "laurence des cars", "des cars", "min hee jin"]
+    # the figures use them in place of the variants' mentions
+    s = entity_scores(ref, ref.replace("Bumrah's", "Bummer's"), names,
+                      mentions=written_mentions(ref, names))
+    assert s.entity_words.errors == 1 and s.mentions == len(found)

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -166,6 +167,60 @@ def score_mentions(
     return EntityScores(WordErrors(len(ref_words), subs, ins, dels), ent, by_label, n, ok)
 
 
+def written_mentions(reference: str, names: Iterable[str]) -> list[Mention]:
+    """Mentions of ``names`` in a written ``reference``, found from its spelling and
+    capitals alone, without respell's variants (so a change to them cannot move the
+    figures): a run of the reference's words that is a contiguous part of a name,
+    spelled as in the name (a possessive 's aside), each word capitalised or written in
+    the name's own case, its last word not a lower-case particle the name writes so
+    ("des Cars" is a mention of Laurence des Cars, "alla" alone none of Teatro alla
+    Scala); longest first, no overlaps.
+
+    >>> ref = "Head. It's always Head, the head of it. Bumrah's back, and Teatro alla Scala."
+    >>> words = normalize(ref)
+    >>> [" ".join(words[m.start:m.end]) for m in written_mentions(ref, ["Travis Head",
+    ...  "Jasprit Bumrah", "Teatro alla Scala"])]
+    ['head', 'head', "bumrah's", 'teatro alla scala']
+    """
+    cased = normalize(reference, keep_case=True)
+    words = [w.lower() for w in cased]
+    bare = [_POSSESSIVE_END.sub("", w) if len(w) > 4 else w for w in words]
+    forms = [normalize(name, keep_case=True) for name in names]
+    forms = [(form, [w.lower() for w in form]) for form in forms if form]
+
+    def written(k: int, as_in: str) -> bool:
+        return any(c.isupper() or c.isdigit() for c in cased[k]) or (
+            _POSSESSIVE_END.sub("", cased[k]) == as_in or cased[k] == as_in
+        )
+
+    def particle(word: str) -> bool:
+        return not any(c.isupper() or c.isdigit() for c in word)
+
+    out, i = [], 0
+    while i < len(words):
+        best = 0
+        for form, lower in forms:
+            for a in range(len(form)):
+                n = 0
+                while (a + n < len(form) and i + n < len(words)
+                       and lower[a + n] in (words[i + n], bare[i + n])
+                       and written(i + n, form[a + n])):
+                    n += 1
+                whole = n == len(form)  # a name the user typed in lower case is all particles
+                while n and not whole and particle(form[a + n - 1]):
+                    n -= 1
+                best = max(best, n)
+        if best:
+            out.append(Mention(i, i + best))
+            i += best
+        else:
+            i += 1
+    return out
+
+
+_POSSESSIVE_END = re.compile(r"'s?$")
+
+
 def entity_scores(
     reference: str,
     hypothesis: str,
@@ -173,6 +228,7 @@ def entity_scores(
     *,
     original: str | None = None,
     case_sensitive: bool = False,
+    mentions: Sequence[Mention] | None = None,
 ) -> EntityScores:
     """WER, entity-token WER, mention recall and, given the ``original`` (uncorrected)
     transcript, how many of the edits from ``original`` to ``hypothesis`` were right.
@@ -181,7 +237,9 @@ def entity_scores(
     words and it leaves fewer errors (see :func:`edit_labels`). With
     ``case_sensitive`` a word in the wrong case is an error, so a repair of case
     alone ("Liz sly" -> "Liz Sly") is an edit, judged like any other (mentions are
-    still found whatever their case).
+    still found whatever their case). ``mentions``, when given, are the reference's
+    mentions, found beforehand (by :func:`written_mentions`, say); ``entities`` is then
+    not read.
 
     >>> s = entity_scores("Liz Sly in Beirut", "Liz Sly on Beirut", ["Beirut"],
     ...                   original="Liz sly on the bay loop")
@@ -194,7 +252,9 @@ def entity_scores(
     """
     ref = normalize(reference, keep_case=case_sensitive)
     hyp = normalize(hypothesis, keep_case=case_sensitive)
-    found = find_mentions([w.lower() for w in ref] if case_sensitive else ref, entities)
+    found = mentions if mentions is not None else find_mentions(
+        [w.lower() for w in ref] if case_sensitive else ref, entities
+    )
     scores = score_mentions(ref, hyp, found)
     if original is None:
         return scores
