@@ -81,6 +81,10 @@ def test_short_forms_are_shorter_and_flag_ordinary_words():
     assert dict(short_forms("Robert"))["Bob"] is True
     assert dict(short_forms("David")).get("Day") is False
     assert short_forms("Zebulonius") == ()
+    # within a letter of the name and long itself: another name or spelling, no short form
+    assert "Alexander" not in dict(short_forms("Alexandria"))
+    assert "Kimberly" not in dict(short_forms("Kimberley"))
+    assert dict(short_forms("Steven"))["Steve"] and "Dave" in dict(short_forms("David"))
 
 
 def test_known_by_size_unless_told():

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .result import Change
 
 _FULL_NAME_SLACK = 0.1  # a full name may sound this much less alike than its part alone
+_SURER_PART = 0.5  # ... unless the part alone scores this much higher
 _PART_CLEARER = 0.2  # ... and gives way to it over a function word when this much less alike
 _MAX_SPAN_CHARS = 400  # no span of a match is longer: bounds the runner-up search
 
@@ -61,25 +62,7 @@ def _select(proposed: list[tuple[Match, Change]], min_score: float, widen: bool 
     passing = [(m, p) for m, p in proposed if p.score >= min_score]
     passing = _widened(passing, proposed, widen)
     passing = _closer_sound(passing)
-    # A case-only fix of part of a name ("sly" -> "Sly") gives way to the full name over
-    # the same words ("loop sly" -> "Liz Sly"), as it would on a second pass.
-    # So does any other part taken alone (a surname, a given name) inside a passing full
-    # name that sounds about as much like it: "Lee Kati Affairante" is Leocadia Ferrante,
-    # not "Lee Kati" and the surname "Ferrante".
-    # And so does a shorter part inside a longer one: "Artie" -> "Arti" inside "Artie del de
-    # Segno" -> "Arti del Disegno" (of Accademia delle Arti del Disegno), which the
-    # schedule would otherwise split into two changes with the words between left as said.
-    full = [(m.i, m.j, p.entity, m.features.psim, m.features.surname) for m, p in passing]
-    passing = [
-        (m, p) for m, p in passing
-        if not m.features.surname or not any(
-            e == p.entity and i <= m.i and m.j <= j and (i, j) != (m.i, m.j)
-            and (not part or j - i > m.j - m.i and m.features.part  # a longer part of it
-                 and psim >= m.features.psim - _FULL_NAME_SLACK)
-            and (m.features.same_letters or psim >= m.features.psim - _FULL_NAME_SLACK)
-            for i, j, e, psim, part in full
-        )
-    ]
+    passing = _parts_give_way(passing)
     # ... but a full name over a function word beside its part, which sounds clearly more
     # like the part alone, gives way to it: "Then mack ron" is "Then Macron", not
     # "Emmanuel Macron".
@@ -129,6 +112,35 @@ def _select(proposed: list[tuple[Match, Change]], min_score: float, widen: bool 
         else:
             k -= 1
     return chosen
+
+
+def _parts_give_way(passing: list[tuple[Match, Change]]) -> list[tuple[Match, Change]]:
+    """The passing proposals without the parts of a name that give way to the whole name
+    (or a longer part) passing over their words."""
+    # A case-only fix of part of a name ("sly" -> "Sly") gives way to the full name over
+    # the same words ("loop sly" -> "Liz Sly"), as it would on a second pass.
+    # So does any other part taken alone (a surname, a given name) inside a passing full
+    # name that sounds about as much like it: "Lee Kati Affairante" is Leocadia Ferrante,
+    # not "Lee Kati" and the surname "Ferrante".
+    # And so does a shorter part inside a longer one: "Artie" -> "Arti" inside "Artie del de
+    # Segno" -> "Arti del Disegno" (of Accademia delle Arti del Disegno), which the
+    # schedule would otherwise split into two changes with the words between left as said.
+    # (Not where the part is far surer: "poll had Zaskowski" -> Rafał Trzaskowski, 0.39,
+    # does not take "Zaskowski" -> Trzaskowski, 0.96.)
+    full = [(m.i, m.j, p.entity, m.features.psim, m.features.surname, p.score)
+            for m, p in passing]
+    passing = [
+        (m, p) for m, p in passing
+        if not m.features.surname or not any(
+            e == p.entity and i <= m.i and m.j <= j and (i, j) != (m.i, m.j)
+            and (not part or j - i > m.j - m.i and m.features.part  # a longer part of it
+                 and psim >= m.features.psim - _FULL_NAME_SLACK)
+            and (m.features.same_letters or psim >= m.features.psim - _FULL_NAME_SLACK)
+            and score >= p.score - _SURER_PART
+            for i, j, e, psim, part, score in full
+        )
+    ]
+    return passing
 
 
 _TIED_SCORE = 0.02  # two scores this close over the same words say nothing between them

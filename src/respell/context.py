@@ -94,6 +94,27 @@ def anchored(tokens: Sequence, i: int, j: int, variant_words: Sequence[str],
     return 0.0
 
 
+def before_other_name(text: str, tokens: Sequence, j: int) -> bool:
+    """Whether token ``j`` is a capitalised word of the same sentence, right after the
+    word before it (no punctuation between), and no common word: the place of another
+    surname after a given name ("Silly Murphy", "Andhra Pradesh", "Temio Dola").
+
+    >>> from respell.words import tokenize
+    >>> t = "A film with Silly Murphy. Then Silly, Murphy said. Silly and I left."
+    >>> toks = tokenize(t)
+    >>> [(toks[k].text, before_other_name(t, toks, k)) for k in (4, 7, 11)]
+    [('Murphy', True), ('Murphy', False), ('I', False)]
+    """
+    if j >= len(tokens) or j == 0:
+        return False
+    word = tokens[j].text
+    if not word[:1].isupper() or not spaced(text, tokens, j):
+        return False
+    if any(ch in ".?!:\n" for ch in text[tokens[j - 1].end:tokens[j].start]):
+        return False
+    return zipf(word.lower().rstrip(".")) < _COMMON_CAPITAL
+
+
 # Titles, roles and kin words written capitalised before a given name ("Senator Bernie",
 # "CFO Borja", "Uncle Bob"), and cue words that open a clause ("Thanks Bob").
 _BEFORE_GIVEN = frozenset("""mr mrs ms miss dr mister doctor professor prof president senator

@@ -14,6 +14,8 @@ written over other words (see :func:`short_forms`).
 (('Ken', True), ('Kenny', True))
 >>> dict(short_forms("William"))["Will"], dict(short_forms("Robert"))["Bob"]
 (False, True)
+>>> "Alexander" in dict(short_forms("Alexandria")), "Steve" in dict(short_forms("Steven"))
+(False, True)
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from functools import cache
 _CLASSIC = frozenset(["bob", "bobby", "bill", "billy", "dick", "ted", "teddy", "ned", "ned", "peggy", "polly", "molly", "jack", "hank", "sally", "patsy", "chuck"])
 # Short forms that are ordinary words far more often than names.
 _WORDS = frozenset(["will", "day", "bell", "kit", "lib", "rich", "art", "hob", "dob", "sandy", "sue", "may", "bill", "pat", "sam", "dot"]) - _CLASSIC
+
+
+_LONG_FORM = 7  # letters
 
 
 @cache
@@ -67,6 +72,11 @@ def short_forms(given: str) -> tuple[tuple[str, bool], ...]:
     out = []
     for short in _table().get(name, ()):
         if len(short) < 2 or len(short) >= len(name):  # a short form is shorter ("Kendrick")
+            continue
+        if len(short) >= max(len(name) - 1, _LONG_FORM):
+            # within a letter of the name and long itself, it is another name or another
+            # spelling, not a short form: Alexander for Alexandria, Kimberly for
+            # Kimberley (Steve for Steven and Dave for David are short themselves)
             continue
         writable = (short[0] == name[0] or short in _CLASSIC) and short not in _WORDS and (
             zipf(short) < 5.0

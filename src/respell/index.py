@@ -133,6 +133,7 @@ class LexiconIndex:
         # exact match, which many short transcripts never have
         self._where: tuple[dict[int, int], dict[int, list[int]]] | None = None
         self._parts: dict[int, list[int]] | None = None  # entity -> its parts' entries
+        self._name_words: frozenset[str] | None = None
 
     def parts_of(self, entity: int) -> list[int]:
         """The entries of an entity's parts said alone (its surname, given name, a part of
@@ -145,6 +146,16 @@ class LexiconIndex:
                     if v.kind in ONE_PART_KINDS:
                         self._parts.setdefault(v.entity, []).append(k)
         return self._parts.get(entity, [])
+
+    @property
+    def name_words(self) -> frozenset[str]:
+        """The letters of every word of every listed name ("jorge", "gomez"), made on the
+        first call."""
+        if self._name_words is None:
+            self._name_words = frozenset(
+                letters(w) for ent in self.entities for w in ent.text.split() if letters(w)
+            )
+        return self._name_words
 
     def exact(self, key: str) -> list[int]:
         """The entries heard exactly as ``key`` (lower-case words, single spaces)."""

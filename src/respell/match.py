@@ -316,7 +316,9 @@ def _widened(
         found_q.append(np.asarray(chunk, dtype=np.int64)[qs[below]])
         found_e.append(users[es[below]])
         found_s.append(ss[below])
-        qs, es, ss = _spelled_alike(index, table, chunk, users, spelled)
+        seen = {(chunk[q], int(users[e])) for q, e in zip(qs.tolist(), es.tolist())}
+        seen.update((q, e) for q in chunk for e, _ in shortlist.get(q, ()))
+        qs, es, ss = _spelled_alike(index, table, chunk, users, spelled, seen)
         found_q.append(qs)
         found_e.append(es)
         found_s.append(ss)
@@ -332,11 +334,14 @@ def _widened(
 
 
 def _spelled_alike(index: LexiconIndex, table: SpanTable, spans: list[int], users: np.ndarray,
-                   spelled: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   spelled: list[str], seen: set[tuple[int, int]] = frozenset()
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(span, entry, sound-class similarity) of the spans of one or two words spelled
     nearly as one of the user's names (their letters ``spelled``, :data:`SPELLED_CUTOFF`
-    alike) whose sound classes are less alike than the wider search asks: espeak-ng reads
-    a foreign name's letters as English ("Reina" as "reena", 0.4 alike "Raina")."""
+    alike) that the searches by sound did not find (the pairs ``seen``): espeak-ng reads a
+    foreign name's letters as English ("Reina" as "reena", 0.4 alike "Raina"), and a name
+    whose first sounds were lost is kept out by the blocking key of its first consonants
+    ("Zaskowski" for Trzaskowski)."""
     short = [q for q in spans if table.spans[q][1] - table.spans[q][0] <= 2]
     if not short:
         return (np.zeros(0, np.int64),) * 2 + (np.zeros(0, np.float32),)
@@ -348,7 +353,8 @@ def _spelled_alike(index: LexiconIndex, table: SpanTable, spans: list[int], user
     e = users[cols]
     sound = np.array([Levenshtein.normalized_similarity(table.reduced[a], index.reduced[b])
                       for a, b in zip(q.tolist(), e.tolist())], dtype=np.float32)
-    keep = sound < WIDE_SOUND_CLASS_CUTOFF  # the others the wider search has found
+    keep = np.fromiter(((a, b) not in seen for a, b in zip(q.tolist(), e.tolist())), bool,
+                       len(q))
     return q[keep], e[keep], sound[keep]
 
 

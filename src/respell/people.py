@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rapidfuzz import fuzz
+
 from . import phonetics
 from .variants import NAME_SUFFIXES, surname_of
 from .words import POSSESSIVE, Token, letters, spaced, stem, zipf
@@ -42,11 +44,14 @@ def own_part(original: str, name: str) -> bool:
 
 
 def other_person(text: str, tokens: Sequence[Token], i: int, j: int, kind: str, name: str,
-                 has_case: bool = True) -> bool:
+                 has_case: bool = True, *, repaired_elsewhere: bool = False) -> bool:
     """Whether the given name said, and the surname said with it (the span's second word,
     or the word right after a given name alone), are another person than the listed
-    person ``name``, whose surname the transcript writes right elsewhere (see
-    :func:`another_person`).
+    person ``name``, whose surname the transcript writes right elsewhere, or whose name
+    was ``repaired_elsewhere`` with a strong score (see :func:`another_person`): the
+    recognizer heard that name as other words there, so a surname it knows, sounding
+    little like it, beside the given name is another person's ("Mitchell Marsh" where
+    "Mitchell Stark" was repaired to Mitchell Starc).
 
     >>> from .words import tokenize
     >>> t = "Stephen Colbert is out. Steven Spielberg was a guest on Colbert."
@@ -62,8 +67,16 @@ def other_person(text: str, tokens: Sequence[Token], i: int, j: int, kind: str, 
     else:
         return False
     # (asked last: the transcript is searched for the name's surname written right)
-    return another_person(*said, name, has_case=has_case) and _written_in(
-        tokens, surname_of(name), has_case
+    if not another_person(*said, name, has_case=has_case):
+        return False
+    surname = surname_of(name)
+    if _written_in(tokens, surname, has_case):
+        return True
+    # repaired elsewhere, the surname said must be spelled little like the name's too:
+    # espeak-ng's guess at a rare surname's sound may be far from the recognizer's ("sam
+    # ari" is still Sam Arie, 0.86 alike in letters)
+    return repaired_elsewhere and (
+        fuzz.ratio(stem(said[1]).lower(), surname.lower()) < _OTHER_SURNAME_LETTERS
     )
 
 
@@ -99,7 +112,7 @@ def another_person(given: str, surname: str, name: str, *, has_case: bool = True
         return False
     known = zipf(stem(surname).lower())
     most = _COMMON_CAPITAL_ZIPF if has_case else _UNCASED_NAME_ZIPF
-    if zipf(given.lower()) < _COMMON_GIVEN_ZIPF or not _KNOWN_NAME_ZIPF <= known < most:
+    if zipf(given.lower()) < _COMMON_GIVEN_ZIPF or not KNOWN_NAME_ZIPF <= known < most:
         return False  # (a word more common than that is the sentence's: "Chris I'll touch on")
     codes = phonetics.phonemes.each([given, stem(surname), words[0], surname_of(name)])
     return (phonetics.phoneme_similarity(codes[0], codes[2]) >= _SAME_GIVEN_PSIM
@@ -107,8 +120,9 @@ def another_person(given: str, surname: str, name: str, *, has_case: bool = True
 
 
 _COMMON_GIVEN_ZIPF = 4.0  # "Steven" 4.2, "Chris" 4.8; "Jensen" 3.6, "Pierre" 4.0
-_KNOWN_NAME_ZIPF = 3.0  # "Spielberg" 3.1, "Wallace" 4.1
+KNOWN_NAME_ZIPF = 3.0  # "Spielberg" 3.1, "Wallace" 4.1
 _COMMON_CAPITAL_ZIPF = 5.0  # "I'll", "And": no surname
 _UNCASED_NAME_ZIPF = 4.0  # without capitals, a surname is rarer: "spielberg" 3.1, "clearly" 4.6
 _SAME_GIVEN_PSIM = 0.9
-_OTHER_SURNAME_PSIM = 0.6  # "Spielberg" for Colbert 0.55; "Rodriguez" for Rodrigo 0.67
+_OTHER_SURNAME_PSIM = 0.6
+_OTHER_SURNAME_LETTERS = 60  # rapidfuzz's ratio: "Marsh" for Starc 40, "ari" for Arie 86  # "Spielberg" for Colbert 0.55; "Rodriguez" for Rodrigo 0.67

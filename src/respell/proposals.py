@@ -14,9 +14,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from rapidfuzz import fuzz
+
 from . import phonetics
+from .context import before_other_name
+from .evidence import STRONG
 from .names import PLACES
-from .people import other_person
+from .people import KNOWN_NAME_ZIPF, other_person
 from .result import Change
 from .rules import (
     PERSON_PARTS,
@@ -26,8 +30,9 @@ from .rules import (
     worth_respelling,
     written_as,
 )
-from .variants import ONE_PART_KINDS, looks_like_person
+from .variants import NAME_SUFFIXES, ONE_PART_KINDS, looks_like_person
 from .wordforms import (
+    adds_to_word,
     drops_words,
     number_only,
     other_form,
@@ -36,7 +41,7 @@ from .wordforms import (
     word_beside_name,
     word_for_word,
 )
-from .words import POSSESSIVE, Token, letters
+from .words import POSSESSIVE, Token, letters, zipf
 
 if TYPE_CHECKING:
     from .entity import Entity
@@ -122,19 +127,29 @@ def _to_change(
         # the words here lack: writing it would add an s nobody said ("the general" ->
         # "the general's"; on LibriSpeech such edits were wrong 12 times out of 17)
         return None
-    if word_beside_name(original, variant.heard) or drops_words(original, replacement):
+    if (word_beside_name(original, variant.heard) or drops_words(original, replacement)
+            or adds_to_word(original, replacement)):
         return None  # "Randy thank" is no "Randy Dearth", however sure Randy is
     ent = index.entities[variant.entity]
     if out_of_place(text, tokens, match.i, variant.kind, original, variant.text, has_case,
                     match.j):
         return None
     if evidence is not None and looks_like_person(ent) and other_person(
-        text, tokens, match.i, match.j, variant.kind, ent.text, has_case
+        text, tokens, match.i, match.j, variant.kind, ent.text, has_case,
+        repaired_elsewhere=evidence.best >= STRONG,
     ):
         # a name whose surname the recognizer wrote right elsewhere: a common given name
         # of its sound beside another surname it knows is another person ("Steven
         # Spielberg" is no Stephen Colbert, nor "John Oliver" Jon Oliver, where Colbert
         # and Stewart are written right; "Daniel Rush go" is still Daniel Roeska)
+        return None
+    if has_case and match.j - match.i == 1 and _before_another_surname(
+        text, tokens, match.j, variant.kind, ent, index
+    ):
+        # a given name (or a one-word name) written over the first of two capitalised
+        # words the recognizer heard as someone else's name: "Silly Murphy" is Cillian
+        # Murphy, not "Sally Murphy" for Sally Rooney; "Andhra Pradesh" no "Narendra
+        # Pradesh"; "Temio Dola" no "Tems Dola"
         return None
     origin = getattr(ent, "origin", "user")
     if _said_in_another_form(original, replacement, variant.kind, ent, origin, has_case,
@@ -156,6 +171,49 @@ def _to_change(
         reason += "; from a related document" if origin == "ner" else "; mined from a document"
     return Change(start, end, original, replacement, ent.text, ent.label, round(float(score), 4),
                   reason=reason, sources=ent.sources)
+
+
+def _before_another_surname(text: str, tokens: Sequence[Token], j: int, kind: str,
+                            ent: Entity, index: LexiconIndex) -> bool:
+    """Whether a person's given name said alone, or a one-word person's name, heard as
+    another word (not of its own sound), is followed by another capitalised word of the
+    sentence, one the recognizer knows (Zipf >= 3: a surname or a place), that is none of
+    the name's other words nor any listed name's, nor a suffix, nor sounds or is spelled
+    like them
+    (:func:`respell.context.before_other_name`)."""
+    words = ent.text.split()
+    if kind not in ("given_name", "short") and not (
+        kind == "canonical" and len(words) == 1 and looks_like_person(ent)
+    ):
+        return False
+    if not before_other_name(text, tokens, j):
+        return False
+    after = tokens[j].text
+    if zipf(after.lower()) < KNOWN_NAME_ZIPF:
+        # a rare word may be the recognizer's try at the name's surname ("Marquess
+        # Kaiba" for Markus Krebber): the whole name's match judges it
+        return False
+    if letters(after) in index.name_words:
+        return False  # another listed name's word: "Donner Jorge" is "Don, Jorge"
+    rest = [w for w in words[1:] if letters(w)]
+    if letters(after) in NAME_SUFFIXES or any(letters(after) == letters(w) for w in rest):
+        return False
+    said, given = tokens[j - 1].text, words[0] if kind != "canonical" else ent.text
+    codes = phonetics.phonemes.each([said, given, after, *rest])
+    if phonetics.phoneme_similarity(codes[0], codes[1]) >= _SAME_SOUND:
+        # the given name heard as said ("Carol Moore" for Karol Nawrocki): the whole
+        # name's match, or another person's rule (respell.people), judges it
+        return False
+    return not any(
+        phonetics.phoneme_similarity(codes[2], c) >= _SURNAME_SOUND
+        or fuzz.ratio(after.lower(), w.lower()) >= _SURNAME_LETTERS
+        for c, w in zip(codes[3:], rest)
+    )
+
+
+_SURNAME_SOUND = 0.6  # "Spielberg" for Colbert 0.55 (people._OTHER_SURNAME_PSIM)
+_SAME_SOUND = 0.9  # a given name of the same sound (people._SAME_GIVEN_PSIM)
+_SURNAME_LETTERS = 60  # rapidfuzz's ratio: "Smith" for Schmidt 67 (espeak-ng: 0.53 alike)
 
 
 def _said_in_another_form(original: str, replacement: str, kind: str, ent: Entity,

@@ -80,6 +80,29 @@ def word_for_word(original: str, replacement: str) -> bool:
             and min(zipf(stem(said[0]).lower()), zipf(stem(name[0]).lower())) >= ORDINARY_ZIPF)
 
 
+def adds_to_word(original: str, replacement: str) -> bool:
+    """Whether a change writes a name over an ordinary word written in lower case (Zipf >=
+    3) that is the name without its first vowel: "for goodness sake" is no "goodness
+    Asake", "commerce" no "eCommerce". That vowel was not heard there; where it was, the
+    span holds it ("a sake" -> Asake, "a man" -> Oman, judged as any other span). Letters
+    added at the end are often what the recognizer dropped ("pool" -> Poole, "next" ->
+    NextEra), and are left to the model.
+
+    >>> adds_to_word("sake", "Asake"), adds_to_word("a sake", "Asake"), adds_to_word("pool", "Poole")
+    (True, False, False)
+    >>> adds_to_word("Sake", "Asake"), adds_to_word("rome", "Jerome")
+    (False, False)
+    """
+    if not original.isalpha() or not original.islower() or zipf(original) < _LOWER_WORD_ZIPF:
+        return False
+    said, name = letters(original), letters(replacement)
+    added = name[:len(name) - len(said)]
+    return bool(added) and name.endswith(said) and all(c in "aeiou" for c in added)
+
+
+_LOWER_WORD_ZIPF = 3.0
+
+
 def drops_words(original: str, replacement: str) -> bool:
     """Whether a change only leaves out words said beside the name, as written ("a rookie"
     -> "Rookie", "the Times" -> "Times"): never a repair.
