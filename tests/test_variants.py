@@ -85,6 +85,8 @@ def test_short_forms_are_shorter_and_flag_ordinary_words():
     assert "Alexander" not in dict(short_forms("Alexandria"))
     assert "Kimberly" not in dict(short_forms("Kimberley"))
     assert dict(short_forms("Steven"))["Steve"] and "Dave" in dict(short_forms("David"))
+    # longer said than the name: another name ("Clara" for Claire), not a short form
+    assert "Clara" not in dict(short_forms("Claire")) and "Clare" in dict(short_forms("Claire"))
 
 
 def test_known_by_size_unless_told():

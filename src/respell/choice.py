@@ -63,6 +63,7 @@ def _select(proposed: list[tuple[Match, Change]], min_score: float, widen: bool 
     passing = _widened(passing, proposed, widen)
     passing = _closer_sound(passing)
     passing = _parts_give_way(passing)
+    passing = _typed_names_first(passing)
     # ... but a full name over a function word beside its part, which sounds clearly more
     # like the part alone, gives way to it: "Then mack ron" is "Then Macron", not
     # "Emmanuel Macron".
@@ -141,6 +142,27 @@ def _parts_give_way(passing: list[tuple[Match, Change]]) -> list[tuple[Match, Ch
         )
     ]
     return passing
+
+
+def _typed_names_first(passing: list[tuple[Match, Change]]) -> list[tuple[Match, Change]]:
+    """The passing proposals without a document's name over words that a surer passing
+    name the user gave covers with more: "Abdel Fadda Al-Bahin" is Abdel Fattah al-Burhan
+    (typed, 0.96), not "Abdel Fattah" and the article's al-Bashir (0.56) beside it, which
+    the schedule would prefer as two changes."""
+    typed = [(m.i, m.j, p.score) for m, p in passing if _origin(p) == "user"]
+    return [
+        (m, p) for m, p in passing
+        if _origin(p) == "user" or not any(
+            i <= m.i and m.j <= j and (i, j) != (m.i, m.j) and score > p.score
+            for i, j, score in typed
+        )
+    ]
+
+
+def _origin(change: Change) -> str:
+    from .entity import Entity
+
+    return Entity(change.entity, sources=change.sources).origin
 
 
 _TIED_SCORE = 0.02  # two scores this close over the same words say nothing between them

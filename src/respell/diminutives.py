@@ -16,6 +16,8 @@ written over other words (see :func:`short_forms`).
 (False, True)
 >>> "Alexander" in dict(short_forms("Alexandria")), "Steve" in dict(short_forms("Steven"))
 (False, True)
+>>> "Clara" in dict(short_forms("Claire")), "Clare" in dict(short_forms("Claire"))
+(False, True)
 """
 
 from __future__ import annotations
@@ -66,18 +68,23 @@ def is_given_name(word: str) -> bool:
 def short_forms(given: str) -> tuple[tuple[str, bool], ...]:
     """The short forms of a given name, capitalised, each with whether it may be written
     over other words (False: it is only recognised as right where it is said)."""
+    from . import phonetics
     from .words import zipf
 
     name = given.lower()
     out = []
-    for short in _table().get(name, ()):
-        if len(short) < 2 or len(short) >= len(name):  # a short form is shorter ("Kendrick")
-            continue
+    shorts = [s for s in _table().get(name, ()) if 2 <= len(s) < len(name)]
+    if not shorts:  # (a short form is shorter: "Kendrick" is none of Ken's)
+        return ()
+    codes = phonetics.phonemes.each([name, *shorts])
+    for short, sound in zip(shorts, codes[1:]):
         if len(short) >= max(len(name) - 1, _LONG_FORM):
             # within a letter of the name and long itself, it is another name or another
             # spelling, not a short form: Alexander for Alexandria, Kimberly for
             # Kimberley (Steve for Steven and Dave for David are short themselves)
             continue
+        if len(sound) > len(codes[0]):
+            continue  # longer said than the name: "Clara" is another name than Claire
         writable = (short[0] == name[0] or short in _CLASSIC) and short not in _WORDS and (
             zipf(short) < 5.0
         )
