@@ -25,7 +25,7 @@ def talk():
         sys.path.remove(str(ROOT / "benchmarks"))
 
 
-@pytest.mark.parametrize(("which", "count"), [("dev", 15), ("test", 12), ("test2", 12)])
+@pytest.mark.parametrize(("which", "count"), [("dev", 15), ("test", 12), ("test2", 12), ("test3", 12)])
 def test_every_episode_has_its_transcripts_article_and_says_its_names(talk, which, count):
     folder = talk.SETS[which]
     episodes = talk.episodes(folder)

@@ -6,6 +6,7 @@ talk, for ``benchmarks/talk.py``.
     python benchmarks/talk_data/make_talk.py   # -> talk_data/asr/<condition>/<id>.txt
     python benchmarks/talk_data/make_talk.py --set test   # -> talk_data/test/asr/...
     python benchmarks/talk_data/make_talk.py --set test2  # -> talk_data/test2/asr/...
+    python benchmarks/talk_data/make_talk.py --set test3  # -> talk_data/test3/asr/...
 
 The episodes (``episodes.jsonl``, written for respell, CC0) are news and podcast talk
 of about a minute each, each with the dozen names a producer would type for it. Piper's
@@ -43,8 +44,8 @@ CONDITIONS = {
 
 #: the sets of episodes: each folder holds episodes.jsonl, articles/ and asr/<condition>/
 #: (``test2``: a second held-out set, written in round 14 by someone who had not seen
-#: the code, and run once for its figures)
-SETS = {"dev": HERE, "test": HERE / "test", "test2": HERE / "test2"}
+#: the code; ``test3``: a third, written in round 14 for the next round and not run)
+SETS = {"dev": HERE, "test": HERE / "test", "test2": HERE / "test2", "test3": HERE / "test3"}
 
 
 def episodes(folder: Path = HERE) -> list[dict]:
@@ -83,7 +84,7 @@ def with_noise(audio: np.ndarray, snr_db: float, seed: int) -> np.ndarray:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--set", default="dev", choices=sorted(SETS),
-                    help="dev: talk_data/episodes.jsonl; test, test2: talk_data/<set>/episodes.jsonl")
+                    help="dev: talk_data/episodes.jsonl; test, test2, test3: talk_data/<set>/episodes.jsonl")
     ap.add_argument("--out", default=None, help="default: the set's asr/ folder")
     ap.add_argument("--conditions", default=",".join(CONDITIONS), help="comma-separated")
     args = ap.parse_args(argv)
