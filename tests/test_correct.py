@@ -478,11 +478,11 @@ STILL = [
      ["Claire Keegan", "Sally Rooney", "Colm Tóibín"],
      "That's Long Island, and Claire Keegan's got a new one."),
     # a name the user typed, surer over the words, is not split for a document's name
-    ("Two generals: the army under Abdel Fadda Al-Bahin and the rapid support forces under "
-     "Hemedti.", ["Abdel Fattah al-Burhan", "Hemedti", "Rapid Support Forces",
-                  E("Omar al-Bashir", "PERSON", sources=("ner:article.txt",))],
-     "Two generals: the army under Abdel Fattah al-Burhan and the Rapid Support Forces under "
-     "Hemedti."),
+    (("Two generals: the army under Abdel Fadda Al-Bahin and the rapid support forces under "
+      "Hemedti."), ["Abdel Fattah al-Burhan", "Hemedti", "Rapid Support Forces",
+                    E("Omar al-Bashir", "PERSON", sources=("ner:article.txt",))],
+     ("Two generals: the army under Abdel Fattah al-Burhan and the Rapid Support Forces under "
+      "Hemedti.")),
     # a suffix after a given name is no other person's surname
     ("Venetius Jr. finally looked like he can play with Mbappe.",
      ["Vinícius Júnior", "Kylian Mbappé"], "Vinícius Jr. finally looked like he can play with Mbappé."),
