@@ -13,6 +13,8 @@ import math
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .entity import origin_of
+
 if TYPE_CHECKING:
     from .match import Match
     from .result import Change
@@ -149,20 +151,14 @@ def _typed_names_first(passing: list[tuple[Match, Change]]) -> list[tuple[Match,
     name the user gave covers with more: "Abdel Fadda Al-Bahin" is Abdel Fattah al-Burhan
     (typed, 0.96), not "Abdel Fattah" and the article's al-Bashir (0.56) beside it, which
     the schedule would prefer as two changes."""
-    typed = [(m.i, m.j, p.score) for m, p in passing if _origin(p) == "user"]
+    typed = [(m.i, m.j, p.score) for m, p in passing if origin_of(p.sources) == "user"]
     return [
         (m, p) for m, p in passing
-        if _origin(p) == "user" or not any(
+        if origin_of(p.sources) == "user" or not any(
             i <= m.i and m.j <= j and (i, j) != (m.i, m.j) and score > p.score
             for i, j, score in typed
         )
     ]
-
-
-def _origin(change: Change) -> str:
-    from .entity import Entity
-
-    return Entity(change.entity, sources=change.sources).origin
 
 
 _TIED_SCORE = 0.02  # two scores this close over the same words say nothing between them

@@ -54,10 +54,20 @@ class Entity:
     def origin(self) -> str:
         """The strongest kind among :attr:`sources` (see :data:`ORIGINS`); ``"user"``
         when none is recorded. Document-mined entries are weaker evidence than typed ones."""
-        if not self.sources:
-            return "user"
-        kinds = {split_source(s)[0] for s in self.sources}
-        return next((k for k in ORIGINS if k in kinds), "user")
+        return origin_of(self.sources)
+
+
+def origin_of(sources: tuple[str, ...]) -> str:
+    """The strongest kind among ``sources`` (see :data:`ORIGINS`); ``"user"`` when there
+    are none, as for a :class:`~respell.result.Change`'s sources.
+
+    >>> origin_of(()), origin_of(("ner:a.pdf", "pattern:a.pdf"))
+    ('user', 'ner')
+    """
+    if not sources:
+        return "user"
+    kinds = {split_source(s)[0] for s in sources}
+    return next((k for k in ORIGINS if k in kinds), "user")
 
 
 def split_source(source: str) -> tuple[str, str | None]:

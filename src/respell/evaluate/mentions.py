@@ -184,6 +184,7 @@ def written_mentions(reference: str, names: Iterable[str]) -> list[Mention]:
     """
     cased = normalize(reference, keep_case=True)
     words = [w.lower() for w in cased]
+    # a word's possessive taken off, but not a short word's ("he's" is no mention of He)
     bare = [_POSSESSIVE_END.sub("", w) if len(w) > 4 else w for w in words]
     forms = [normalize(name, keep_case=True) for name in names]
     forms = [(form, [w.lower() for w in form]) for form in forms if form]
