@@ -76,7 +76,7 @@ def other_person(text: str, tokens: Sequence[Token], i: int, j: int, kind: str, 
     # espeak-ng's guess at a rare surname's sound may be far from the recognizer's ("sam
     # ari" is still Sam Arie, 0.86 alike in letters)
     return repaired_elsewhere and (
-        fuzz.ratio(stem(said[1]).lower(), surname.lower()) < _OTHER_SURNAME_LETTERS
+        fuzz.ratio(stem(said[1]).lower(), surname.lower()) < OTHER_SURNAME_LETTERS
     )
 
 
@@ -115,14 +115,15 @@ def another_person(given: str, surname: str, name: str, *, has_case: bool = True
     if zipf(given.lower()) < _COMMON_GIVEN_ZIPF or not KNOWN_NAME_ZIPF <= known < most:
         return False  # (a word more common than that is the sentence's: "Chris I'll touch on")
     codes = phonetics.phonemes.each([given, stem(surname), words[0], surname_of(name)])
-    return (phonetics.phoneme_similarity(codes[0], codes[2]) >= _SAME_GIVEN_PSIM
-            and phonetics.phoneme_similarity(codes[1], codes[3]) < _OTHER_SURNAME_PSIM)
+    return (phonetics.phoneme_similarity(codes[0], codes[2]) >= SAME_GIVEN_PSIM
+            and phonetics.phoneme_similarity(codes[1], codes[3]) < OTHER_SURNAME_PSIM)
 
 
 _COMMON_GIVEN_ZIPF = 4.0  # "Steven" 4.2, "Chris" 4.8; "Jensen" 3.6, "Pierre" 4.0
 KNOWN_NAME_ZIPF = 3.0  # "Spielberg" 3.1, "Wallace" 4.1
 _COMMON_CAPITAL_ZIPF = 5.0  # "I'll", "And": no surname
 _UNCASED_NAME_ZIPF = 4.0  # without capitals, a surname is rarer: "spielberg" 3.1, "clearly" 4.6
-_SAME_GIVEN_PSIM = 0.9
-_OTHER_SURNAME_PSIM = 0.6
-_OTHER_SURNAME_LETTERS = 60  # rapidfuzz's ratio: "Marsh" for Starc 40, "ari" for Arie 86  # "Spielberg" for Colbert 0.55; "Rodriguez" for Rodrigo 0.67
+SAME_GIVEN_PSIM = 0.9
+OTHER_SURNAME_PSIM = 0.6  # "Spielberg" for Colbert 0.55; "Rodriguez" for Rodrigo 0.67
+#: rapidfuzz's ratio: "Marsh" for Starc 40; "ari" for Arie 86, "Smith" for Schmidt 67
+OTHER_SURNAME_LETTERS = 60

@@ -20,7 +20,13 @@ from . import phonetics
 from .context import before_other_name
 from .evidence import STRONG
 from .names import PLACES
-from .people import KNOWN_NAME_ZIPF, other_person
+from .people import (
+    KNOWN_NAME_ZIPF,
+    OTHER_SURNAME_LETTERS,
+    OTHER_SURNAME_PSIM,
+    SAME_GIVEN_PSIM,
+    other_person,
+)
 from .result import Change
 from .rules import (
     PERSON_PARTS,
@@ -179,8 +185,8 @@ def _before_another_surname(text: str, tokens: Sequence[Token], j: int, kind: st
     another word (not of its own sound), is followed by another capitalised word of the
     sentence, one the recognizer knows (Zipf >= 3: a surname or a place), that is none of
     the name's other words nor any listed name's, nor a suffix, nor sounds or is spelled
-    like them
-    (:func:`respell.context.before_other_name`)."""
+    like them (:func:`respell.context.before_other_name`; the bounds are
+    :func:`respell.people.other_person`'s)."""
     words = ent.text.split()
     if kind not in ("given_name", "short") and not (
         kind == "canonical" and len(words) == 1 and looks_like_person(ent)
@@ -200,20 +206,15 @@ def _before_another_surname(text: str, tokens: Sequence[Token], j: int, kind: st
         return False
     said, given = tokens[j - 1].text, words[0] if kind != "canonical" else ent.text
     codes = phonetics.phonemes.each([said, given, after, *rest])
-    if phonetics.phoneme_similarity(codes[0], codes[1]) >= _SAME_SOUND:
+    if phonetics.phoneme_similarity(codes[0], codes[1]) >= SAME_GIVEN_PSIM:
         # the given name heard as said ("Carol Moore" for Karol Nawrocki): the whole
         # name's match, or another person's rule (respell.people), judges it
         return False
     return not any(
-        phonetics.phoneme_similarity(codes[2], c) >= _SURNAME_SOUND
-        or fuzz.ratio(after.lower(), w.lower()) >= _SURNAME_LETTERS
+        phonetics.phoneme_similarity(codes[2], c) >= OTHER_SURNAME_PSIM
+        or fuzz.ratio(after.lower(), w.lower()) >= OTHER_SURNAME_LETTERS
         for c, w in zip(codes[3:], rest)
     )
-
-
-_SURNAME_SOUND = 0.6  # "Spielberg" for Colbert 0.55 (people._OTHER_SURNAME_PSIM)
-_SAME_SOUND = 0.9  # a given name of the same sound (people._SAME_GIVEN_PSIM)
-_SURNAME_LETTERS = 60  # rapidfuzz's ratio: "Smith" for Schmidt 67 (espeak-ng: 0.53 alike)
 
 
 def _said_in_another_form(original: str, replacement: str, kind: str, ent: Entity,
