@@ -150,7 +150,7 @@ def _to_change(
         # and Stewart are written right; "Daniel Rush go" is still Daniel Roeska)
         return None
     if has_case and match.j - match.i == 1 and _before_another_surname(
-        text, tokens, match.j, variant.kind, ent, index
+        text, tokens, match.j, variant, ent, index
     ):
         # a given name (or a one-word name) written over the first of two capitalised
         # words the recognizer heard as someone else's name: "Silly Murphy" is Cillian
@@ -179,7 +179,7 @@ def _to_change(
                   reason=reason, sources=ent.sources)
 
 
-def _before_another_surname(text: str, tokens: Sequence[Token], j: int, kind: str,
+def _before_another_surname(text: str, tokens: Sequence[Token], j: int, variant: Variant,
                             ent: Entity, index: LexiconIndex) -> bool:
     """Whether a person's given name said alone, or a one-word person's name, heard as
     another word (not of its own sound), is followed by another capitalised word of the
@@ -187,7 +187,7 @@ def _before_another_surname(text: str, tokens: Sequence[Token], j: int, kind: st
     the name's other words nor any listed name's, nor a suffix, nor sounds or is spelled
     like them (:func:`respell.context.before_other_name`; the bounds are
     :func:`respell.people.other_person`'s)."""
-    words = ent.text.split()
+    words, kind = ent.text.split(), variant.kind
     if kind not in ("given_name", "short") and not (
         kind == "canonical" and len(words) == 1 and looks_like_person(ent)
     ):
@@ -204,8 +204,7 @@ def _before_another_surname(text: str, tokens: Sequence[Token], j: int, kind: st
     rest = [w for w in words[1:] if letters(w)]
     if letters(after) in NAME_SUFFIXES or any(letters(after) == letters(w) for w in rest):
         return False
-    said, given = tokens[j - 1].text, words[0] if kind != "canonical" else ent.text
-    codes = phonetics.phonemes.each([said, given, after, *rest])
+    codes = phonetics.phonemes.each([tokens[j - 1].text, variant.text, after, *rest])
     if phonetics.phoneme_similarity(codes[0], codes[1]) >= SAME_GIVEN_PSIM:
         # the given name heard as said ("Carol Moore" for Karol Nawrocki): the whole
         # name's match, or another person's rule (respell.people), judges it
