@@ -109,9 +109,9 @@ def before_other_name(text: str, tokens: Sequence, j: int) -> bool:
         return False
     word = tokens[j].text
     if not word[:1].isupper() or not spaced(text, tokens, j):
-        return False
-    if any(ch in ".?!:\n" for ch in text[tokens[j - 1].end:tokens[j].start]):
-        return False
+        return False  # a lower-case word, or a mark between them
+    if "\n" in text[tokens[j - 1].end:tokens[j].start]:
+        return False  # (only white space stands between them: a line's end is a sentence's)
     return zipf(word.lower().rstrip(".")) < _COMMON_CAPITAL
 
 
