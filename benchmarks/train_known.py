@@ -2,6 +2,9 @@
 
     python benchmarks/train_known.py --bench ../shared/bench --cv
     python benchmarks/train_known.py --bench ../shared/bench --out src/respell/data/model.json
+    python benchmarks/train_known.py --trees --talk shipped --out src/respell/data/model.json
+
+(the last is the shipped model: ``shipped`` stands for :data:`SHIPPED_TALK`).
 
 The shipped trees (``train_model.py``) were fitted on biasing lists, where most names
 are absent; a short list a user typed is different evidence: its names are there. This
@@ -22,7 +25,20 @@ The data (the reference only labels matches, as in ``train_model.py``):
 * the same with the entities respell finds in each call's documents (``--doc-dir``: the
   PDFs, or text made from them), Google and Microsoft;
 * the Earnings-21 per-call lists that are known lists by size (at most
-  ``respell.lexicon.KNOWN_MAX`` names), Google and Microsoft.
+  ``respell.lexicon.KNOWN_MAX`` names), Google and Microsoft;
+* with ``--talk``, conversation: the talk episodes named (``talk.py``'s sets, e.g.
+  ``--talk "dev test test2:test13,test14"``), each recognizer condition a transcript,
+  cased and in lower case, with the typed names and with them and the article (the
+  article alone was tried too: more wrong edits on the held-out episodes). The shipped
+  model leaves test2's ``test19``-``test24`` and test3's ``test31``-``test36`` out, to
+  be checked on.
+
+With ``--trees`` the second stage is the mean (in log-odds) of the logistic offset and
+boosted trees (scikit-learn, as ``train_model.py`` fits the shipped ones) on the
+match's own inputs, the trees' log-odds and the transcript's evidence: a short list's
+matches differ from a biasing list's in more ways than one offset can say (a common
+word for a given name, a document's entry, a name repaired elsewhere), and the mean
+ranks better than either alone, held out.
 
 ``--cv`` holds each call out whole (all its lists and recognizers) in one of five folds
 and prints, per source, the edits right / wrong at the default threshold with the trees
@@ -45,7 +61,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import earnings21
 import train_model as tm
 
-from respell.decide import known_inputs, log_odds_rows, with_facts
+from respell.decide import Forest, known_inputs, known_tree_inputs, log_odds_rows, with_facts
 from respell.evidence import measure_evidence
 from respell.features import FEATURES
 from respell.index import LexiconIndex
@@ -56,9 +72,18 @@ from respell.words import tokenize
 VENDORS = earnings21.VENDORS
 THRESHOLD = 0.35
 C = 0.3  # inverse L2 strength on standardised weights
+# The second stage as boosted trees (``--trees``): small and strongly regularised, with
+# the shipped model's log-odds and the sounds' likeness only ever raising the score.
+TREES = {"max_iter": 300, "learning_rate": 0.05, "max_leaf_nodes": 15,
+         "min_samples_leaf": 40, "l2_regularization": 1.0}
+MONOTONIC = {"z": 1, "psim": 1}
+#: The talk episodes the shipped model was fitted on (``--talk``): all but test2's
+#: test19-test24 and test3's test31-test36, kept out to check it on.
+SHIPPED_TALK = ("dev test test2:test13,test14,test15,test16,test17,test18 "
+                "test3:test25,test26,test27,test28,test29,test30")
 
 
-def sources(bench: Path, doc_dir: Path | None):
+def sources(bench: Path, doc_dir: Path | None, talk_sets=()):
     data, conec = bench / "earnings21", bench / "conec"
     ids = earnings21.split_ids(data, "dev")
     for vendor in VENDORS:
@@ -66,6 +91,35 @@ def sources(bench: Path, doc_dir: Path | None):
     if doc_dir is not None:
         for vendor in ("google", "microsoft"):
             yield f"docs-{vendor}", lambda v=vendor: _conec(data, conec, ids, v, doc_dir)
+    if talk_sets:
+        for docs in ("none", "with"):
+            for uncased in (False, True):
+                key = f"talk-{docs}{'-uncased' if uncased else ''}"
+                yield key, lambda d=docs, u=uncased: _talk(talk_sets, d, u)
+
+
+def _talk(talk_sets, docs, uncased):
+    """The talk episodes (``talk.py``) of ``talk_sets`` ("dev", "test2:test13,test14"),
+    each condition a transcript, with the episode's typed names (``docs`` "none") or its
+    names and article ("with")."""
+    import re
+
+    import talk
+    from talk_data.make_talk import CONDITIONS, SETS, episodes
+
+    for spec in talk_sets:
+        which, _, ids = spec.partition(":")
+        folder = SETS[which]
+        for ep in episodes(folder):
+            if ids and ep["id"] not in ids.split(","):
+                continue
+            lex = Lexicon.from_entries(talk.episode_list(ep, docs, folder))
+            ref = tm.norm(ep["text"].split())
+            for cond in CONDITIONS:
+                text = (folder / "asr" / cond / f"{ep['id']}.txt").read_text(encoding="utf-8")
+                if uncased:
+                    text = re.sub(r"[^\w\s'-]", "", text.lower())
+                yield f"{which}/{ep['id']}", text, lex, ref
     # (the Earnings-21 per-call lists are left out: the trees were fitted on them, so
     # their log-odds there are in-sample and would teach the offset the wrong lesson)
 
@@ -137,6 +191,24 @@ def _design(docs, evidence=None):
     return names, np.vstack(Xs)
 
 
+def _tree_design(docs, evidence):
+    names, Xs = None, []
+    for k, d in enumerate(docs):
+        x = known_tree_inputs(d["columns"], d["z"], d["n_entities"], evidence[k])
+        names = names or list(x)
+        Xs.append(np.column_stack([x[n] for n in names]))
+    return names, np.vstack(Xs)
+
+
+def fit_trees(names, X, y, w):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    keep = w > 0
+    clf = HistGradientBoostingClassifier(
+        random_state=0, monotonic_cst=[MONOTONIC.get(n, 0) for n in names], **TREES)
+    return clf.fit(X[keep], y[keep], sample_weight=w[keep])
+
+
 def fit_offset(X, z, y, w):
     """Logistic regression on standardised X with the trees' log-odds z as an offset."""
     from scipy.optimize import minimize
@@ -191,7 +263,7 @@ def _evidence(docs, probs):
     return out
 
 
-def run(data: dict, *, cv: bool, out: Path | None):
+def run(data: dict, *, cv: bool, out: Path | None, trees: bool = False, talk=()):
     keys = sorted(data)
     docs = [d for k in keys for d in data[k]]
     source = np.concatenate([[k] * sum(len(d["labels"]) for d in data[k]) for k in keys])
@@ -217,23 +289,41 @@ def run(data: dict, *, cv: bool, out: Path | None):
         oof1[te] = predict(fit_offset(X1[tr], z[tr], y[tr], w[tr]), X1[te], z[te], names1)
     ev = _evidence(docs, _sigmoid(oof1))
     names2, X2 = _design(docs, ev)
+    if trees:
+        namest, Xt = _tree_design(docs, ev)
     if cv:
         oof2 = np.zeros(len(y))
         for f in range(5):
             tr, te = fold != f, fold == f
             oof2[te] = predict(fit_offset(X2[tr], z[tr], y[tr], w[tr]), X2[te], z[te], names2)
+            if trees:
+                forest = fit_trees(namest, Xt[tr], y[tr], w[tr])
+                oof2[te] = (oof2[te] + forest.decision_function(Xt[te])) / 2
         _report(keys, source, y, {"trees": z, "known 1": oof1, "known 2": oof2}, w > 0)
     stage1 = fit_offset(X1, z, y, w)
     stage2 = fit_offset(X2, z, y, w)
     for name, wt in sorted(zip(names2, stage2["weights"]), key=lambda t: -abs(t[1])):
         print(f"  {name:16s} {wt:+.3f}", file=sys.stderr)
+    second = _export(names2, stage2)
+    if trees:
+        clf = fit_trees(namest, Xt, y, w)
+        spec = tm.export_trees(clf)
+        mine, theirs = Forest(spec)(Xt), clf.decision_function(Xt)
+        assert np.allclose(mine, theirs, atol=1e-9), np.abs(mine - theirs).max()
+        second = {"kind": "trees", "features": namest, "trees": spec,
+                  "settings": dict(TREES, monotonic=MONOTONIC), "linear": second}
     if out:
         model = json.loads(out.read_text()) if out.exists() else {}
         model["known"] = {
-            "first": _export(names1, stage1), "second": _export(names2, stage2),
+            "first": _export(names1, stage1), "second": second,
             "trained_on": keys, "threshold_note": f"fitted for the default threshold {THRESHOLD}",
-            "note": "fitted by benchmarks/train_known.py on top of the trees' log-odds",
+            "note": "fitted by benchmarks/train_known.py on top of the trees' log-odds"
+                    + (" (second stage: the mean of that and boosted trees on the match's "
+                       "inputs, the trees' log-odds and the transcript's evidence)"
+                       if trees else ""),
         }
+        if talk:
+            model["known"]["talk"] = talk
         out.write_text(json.dumps(model, separators=(",", ":")) + "\n")
         print(f"wrote {out}", file=sys.stderr)
 
@@ -267,11 +357,20 @@ def main(argv=None):
     p.add_argument("--cache", type=Path, default=Path("/tmp/respell-known.pkl"))
     p.add_argument("--refresh", action="store_true")
     p.add_argument("--cv", action="store_true")
+    p.add_argument("--talk", default="",
+                   help="talk episodes to fit on as well, space-separated SET[:ID,ID] "
+                        "(talk.py's sets; keep some out to check on), or 'shipped' for "
+                        "those of the shipped model")
     p.add_argument("--out", type=Path)
+    p.add_argument("--trees", action="store_true",
+                   help="fit the second stage as boosted trees (scikit-learn)")
     a = p.parse_args(argv)
     doc_dir = None if a.no_docs else (a.doc_dir or a.bench / "conec" / "pdfs")
     data = pickle.loads(a.cache.read_bytes()) if a.cache.exists() and not a.refresh else {}
-    for key, make in sources(a.bench, doc_dir):
+    talk = (SHIPPED_TALK if a.talk == "shipped" else a.talk).split()
+    wanted = dict(sources(a.bench, doc_dir, talk))
+    data = {key: docs for key, docs in data.items() if key in wanted}
+    for key, make in wanted.items():
         if key not in data:
             t = time.time()
             data[key] = [d for d in collect(make()) if d["known"]]
@@ -280,7 +379,7 @@ def main(argv=None):
             print(f"{key}: {len(data[key])} transcripts, {n} matches, {right} right, "
                   f"{time.time() - t:.0f} s", file=sys.stderr)
             a.cache.write_bytes(pickle.dumps(data))
-    run(data, cv=a.cv, out=a.out)
+    run(data, cv=a.cv, out=a.out, trees=a.trees, talk=talk)
 
 
 if __name__ == "__main__":

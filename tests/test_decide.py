@@ -5,6 +5,7 @@ import pytest
 
 from respell import decide
 from respell.decide import Forest
+from respell.evidence import NONE, Evidence
 from respell.features import FEATURES, Features, TranscriptFacts
 
 FACTS = TranscriptFacts(cased=True, lexicon_size=50, cue_before=(), cue_after=())
@@ -119,3 +120,49 @@ def test_a_pair_of_the_wider_search_has_its_odds_lowered():
     assert logit(p_at) == pytest.approx(z[0])
     assert logit(p_under) == pytest.approx(z[1] - decide._WIDE_LOG_ODDS)
     assert decide._WIDE_LOG_ODDS > 0
+
+
+def test_a_known_list_second_stage_of_trees_reads_the_match_and_its_evidence(monkeypatch):
+    # a stage of boosted trees over two named columns, the sounds' likeness (a raw
+    # input) and how often the name is repaired elsewhere (the evidence), averaged with
+    # a logistic stage that here adds nothing to the trees' log-odds z (= 0)
+    nothing = {"features": [], "weights": [], "mean": [], "scale": [], "bias": 0.0}
+    model = dict(decide.decision_model())
+    model["known"] = dict(model["known"], second={
+        "kind": "trees", "features": ["psim", "ev_repaired"], "trees": TWO_TREES,
+        "linear": nothing})
+    monkeypatch.setattr(decide, "decision_model", lambda: model)
+    monkeypatch.setattr(decide, "load_known_forest", lambda: Forest(TWO_TREES))
+    base = Features(*[0.5] * len(FEATURES))._replace(from_document=0.0, from_pattern=0.0)
+    like, unlike = base._replace(psim=0.4), base._replace(psim=0.9)
+    columns = {name: np.array([v, w], dtype=float) for name, v, w in zip(FEATURES, like, unlike)}
+    columns = decide.with_facts(columns, FACTS, 2)
+    z = np.zeros(2)
+    seen_often = Evidence(0, 20, True, 0.9)  # log1p(20) = 3.04 > 2: tree 1's right leaf
+    got = decide.known_log_odds(columns, z, 5, [NONE, NONE])
+    assert got.tolist() == pytest.approx([(0.5 + 1.0 + 0.25) / 2, (0.5 - 1.0 + 0.25) / 2])
+    got = decide.known_log_odds(columns, z, 5, [seen_often, NONE])
+    assert got[0] == pytest.approx((0.5 + 2.0 + 0.25) / 2)
+    # and the logistic half counts as much: an offset of 1 adds 1 / 2
+    model["known"]["second"]["linear"] = dict(nothing, bias=1.0)
+    assert decide.known_log_odds(columns, z, 5, [seen_often, NONE])[0] == pytest.approx(
+        (0.5 + 2.0 + 0.25 + 1.0) / 2)
+    # the first stage, without evidence, is the logistic one as before
+    assert decide.known_log_odds(columns, z, 5).tolist() != got.tolist()
+
+
+def test_the_shipped_known_list_model_scores_a_short_lists_matches():
+    facts = FACTS._replace(lexicon_size=8, known=True, n_entities=8)
+    base = Features(*[0.5] * len(FEATURES))._replace(from_document=0.0, from_pattern=0.0)
+    near, far = base._replace(psim=0.95, csim=0.9), base._replace(psim=0.3, csim=0.2)
+    p_near, p_far = decide.score_matches([near, far], facts, [NONE, NONE])
+    assert 0.0 <= p_far < p_near <= 1.0
+
+
+def test_forest_walks_each_tree_only_as_deep_as_it_goes():
+    forest = Forest(TWO_TREES)
+    assert [(trees.tolist(), int(depth)) for trees, depth in forest.groups] == [([1], 0), ([0], 2)]
+    rows = np.random.default_rng(2).random((20, 2)) * 3
+    one_by_one = sum(Forest({**TWO_TREES, "roots": [root]})(rows) - TWO_TREES["baseline"]
+                     for root in TWO_TREES["roots"]) + TWO_TREES["baseline"]
+    assert forest(rows) == pytest.approx(one_by_one)

@@ -216,12 +216,38 @@ def known_inputs(columns: Mapping[str, np.ndarray], z: np.ndarray, n_entities: i
     return out
 
 
+def known_tree_inputs(columns: Mapping[str, np.ndarray], z: np.ndarray, n_entities: int,
+                      evidence: Sequence) -> dict[str, np.ndarray]:
+    """The columns of the known-list model's trees (its second stage, when boosted trees):
+    the match's raw inputs (:data:`~respell.features.FEATURES`, and whether the transcript
+    has case) and the linear stage's columns, the transcript's evidence among them.
+
+    The list's size is left out: the trees' log-odds ``z`` already weigh it, and in the
+    few lists the known-list model is fitted on it would name the list, not describe it.
+    """
+    n = len(z)
+    raw = {name: np.broadcast_to(np.asarray(columns[name], dtype=float), (n,))
+           for name in FEATURES + ("has_case",)}
+    return {**raw, **known_inputs(columns, z, n_entities, evidence)}
+
+
 def known_log_odds(columns: Mapping[str, np.ndarray], z: np.ndarray, n_entities: int,
                    evidence: Sequence | None = None) -> np.ndarray:
-    """The known-list model's log-odds: a logistic model fitted on lists of names known to
-    be in their transcripts, on top of the shipped model's log-odds ``z`` (its first
-    stage without the transcript's evidence, its second with it)."""
+    """The known-list model's log-odds: fitted on lists of names known to be in their
+    transcripts, from the shipped model's log-odds ``z``. Its first stage (without the
+    transcript's evidence) is a logistic model on top of ``z``; its second (with it) the
+    same, or (``"kind": "trees"``) the mean of such a logistic model (``"linear"``) and
+    boosted trees on the match's inputs, ``z`` and the evidence."""
     stage = decision_model()["known"]["first" if evidence is None else "second"]
+    if stage.get("kind") != "trees":
+        return _known_linear(stage, columns, z, n_entities, evidence)
+    x = known_tree_inputs(columns, z, n_entities, evidence)
+    trees = load_known_forest()(np.column_stack([x[name] for name in stage["features"]]))
+    return (trees + _known_linear(stage["linear"], columns, z, n_entities, evidence)) / 2
+
+
+def _known_linear(stage: dict, columns: Mapping[str, np.ndarray], z: np.ndarray,
+                  n_entities: int, evidence: Sequence | None) -> np.ndarray:
     x = known_inputs(columns, z, n_entities, evidence)
     offset = linear_log_odds(stage, x, len(z))
     # A name the user listed whole (or its surname, its given name) is judged no lower
@@ -264,6 +290,19 @@ class Forest:
         self.roots = np.asarray(spec["roots"], dtype=np.int32)
         self.depth = int(spec["depth"])
         self.baseline = float(spec["baseline"])
+        # the trees grouped by their own depth, each group walked only that many steps
+        # (a deep tree among shallow ones costs the shallow ones nothing)
+        depths = self._depths(spec)
+        self.groups = [(np.flatnonzero(depths == d), d) for d in np.unique(depths)]
+
+    def _depths(self, spec: dict) -> np.ndarray:
+        """Each tree's depth: the most steps from its root to a leaf."""
+        left, right = np.asarray(spec["left"]), np.asarray(spec["right"])
+        inner = left != np.arange(len(left))
+        below = np.zeros(len(left), dtype=np.int32)
+        for _ in range(self.depth):  # a node's count is right once its children's are
+            below = np.where(inner, 1 + np.maximum(below[left], below[right]), 0)
+        return below[self.roots]
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         """Log-odds for each row of ``x`` (rows: candidates, columns: the model's features)."""
@@ -273,11 +312,14 @@ class Forest:
             rows = x[start:start + self._CHUNK]
             flat = rows.ravel()
             row_start = (np.arange(len(rows), dtype=np.int32) * x.shape[1])[:, None]
-            node = np.broadcast_to(self.roots, (len(rows), len(self.roots)))
-            for _ in range(self.depth):
-                left = flat[row_start + self.feature[node]] <= self.threshold[node]
-                node = self.kids[2 * node + left]
-            out[start:start + len(rows)] = self.value[node].sum(axis=1)
+            leaves = np.empty((len(rows), len(self.roots)))
+            for trees, depth in self.groups:
+                node = np.broadcast_to(self.roots[trees], (len(rows), len(trees)))
+                for _ in range(depth):
+                    left = flat[row_start + self.feature[node]] <= self.threshold[node]
+                    node = self.kids[2 * node + left]
+                leaves[:, trees] = self.value[node]
+            out[start:start + len(rows)] = leaves.sum(axis=1)
         return self.baseline + out
 
 
@@ -285,3 +327,9 @@ class Forest:
 def load_forest() -> Forest:
     """The shipped model's trees, ready to evaluate (a ``"kind": "trees"`` model)."""
     return Forest(decision_model()["trees"])
+
+
+@lru_cache(maxsize=1)
+def load_known_forest() -> Forest:
+    """The known-list model's trees (its second stage, when ``"kind": "trees"``)."""
+    return Forest(decision_model()["known"]["second"]["trees"])
