@@ -44,8 +44,10 @@ CONDITIONS = {
 
 #: the sets of episodes: each folder holds episodes.jsonl, articles/ and asr/<condition>/
 #: (``test2``: a second held-out set, written in round 14 by someone who had not seen
-#: the code; ``test3``: a third, written in round 14 for the next round and not run)
-SETS = {"dev": HERE, "test": HERE / "test", "test2": HERE / "test2", "test3": HERE / "test3"}
+#: the code; ``test3``: a third, written in round 14 for the next round and not run;
+#: ``test4``: a fourth, written in round 15 for a later round and not run)
+SETS = {"dev": HERE, "test": HERE / "test", "test2": HERE / "test2", "test3": HERE / "test3",
+        "test4": HERE / "test4"}
 
 
 def episodes(folder: Path = HERE) -> list[dict]:
