@@ -78,7 +78,7 @@ def run(system: str = "respell", *, conditions=tuple(CONDITIONS), min_score=None
         for ep in eps:
             asr = (folder / "asr" / name / f"{ep['id']}.txt").read_text(encoding="utf-8")
             if uncased:
-                asr = re.sub(r"[^\w\s'-]", "", asr.lower())
+                asr = without_case(asr)
             fixed = peers.make(system, lists[ep["id"]], min_score=min_score)(asr)
             found = (written_mentions(ep["text"], ep["names"]) if scorer == "written"
                      else None)
@@ -108,6 +108,12 @@ def episode_list(ep: dict, docs: str = "none", folder: Path = SETS["dev"]) -> li
     if docs == "none":
         return names
     return names + document_entities([article(ep, folder)])
+
+
+def without_case(text: str) -> str:
+    """``text`` as a recognizer without capitals writes it (``--uncased``): lower case,
+    no punctuation but apostrophes and hyphens."""
+    return re.sub(r"[^\w\s'-]", "", text.lower())
 
 
 def article(ep: dict, folder: Path = SETS["dev"]) -> Path:

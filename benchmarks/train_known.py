@@ -102,8 +102,6 @@ def _talk(talk_sets, docs, uncased):
     """The talk episodes (``talk.py``) of ``talk_sets`` ("dev", "test2:test13,test14"),
     each condition a transcript, with the episode's typed names (``docs`` "none") or its
     names and article ("with")."""
-    import re
-
     import talk
     from talk_data.make_talk import CONDITIONS, SETS, episodes
 
@@ -118,7 +116,7 @@ def _talk(talk_sets, docs, uncased):
             for cond in CONDITIONS:
                 text = (folder / "asr" / cond / f"{ep['id']}.txt").read_text(encoding="utf-8")
                 if uncased:
-                    text = re.sub(r"[^\w\s'-]", "", text.lower())
+                    text = talk.without_case(text)
                 yield f"{which}/{ep['id']}", text, lex, ref
     # (the Earnings-21 per-call lists are left out: the trees were fitted on them, so
     # their log-odds there are in-sample and would teach the offset the wrong lesson)
@@ -182,19 +180,11 @@ def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
-def _design(docs, evidence=None):
+def _design(docs, evidence=None, inputs=known_inputs):
+    """Each match's ``inputs`` (the logistic stages' columns, or the trees'), stacked."""
     names, Xs = None, []
     for k, d in enumerate(docs):
-        x = known_inputs(d["columns"], d["z"], d["n_entities"], None if evidence is None else evidence[k])
-        names = names or list(x)
-        Xs.append(np.column_stack([x[n] for n in names]))
-    return names, np.vstack(Xs)
-
-
-def _tree_design(docs, evidence):
-    names, Xs = None, []
-    for k, d in enumerate(docs):
-        x = known_tree_inputs(d["columns"], d["z"], d["n_entities"], evidence[k])
+        x = inputs(d["columns"], d["z"], d["n_entities"], None if evidence is None else evidence[k])
         names = names or list(x)
         Xs.append(np.column_stack([x[n] for n in names]))
     return names, np.vstack(Xs)
@@ -290,7 +280,7 @@ def run(data: dict, *, cv: bool, out: Path | None, trees: bool = False, talk=())
     ev = _evidence(docs, _sigmoid(oof1))
     names2, X2 = _design(docs, ev)
     if trees:
-        namest, Xt = _tree_design(docs, ev)
+        namest, Xt = _design(docs, ev, known_tree_inputs)
     if cv:
         oof2 = np.zeros(len(y))
         for f in range(5):

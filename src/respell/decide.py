@@ -240,15 +240,14 @@ def known_log_odds(columns: Mapping[str, np.ndarray], z: np.ndarray, n_entities:
     boosted trees on the match's inputs, ``z`` and the evidence."""
     stage = decision_model()["known"]["first" if evidence is None else "second"]
     if stage.get("kind") != "trees":
-        return _known_linear(stage, columns, z, n_entities, evidence)
-    x = known_tree_inputs(columns, z, n_entities, evidence)
+        return _known_linear(stage, known_inputs(columns, z, n_entities, evidence), z)
+    x = known_tree_inputs(columns, z, n_entities, evidence)  # the logistic half's among them
     trees = load_known_forest()(np.column_stack([x[name] for name in stage["features"]]))
-    return (trees + _known_linear(stage["linear"], columns, z, n_entities, evidence)) / 2
+    return (trees + _known_linear(stage["linear"], x, z)) / 2
 
 
-def _known_linear(stage: dict, columns: Mapping[str, np.ndarray], z: np.ndarray,
-                  n_entities: int, evidence: Sequence | None) -> np.ndarray:
-    x = known_inputs(columns, z, n_entities, evidence)
+def _known_linear(stage: dict, x: Mapping[str, np.ndarray], z: np.ndarray) -> np.ndarray:
+    """A logistic stage's log-odds from its columns ``x`` (:func:`known_inputs`)."""
     offset = linear_log_odds(stage, x, len(z))
     # A name the user listed whole (or its surname, its given name) is judged no lower
     # than the trees judge it in a biasing list: the calls it was fitted on say that
