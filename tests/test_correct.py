@@ -60,6 +60,8 @@ UNCHANGED = [
     ("and the general said no", ["general's"]),
     # list entries that differ only by punctuation (LibriSpeech's "now'") are no repair
     ("and now he said he didn't", ["now'", "didnt"]),
+    # two letters are no acronym said letter by letter: "u s" is as often two words
+    ("we flew to the u s and met them", ["US", "Elon Musk"]),
 ]
 
 
@@ -597,6 +599,25 @@ PARTS = [
      ["Adnan Syed", "Hae Min Lee", "Jay Wilds", "Asia McClain", "Baltimore"],
      ("Her ex boyfriend Adnan Syed was convicted. The main witness was Jay Wilds. Adnan always "
       "said he was at the library. And Asia McClain said she saw Adnan at the library.")),
+    # a whole name run into one word is the whole name, not its surname with the given
+    # name dropped
+    ("And Moabudu at EbonyLife made the deal.", ["Mo Abudu", "Funke Akindele", "Lagos"],
+     "And Mo Abudu at EbonyLife made the deal."),
+    # the plain s a recognizer wrote after a garbled name is its possessive, kept ...
+    ("So Kaksinskis candidate lost, and Tusk won.", ["Jarosław Kaczyński", "Donald Tusk"],
+     "So Kaczyński's candidate lost, and Tusk won."),
+    ("Then Jonas Oxgaards numbers came in.", ["Jonas Oxgaard", "Bernstein"],
+     "Then Jonas Oxgaard's numbers came in."),
+    # ... but not where no noun follows for it: a comma, or a preposition
+    ("Over to Miss Abby Goldsteins, senior vice president.", ["Abbe Goldstein", "Sam Samad"],
+     "Over to Miss Abbe Goldstein, senior vice president."),
+    ("Next is Jonas Oxgaards of Bernstein.", ["Jonas Oxgaard", "Bernstein"],
+     "Next is Jonas Oxgaard of Bernstein."),
+    # an acronym said letter by letter, cased or not
+    ("Chinese carmaker B Y D sold more cars than Tesla.", ["BYD", "Tesla", "Elon Musk"],
+     "Chinese carmaker BYD sold more cars than Tesla."),
+    ("chinese carmaker b y d sold more cars than tesla", ["BYD", "Tesla", "Elon Musk"],
+     "chinese carmaker BYD sold more cars than tesla"),
 ]
 
 

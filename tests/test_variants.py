@@ -115,6 +115,17 @@ def test_pinyin_names_are_heard_as_said_in_known_lists():
     assert {v.heard for v in lexicon.variants} == {"Xinjiang", "Shinjiang"}
 
 
+def test_acronyms_are_heard_letter_by_letter_in_known_lists():
+    found = {(v.heard, v.kind) for v in derive_variants([Entity("RFID")], known=True)}
+    assert found == {("RFID", "canonical"), ("R F I D", "letters")}
+    assert {v.heard for v in derive_variants([Entity("RFID")])} == {"RFID"}  # a catalog
+    assert {v.heard for v in derive_variants([Entity("US")], known=True)} == {"US"}
+    # the plain names' fast path hears them too
+    assert {v.heard for v in Lexicon.from_entries(["GCP"], kind="known").variants} == {
+        "GCP", "G C P"}
+    assert {v.heard for v in Lexicon.from_entries(["GCP"], kind="catalog").variants} == {"GCP"}
+
+
 def test_a_title_the_list_gives_is_said_with_the_surname_or_left_out():
     found = {(v.text, v.heard, v.kind) for v in derive_variants([Entity("Sen. Kyrsten Sinema")], known=True)}
     assert ("Kyrsten Sinema", "Kyrsten Sinema", "alias") in found

@@ -29,7 +29,7 @@ from . import phonetics
 from ._memo import memo
 from .lexicon import Lexicon, Variant
 from .state import LOCK
-from .variants import MODEL_KINDS, ONE_PART_KINDS
+from .variants import MODEL_KINDS, ONE_PART_KINDS, WHOLE_KINDS
 from .words import WORD, letters, stem, zipf
 
 
@@ -132,20 +132,32 @@ class LexiconIndex:
         # form id -> entry, and the form ids heard by several entries; made on the first
         # exact match, which many short transcripts never have
         self._where: tuple[dict[int, int], dict[int, list[int]]] | None = None
-        self._parts: dict[int, list[int]] | None = None  # entity -> its parts' entries
+        # entity -> its parts' entries, and its whole names'
+        self._parts: dict[int, list[int]] | None = None
+        self._wholes: dict[int, list[int]] = {}
         self._name_words: frozenset[str] | None = None
 
     def parts_of(self, entity: int) -> list[int]:
         """The entries of an entity's parts said alone (its surname, given name, a part of
         a longer name), made on the first call: a few transcripts ever ask."""
+        return self._kinds()[0].get(entity, [])
+
+    def wholes_of(self, entity: int) -> list[int]:
+        """The entries of an entity's whole name (as listed, an alias, without its middle
+        names), made on the first call."""
+        return self._kinds()[1].get(entity, [])
+
+    def _kinds(self) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
         if self._parts is None:
             variants = self.entries.variants
-            self._parts = {}
+            self._parts, self._wholes = {}, {}
             if getattr(variants, "heard", None) is None:  # not one plain variant per name
                 for k, v in enumerate(variants):
                     if v.kind in ONE_PART_KINDS:
                         self._parts.setdefault(v.entity, []).append(k)
-        return self._parts.get(entity, [])
+                    elif v.kind in WHOLE_KINDS:
+                        self._wholes.setdefault(v.entity, []).append(k)
+        return self._parts, self._wholes
 
     @property
     def name_words(self) -> frozenset[str]:

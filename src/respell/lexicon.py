@@ -25,9 +25,9 @@ from .variants import (
     ONE_PART_KINDS,
     Variant,
     derive_variants,
-    has_pinyin,
     heard_as_written,
     looks_like_person,
+    said_otherwise,
 )
 
 __all__ = [
@@ -103,7 +103,7 @@ class Lexicon:
             if len(texts) == len(names):  # no duplicate to count
                 # (heard_as_written for plain one-word names, without an Entity each)
                 known = _is_known(kind, len(texts))
-                if " " not in "".join(texts) and not (known and any(map(has_pinyin, texts))):
+                if " " not in "".join(texts) and not (known and any(map(said_otherwise, texts))):
                     # one-word names only, each heard as spelled
                     return cls(_PlainEntities(texts), _Canonical(texts), kind)
                 return cls(tuple(_entity_of.each(texts)), kind=kind)

@@ -56,7 +56,14 @@ from .transcript import transcript_facts
 from .variants import ONE_PART_KINDS, typed_person
 from .wordforms import ORDINARY_ZIPF
 from .words import FILLERS, Token, letters, sentence_start, stem, zipf
-from .written import function_word, opened_by_function_word, respects_protected, respects_written
+from .written import (
+    edge_across_line,
+    function_word,
+    opened_by_function_word,
+    read_out,
+    respects_protected,
+    respects_written,
+)
 
 # What may stand between two words of one span: spaces, hyphens, commas, quotes, &
 # ("SG&A", "Procter & Gamble": the words of a name written with one).
@@ -64,6 +71,9 @@ _GAP_OK = re.compile(r"[\s\-,\"“”&]*")
 # ... of which these are punctuation a name rarely holds: a span over one becomes only a
 # name written with it ("Stifel, Nicolaus & Company"), never one written without it.
 _PUNCTUATED = re.compile(r"[,\"“”]")
+# Variants heard otherwise than written, as a list tells how the name is said: a listed
+# misrecognition, an acronym's letters ("B Y D"); a span heard so is not the name written.
+_SAID_KINDS = frozenset({"sounds_like", "letters"})
 
 
 @dataclass(frozen=True)
@@ -392,14 +402,16 @@ def _check_spans(
                 continue
             if crosses and not _PUNCTUATED.search(entry.variant.text):
                 continue  # "Kyiv, Soleimani" is never one name written without the comma
-            if j - i >= 2 and _edge_across_line(text, tokens, table.lower, i, j, entry.words):
+            if j - i >= 2 and edge_across_line(text, tokens, table.lower, i, j, entry.words):
                 continue  # "of conspicuous waste\nbut it is" is no "wasteful\nit is"
             if not respects_written(i, j, entry, table, facts):
                 continue
             if j - i >= 2 and opened_by_function_word(i, j, entry, table):
                 continue  # "So Biden said" is no "Joe Biden said"
+            if entry.variant.kind == "letters" and not read_out(tokens[i:j], entry.variant.text):
+                continue
             if span_text == entry.variant.text or (
-                span_text == entry.variant.heard and entry.variant.kind != "sounds_like"
+                span_text == entry.variant.heard and entry.variant.kind not in _SAID_KINDS
             ):
                 continue  # already right
             psim = phonetics.phoneme_similarity(codes, entry.codes)
@@ -462,7 +474,7 @@ def _measure(
                 ent_phones=len(entry.codes),
                 span_phones=len(codes),
                 same_letters=span_letters == entry.letters,
-                sounds_like=kind == "sounds_like",
+                sounds_like=kind in _SAID_KINDS,
                 surname=kind in ONE_PART_KINDS,
                 span_capital=tokens[i].text[:1].isupper(),
                 span_all_capital=all(t.text[:1].isupper() for t in tokens[i:j]),
@@ -482,16 +494,3 @@ def _measure(
                 ),
             )))
     return out
-
-
-def _edge_across_line(text: str, tokens: Sequence[Token], lower: Sequence[str], i: int, j: int,
-                      words: Sequence[str]) -> bool:
-    """Whether the span's first or last word is a function word the name does not begin or
-    end with, on another line than the rest: a line ends an utterance or a segment, so the
-    word belongs to its own line ("waste\nbut" is no "wasteful"; a name broken over two
-    lines, "Lee Kati\nAffairante", is still one)."""
-    if function_word(lower[i]) and lower[i] != words[0].lower() and (
-            "\n" in text[tokens[i].end:tokens[i + 1].start]):
-        return True
-    return function_word(lower[j - 1]) and lower[j - 1] != words[-1].lower() and (
-        "\n" in text[tokens[j - 2].end:tokens[j - 1].start])

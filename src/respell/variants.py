@@ -48,7 +48,11 @@ _RARE_GIVEN, _COMMON_GIVEN = 4.3, 5.0
 MODEL_KINDS = frozenset({"canonical", "alias", "surname", "given_name", "sounds_like"})
 #: Variant kinds that are one part of a longer name, taken alone.
 ONE_PART_KINDS = frozenset({"surname", "given_name", "short", "part"})
+#: Variant kinds that are a whole name (as listed, an alias, without its middle names).
+WHOLE_KINDS = frozenset({"canonical", "alias", "unmiddled"})
 # A capitalised name word: "Rainer", "McGrew", "O'Brien", "Jean-Luc".
+# An acronym that may be said letter by letter.
+_ACRONYM = re.compile(r"[A-Z]{3,5}")
 _NAME_TOKEN = re.compile(r"^[A-Z][a-z]*(?:[A-Z][a-z]+)?(?:[-'’][A-Z]?[a-z]+)*$")
 
 
@@ -59,7 +63,8 @@ class Variant(NamedTuple):
     (a short given name, "Ken" for Kenneth), ``short_full`` ("Ken Bowling"), ``unmiddled``
     (the given name and surname alone, "Lars Jørgensen" for Lars Fruergaard Jørgensen), ``part`` (a
     part of a longer name said alone, "Bagram" of Bagram Air Base), ``number`` (the
-    plural or singular of a demonym), ``sounds_like``, or ``spelled``: a right spelling
+    plural or singular of a demonym), ``sounds_like``, ``letters`` (an acronym said
+    letter by letter, "B Y D" for BYD), or ``spelled``: a right spelling
     only (a short form that is an ordinary word too, "Will"), recognised where it stands
     and never written over other words.
     """
@@ -136,9 +141,9 @@ def typed_person(ent: Entity) -> bool:
 def heard_as_written(ent: Entity, known: bool) -> bool:
     """Whether the entity's one variant is its name, heard as written: one word with no
     alias or misrecognition listed, and (in a list of names known to be there) no demonym,
-    whose other number is heard too, nor pinyin, heard as said."""
+    whose other number is heard too, nor pinyin or an acronym, heard as said."""
     return not (ent.aliases or ent.sounds_like or " " in ent.text
-                or known and (ent.label == "NORP" or has_pinyin(ent.text)))
+                or known and (ent.label == "NORP" or said_otherwise(ent.text)))
 
 
 def derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Iterator[Variant]:
@@ -166,6 +171,9 @@ def derive_variants(entities: Iterable[Entity], *, known: bool = False) -> Itera
             family = pinyin_reading(first) if " " in text else None
             if family:  # the family name first: "Xi" alone
                 forms.append((first, family, "surname"))
+        spelled = letters_reading(text) if known else None
+        if spelled:  # "BYD" said "B Y D"
+            forms.append((text, spelled, "letters"))
         forms.extend((alias, alias, "alias") for alias in ent.aliases)
         if known and ent.label == "NORP" and " " not in text:
             forms.extend((other, other, "number") for other in _other_number(text))
@@ -305,6 +313,23 @@ _COMMON_MODIFIER = 5.0  # a word this common is a name alone only as the name's 
 
 # Pinyin syllables English spelling reads wrongly: x (sh), q before i (ch), zh (j).
 _PINYIN = re.compile(r"\b(?:X(?=[iu])|Qi|Zh)[a-z]*\b")
+
+
+def letters_reading(text: str) -> str | None:
+    """An acronym as said letter by letter, as recognizers write it then ("GCP" -> "G C
+    P"), or None for anything else: 3-5 capital letters (two, "US", "AI", are ordinary
+    words too often to be read so).
+
+    >>> letters_reading("BYD"), letters_reading("RFID"), letters_reading("US"), letters_reading("Nato")
+    ('B Y D', 'R F I D', None, None)
+    """
+    return " ".join(text) if _ACRONYM.fullmatch(text) else None
+
+
+def said_otherwise(text: str) -> bool:
+    """Whether a name is said otherwise than English letters read it: pinyin, or an
+    acronym said letter by letter (a list of names known to be there hears both)."""
+    return has_pinyin(text) or _ACRONYM.fullmatch(text) is not None
 
 
 def has_pinyin(text: str) -> bool:

@@ -5,11 +5,15 @@ A name already written is protected: a span may take it in only to extend it
 (:func:`respects_protected`), and only with words that sound like the rest of that name
 (:func:`respects_written`); a function word that opens a sentence is no given name before
 a surname written right (:func:`opened_by_function_word`).
+
+Two more guards read only the span's words: a function word at its edge on a line of its
+own (:func:`edge_across_line`), and an acronym's letters said one by one (:func:`read_out`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import phonetics
@@ -19,6 +23,7 @@ if TYPE_CHECKING:
     from .features import TranscriptFacts
     from .index import Entry
     from .match import SpanTable
+    from .words import Token
 
 
 def function_word(word: str) -> bool:
@@ -153,3 +158,24 @@ def respects_protected(
             else:
                 return False
     return anchored or not foreign
+
+
+def edge_across_line(text: str, tokens: Sequence[Token], lower: Sequence[str], i: int, j: int,
+                      words: Sequence[str]) -> bool:
+    """Whether the span's first or last word is a function word the name does not begin or
+    end with, on another line than the rest: a line ends an utterance or a segment, so the
+    word belongs to its own line ("waste\nbut" is no "wasteful"; a name broken over two
+    lines, "Lee Kati\nAffairante", is still one)."""
+    if function_word(lower[i]) and lower[i] != words[0].lower() and (
+            "\n" in text[tokens[i].end:tokens[i + 1].start]):
+        return True
+    return function_word(lower[j - 1]) and lower[j - 1] != words[-1].lower() and (
+        "\n" in text[tokens[j - 2].end:tokens[j - 1].start])
+
+
+def read_out(tokens: Sequence[Token], acronym: str) -> bool:
+    """Whether ``tokens`` are the acronym's letters said one by one, each its own word
+    ("B Y D", "r f i d"): no other letters, none missing, none changed ("U S" is no USA,
+    "T S P" no GSP; a letter misheard is as often another acronym)."""
+    return (len(tokens) == len(acronym)
+            and all(t.text.upper() == a for t, a in zip(tokens, acronym)))
