@@ -249,7 +249,7 @@ def _propose(text, tokens, index, options, barriers, cased=None, within=None):
             spans, scores, found.spans.present, range(index.n_entities),  # the user's come first
             words=[t.text for t in tokens],
             lengths={e: len(index.entities[e].text.split()) for e in found.spans.present},
-            known_context={e: index.entities[e].context for e in ents} if not __import__("os").environ.get("NOCTX") else {},
+            known_context={e: index.entities[e].context for e in ents},
         )
         scores = score_matches(features, found.facts, evidence)
         # one spelling per transcript: "Chris" is Kris where Kris Douglas was repaired
