@@ -7,6 +7,7 @@ talk, for ``benchmarks/talk.py``.
     python benchmarks/talk_data/make_talk.py --set test   # -> talk_data/test/asr/...
     python benchmarks/talk_data/make_talk.py --set test2  # -> talk_data/test2/asr/...
     python benchmarks/talk_data/make_talk.py --set test3  # -> talk_data/test3/asr/...
+    python benchmarks/talk_data/make_talk.py --set test5  # -> talk_data/test5/asr/...
 
 The episodes (``episodes.jsonl``, written for respell, CC0) are news and podcast talk
 of about a minute each, each with the dozen names a producer would type for it. Piper's
@@ -45,9 +46,10 @@ CONDITIONS = {
 #: the sets of episodes: each folder holds episodes.jsonl, articles/ and asr/<condition>/
 #: (``test2``: a second held-out set, written in round 14 by someone who had not seen
 #: the code; ``test3``: a third, written in round 14 for the next round and not run;
-#: ``test4``: a fourth, written in round 15 for a later round and not run)
+#: ``test4``: a fourth, written in round 15 for a later round and not run; ``test5``: a
+#: fifth, written in round 16 for a later round)
 SETS = {"dev": HERE, "test": HERE / "test", "test2": HERE / "test2", "test3": HERE / "test3",
-        "test4": HERE / "test4"}
+        "test4": HERE / "test4", "test5": HERE / "test5"}
 
 
 def episodes(folder: Path = HERE) -> list[dict]:
