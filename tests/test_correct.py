@@ -514,10 +514,19 @@ PARTS = [
     ("Shares rose because of and tropic last week.", ["Anthropic", "Nvidia", "Ezra Klein"],
      "Shares rose because of Anthropic last week."),
     ("The war in and Gola is over.", ["Angola", "Kenya"], "The war in Angola is over."),
+    # ... but not one whose sounds the name does not begin with: a longer name sounds
+    # more like any span with a syllable more
+    ("The Oyun-Erdene era ended and Erdeen quit.", ["Oyun-Erdene", "Ulaanbaatar"],
+     "The Oyun-Erdene era ended and Oyun-Erdene quit."),
     # "a" before a name that begins with a vowel is its first sound, not an article
     ("In 2012 Doudna and a manual carpenter published the paper.",
      ["Jennifer Doudna", "Emmanuelle Charpentier", "Feng Zhang"],
      "In 2012 Doudna and Emmanuelle Charpentier published the paper."),
+    # a given name heard as its own sounds beside a common word that sounds nothing like
+    # the surname: the given name alone, the word kept
+    ("My aunt Simone cried at the retirement. Simona Halep was the best.",
+     ["Simona Halep", "Sorana Cîrstea", "Ion Țiriac"],
+     "My aunt Simona cried at the retirement. Simona Halep was the best."),
     # a surname alone, not the full name over the function word before it
     ("Then mack ron said no.", ["Emmanuel Macron", "Angela Merkel"], "Then Macron said no."),
     # a name written with the letters of the word before it takes that word in, in any list

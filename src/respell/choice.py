@@ -13,7 +13,9 @@ import math
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from . import phonetics
 from .entity import origin_of
+from .similarity import phoneme_similarity
 
 if TYPE_CHECKING:
     from .match import Match
@@ -185,6 +187,7 @@ def _closer_sound(passing: list[tuple[Match, Change]]) -> list[tuple[Match, Chan
 
 _WIDER_PSIM = 0.05  # how much more a span with the neighbour's function word must sound like it
 _WIDER_FLOOR = 0.1  # ... and the least that span must score on its own
+_BEGINS_LIKE = 0.5  # ... and how alike that word must sound to the name's first sounds
 _VOWELS = frozenset("aeiou")
 
 
@@ -197,9 +200,11 @@ def _widened(
     * The name is written with that word's letters ("mc carthy" -> McCarthy, not "mc
       McCarthy"): always.
     * With a list of names known to be there, a name beginning with a vowel clearly
-      sounds more like it with the function word before it ("because of and tropic" ->
-      "because of Anthropic", not "and Anthropic"; "you crane" -> Ukraine), or about as
-      much with "a" before it, which before a vowel is no article. (In a long
+      sounds more like it with the function word before it, and begins with that word's
+      sounds ("because of and tropic" -> "because of Anthropic", not "and Anthropic";
+      "you crane" -> Ukraine; but "And Erdeen's" is "And" and Erdene: a longer name
+      sounds more like any span with one more syllable), or about as much with "a"
+      before it, which before a vowel is no article. (In a long
       list of rare words the same rule took "to" and "a" away from words they stood
       before: LibriSpeech's 100-word lists lost two right edits.)
 
@@ -242,7 +247,24 @@ def _wider(m: Match, m2: Match, p2: Change, known: bool) -> bool:
     # "and Emmanuelle Charpentier", not "and a Emmanuelle Charpentier")
     article = _article(p2)
     least = m.features.psim - _WIDER_PSIM if article else m.features.psim + _WIDER_PSIM
-    return m2.features.psim >= least
+    return m2.features.psim >= least and (
+        article or _begins_like(p2.original.split(maxsplit=1)[0], p2.replacement)
+    )
+
+
+def _begins_like(word: str, name: str) -> bool:
+    """Whether ``word`` sounds like the first sounds of ``name`` (as many phonemes, or one
+    fewer or more).
+
+    >>> _begins_like("and", "Angola"), _begins_like("you", "Ukraine")
+    (True, True)
+    >>> _begins_like("and", "Oyun-Erdene")
+    False
+    """
+    said, whole = phonetics.phonemes(word), phonetics.phonemes(name)
+    return bool(said) and max(
+        phoneme_similarity(said, whole[:n]) for n in range(max(1, len(said) - 1), len(said) + 2)
+    ) >= _BEGINS_LIKE
 
 
 def _article(p: Change) -> bool:
