@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from . import phonetics
 from .context import before_other_name
+from .diminutives import is_given_name
 from .evidence import STRONG
 from .names import PLACES
 from .people import (
@@ -47,7 +48,7 @@ from .wordforms import (
     word_beside_name,
     word_for_word,
 )
-from .words import COMMON_ZIPF, POSSESSIVE, Token, letters, zipf
+from .words import COMMON_ZIPF, POSSESSIVE, Token, letters, stem, zipf
 
 if TYPE_CHECKING:
     from .entity import Entity
@@ -284,8 +285,16 @@ def _said_in_another_form(original: str, replacement: str, kind: str, ent: Entit
     # long list of every name of a call such words are as often the name the recognizer
     # mangled ("Adams" for Adam), and in a biasing list of lower-case rare words
     # endings are what recognizers drop ("ravish" for "ravished"): the model judges those
+    # A place's people said for a listed name's last word too, where it was typed without
+    # a label ("Sri Lanka" looks like a given name and a surname): "Sri Lankans" is no
+    # "Sri Lanka's"; but not a given name ("Landon" may be Lando), nor a word that would
+    # be a surname's place ("pike" is Piken)
+    people = kind not in PERSON_PARTS or (
+        kind == "surname" and not is_given_name(stem(original))
+        and len(letters(original)) > len(letters(replacement))
+    )
     return bool(known or replacement[:1].isupper() and (origin != "user" or ent.label == "NORP")) \
-        and other_form(original, replacement, people=kind not in PERSON_PARTS)
+        and other_form(original, replacement, people=people)
 
 
 def _reason(index: LexiconIndex, variant: Variant, f: Features, has_case: bool,

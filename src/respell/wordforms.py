@@ -17,6 +17,7 @@ ORDINARY_ZIPF = 3.5  # a word this common is an ordinary word ("cinema" 4.2, "gr
 
 
 _KNOWN_WORD_ZIPF = 2.5  # a word at least this common is one the recognizer knows
+_PEOPLE_WORD_ZIPF = 1.5  # ... and a people's name this common ("Malians" 1.6)
 
 
 def number_only(original: str, replacement: str) -> bool:
@@ -182,14 +183,20 @@ def other_form(original: str, replacement: str, *, people: bool = True) -> bool:
     (True, False)
     >>> other_form("Landon Norris", "Lando Norris")
     False
+    >>> other_form("Sri Lankans", "Sri Lanka"), other_form("Ugandans", "Uganda")
+    (True, True)
     """
-    if min((zipf(w.lower()) for w in WORD.findall(original)), default=0.0) < _KNOWN_WORD_ZIPF:
-        return False  # a rare word or garble: respelling it is what respell is for
+    rarest = min((zipf(w.lower()) for w in WORD.findall(original)), default=0.0)
+    if rarest < _PEOPLE_WORD_ZIPF:
+        return False  # a garble: respelling it is what respell is for
+    # a rare word too, but for a place's people: a word the recognizer knows that is a
+    # listed place and a people's ending was said so ("Sri Lankans", 2.2, "Ugandans")
+    known = rarest >= _KNOWN_WORD_ZIPF
     a, b = letters(original), letters(replacement)
     if a == b:
         return False
     longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-    if len(longer) == len(shorter) + 1 and "s" in longer and any(
+    if known and len(longer) == len(shorter) + 1 and "s" in longer and any(
         longer[:k] + longer[k + 1:] == shorter for k, ch in enumerate(longer) if ch == "s"
     ):
         return True
@@ -204,7 +211,7 @@ def other_form(original: str, replacement: str, *, people: bool = True) -> bool:
             return False
         return people and _place_and_people(letters(said[-1]), letters(name[-1]))
     stem = _shared(a, b)
-    return stem >= 4 and (a[stem:] in _FORM_ENDINGS and b[stem:] in _FORM_ENDINGS
+    return stem >= 4 and (known and a[stem:] in _FORM_ENDINGS and b[stem:] in _FORM_ENDINGS
                           or people and _place_and_people(a, b))
 
 
