@@ -278,13 +278,6 @@ def _said_in_another_form(original: str, replacement: str, kind: str, ent: Entit
         # Nor is a common hyphenated word written as slides brand it ("e-commerce" ->
         # "eCommerce").
         return True
-    # a word the recognizer got right, in another number or form than the listed name
-    # ("Israelis" -> "Israeli", "Kurds" -> "Kurd", "Israel's is" -> "Israelis"), with
-    # a short list of names (in any case: a list of the words a chapter says has
-    # "remembers", not every "remembered" of it), a document's name or a demonym; in a
-    # long list of every name of a call such words are as often the name the recognizer
-    # mangled ("Adams" for Adam), and in a biasing list of lower-case rare words
-    # endings are what recognizers drop ("ravish" for "ravished"): the model judges those
     # A place's people said for a listed name's last word too, where it was typed without
     # a label ("Sri Lanka" looks like a given name and a surname): "Sri Lankans" is no
     # "Sri Lanka's"; but not a given name ("Landon" may be Lando), nor a word that would
@@ -293,6 +286,13 @@ def _said_in_another_form(original: str, replacement: str, kind: str, ent: Entit
         kind == "surname" and not is_given_name(stem(original))
         and len(letters(original)) > len(letters(replacement))
     )
+    # a word the recognizer got right, in another number or form than the listed name
+    # ("Israelis" -> "Israeli", "Kurds" -> "Kurd", "Israel's is" -> "Israelis"), with
+    # a short list of names (in any case: a list of the words a chapter says has
+    # "remembers", not every "remembered" of it), a document's name or a demonym; in a
+    # long list of every name of a call such words are as often the name the recognizer
+    # mangled ("Adams" for Adam), and in a biasing list of lower-case rare words
+    # endings are what recognizers drop ("ravish" for "ravished"): the model judges those
     return bool(known or replacement[:1].isupper() and (origin != "user" or ent.label == "NORP")) \
         and other_form(original, replacement, people=people)
 

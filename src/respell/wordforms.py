@@ -41,8 +41,8 @@ _FORM_ENDINGS = frozenset(
 # other word counts as said where it is written so, or heard as the same sounds spelled
 # otherwise ("Simone cried" is the given name Simona and the verb, no "Simona Halep"),
 # and a word as rare as Zipf 4 counts as common ("cried", "Allen"): in the seventeenth
-# round that took 2-5 wrong edits away on each talk half that had them, and cost ConEC's
-# Google participants two right ones ("Marcella shades" for Marcella Recchia).
+# round that took 2-3 wrong edits a run away on both halves of the fifth talk set, and
+# cost ConEC's Google participants two repairs ("Marcella shades" for Marcella Recchia).
 _OTHER_WORD_PSIM = 0.31
 _COMMON_WORD_ZIPF = 4.0
 _SAME_WORD_PSIM = 0.9
