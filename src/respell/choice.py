@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from . import phonetics
 from .entity import origin_of
-from .similarity import phoneme_similarity
 
 if TYPE_CHECKING:
     from .match import Match
@@ -263,7 +262,7 @@ def _begins_like(word: str, name: str) -> bool:
     """
     said, whole = phonetics.phonemes(word), phonetics.phonemes(name)
     return bool(said) and max(
-        phoneme_similarity(said, whole[:n]) for n in range(max(1, len(said) - 1), len(said) + 2)
+        phonetics.phoneme_similarity(said, whole[:n]) for n in range(max(1, len(said) - 1), len(said) + 2)
     ) >= _BEGINS_LIKE
 
 
