@@ -378,6 +378,12 @@ NEVER = [
     # a change that only leaves out a word said beside the name
     ("Castle has been great as a rookie this year.",
      ["Stephon Castle", E("Rookie", "GPE", sources=("ner:article.txt",))]),
+    # a document's name over the other form of a word said (democrat(s|ic)), or over
+    # its plural in es
+    ("She won her seat with the social democrats, yes.",
+     ["Kristrún Frostadóttir", E("Social Democratic Alliance", "ORG", sources=("ner:article.txt",))]),
+    ("And then the Rolex thing. The Rolexes. Watches she said were borrowed.",
+     ["Dina Boluarte", E("Rolex", "ORG", sources=("ner:article.txt",))]),
 ]
 
 
@@ -385,6 +391,17 @@ NEVER = [
 def test_wrong_edits_that_must_never_happen(text, entities):
     result = fix(text, entities=entities)
     assert result.text == text, result.changes
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # after a word that counts, the s said is the name's plural, kept as said
+    ("Two Orbáns, and two Paters, with Szijjártó.", "Two Orbáns, and two Péters, with Szijjártó."),
+    # elsewhere a given name's s is not taken for a plural
+    ("Paters said so.", "Péter said so."),
+])
+def test_a_name_said_in_the_plural_stays_plural(text, expected):
+    names = ["Péter Magyar", "Viktor Orbán", "Péter Szijjártó", "Budapest"]
+    assert fix(text, entities=names).text == expected
 
 
 def test_another_surname_beside_the_given_name_of_a_name_repaired_elsewhere():

@@ -203,7 +203,11 @@ def _to_change(
         return None
     reason = _reason(index, variant, features, has_case, evidence,
                      next_word(text, tokens, match.j))
-    if _s_said(original, replacement, variant, ent.label, text[end:end + 40]):
+    if _plural_said(original, replacement, variant, ent.label,
+                    previous_word(text, tokens, match.i)):
+        replacement += "s"
+        reason += "; the s said after it kept as a plural"
+    elif _s_said(original, replacement, variant, ent.label, text[end:end + 40]):
         replacement += "'s"
         reason += "; the s said after it kept as a possessive"
     if origin != "user":
@@ -377,6 +381,43 @@ def _s_said(said: str, replacement: str, variant: Variant, label: str | None,
     bare = phonetics.phoneme_similarity(codes, phonetics.phonemes(variant.heard))
     with_s = phonetics.phoneme_similarity(codes, phonetics.phonemes(variant.heard + "'s"))
     return with_s >= bare + _S_SAID_GAIN
+
+
+# Words that count what follows them: a name said after one with an s is its plural.
+_COUNTING = frozenset(["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                       "both", "several", "many", "few", "these", "those"])
+
+
+def _plural_said(said: str, replacement: str, variant: Variant, label: str | None,
+                 before: str) -> bool:
+    """Whether the words said are the name's plural: after a word that counts ("two Paters"
+    is "two Péters", "two painters" too, "So, two tall-gwa" no plural), the last word ends
+    in an s the name lacks, and the name is better heard with it than without. Written
+    as the plural, not left out (the number said is kept) and not as a possessive. Not
+    for a demonym (its plural is its own variant) nor a name that ends in a hiss.
+
+    >>> from respell.variants import Variant
+    >>> v = Variant("Péter", "Péter", 0, "given_name")
+    >>> _plural_said("Paters", "Péter", v, "PERSON", "two"), _plural_said("Paters", "Péter", v, "PERSON", "the")
+    (True, False)
+    """
+    last = said.split()[-1].lower() if said.split() else ""
+    if (before.lower() not in _COUNTING or not last.isalpha() or not last.endswith("s")
+            or last.endswith(("ss", "us")) or not replacement[:1].isupper()
+            or label == "NORP" or variant.kind == "number" or POSSESSIVE.search(replacement)
+            or letters(replacement)[-1:] in ("s", "z", "x")):
+        return False
+    codes = phonetics.phonemes(said)
+    bare = phonetics.phoneme_similarity(codes, phonetics.phonemes(variant.heard))
+    with_s = phonetics.phoneme_similarity(codes, phonetics.phonemes(variant.heard + "s"))
+    return with_s >= bare + _S_SAID_GAIN
+
+
+def previous_word(text: str, tokens: Sequence[Token], i: int) -> str:
+    """The word right before token ``i``, with nothing but a space between ("" if none)."""
+    if i <= 0 or text[tokens[i - 1].end:tokens[i].start] != " ":
+        return ""
+    return tokens[i - 1].text
 
 
 def next_word(text: str, tokens: Sequence[Token], j: int) -> str:

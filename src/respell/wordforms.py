@@ -21,15 +21,28 @@ _PEOPLE_WORD_ZIPF = 1.5  # ... and a people's name this common ("Malians" 1.6)
 
 
 def number_only(original: str, replacement: str) -> bool:
-    """Whether the two differ only by a final s ("diagnostic", "Diagnostics")."""
+    """Whether the two differ only by a plural's ending: a final s ("diagnostic",
+    "Diagnostics"), or the es one word ending in a hiss takes ("Rolexes", "Rolex"; but
+    "tall grasses" may be Tallgrass, run together).
+
+    >>> number_only("Rolexes", "Rolex"), number_only("Jones", "Jon"), number_only("boxes", "box")
+    (True, False, True)
+    >>> number_only("tall grasses", "Tallgrass")
+    False
+    """
     a, b = letters(original), letters(replacement)
-    return a + "s" == b or b + "s" == a
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return long == short + "s" or (long == short + "es" and short.endswith(_HISSES)
+                                   and len(WORD.findall(original)) == 1)
+
+
+_HISSES = ("s", "x", "z", "ch", "sh")
 
 
 # Word endings that make another form of one word: "revenue(s)", "acquire(d)",
-# "protect(ive|ing)", "sequential(ly)".
+# "protect(ive|ing)", "sequential(ly)", "democrat(s|ic)".
 _FORM_ENDINGS = frozenset(
-    ["s", "es", "'s", "’s", "ed", "d", "ing", "ly", "al", "ally", "er", "ers", "ion", "ions", "ive", "ives", "ity", "ies", "y", "ation", "ations", "ment", "ments"]
+    ["s", "es", "'s", "’s", "ed", "d", "ing", "ly", "al", "ally", "er", "ers", "ion", "ions", "ive", "ives", "ity", "ies", "y", "ation", "ations", "ment", "ments", "ic", "ics"]
     + [""]
 )
 
