@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from . import phonetics
 from .entity import origin_of
+from .wordforms import ORDINARY_ZIPF
+from .words import WORD, zipf
 
 if TYPE_CHECKING:
     from .match import Match
@@ -37,6 +39,10 @@ def choose(
     :func:`_widened`)."""
     floor = min(min_score, 0.1)
     chosen = _select(proposed, min_score, widen)
+    if widen:
+        raised = as_sure_as_its_repairs(proposed, chosen, min_score)
+        if raised is not proposed:
+            proposed, chosen = raised, _select(raised, min_score, widen)
     starts = [p.start for _, p in proposed]
     changes = tuple(
         sorted((_with_runner_up(p, proposed, starts) for p in chosen), key=lambda c: c.start)
@@ -51,6 +57,66 @@ def choose(
         )
     )
     return changes, others
+
+
+def as_sure_as_its_repairs(
+    proposed: list[tuple[Match, Change]], changes: list[Change], min_score: float
+) -> list[tuple[Match, Change]]:
+    """``proposed``, each proposal under the threshold over the very words (as written)
+    that a change to the same name was made from nearby raised to that change's score;
+    ``proposed`` itself when none is. For a list of names known to be there: one
+    spelling per transcript, as the recognizer heard it ("Tariach" is Țiriac three times
+    over where it was once, however the words around each differ).
+
+    Only for words said that hold one rarer than an ordinary word: a common word is
+    the name in one place and itself in another ("said" is Syed beside Adnan and a verb
+    elsewhere; "ford" the car). Only nearby (:data:`_NEAR_CHARS`): in an hour's call
+    the same word may be another person.
+
+    >>> from respell.result import Change
+    >>> made = Change(0, 7, "Tariach", "Țiriac", "Ion Țiriac", "PERSON", 0.66)
+    >>> weak = Change(40, 47, "Tariach", "Țiriac", "Ion Țiriac", "PERSON", 0.15)
+    >>> [p.score for _, p in as_sure_as_its_repairs([(None, made), (None, weak)], [made], 0.35)]
+    [0.66, 0.66]
+    """
+    made: dict[tuple[str, str, str], list[Change]] = {}
+    for c in changes:
+        if c.score >= _SURE_REPAIR:
+            for said, name in _word_runs(c.original, c.replacement):
+                made.setdefault((said, c.entity, name.lower()), []).append(c)
+    out, raised = [], False
+    for m, p in proposed:
+        if p.score < min_score and _holds_rare_word(p.original):
+            best = max((c.score for c in made.get((p.original, p.entity, p.replacement.lower()), ())
+                        if abs(c.start - p.start) <= _NEAR_CHARS), default=0.0)
+            if best > p.score:
+                p = replace(p, score=best, reason=f"{p.reason}; the same words repaired nearby "
+                                                  f"({best:.2f})")
+                raised = True
+        out.append((m, p))
+    return out if raised else proposed
+
+
+# A proposal is as sure as a change of the same words this near (about 150 words), one
+# that is surer than not.
+_NEAR_CHARS = 900
+_SURE_REPAIR = 0.5
+
+
+def _word_runs(said: str, name: str) -> list[tuple[str, str]]:
+    """The words said and the name they were written as, and where both have as many
+    words, each run of them that changed ("Ion Tariach" -> "Ion Țiriac": "Tariach" ->
+    "Țiriac" too)."""
+    out = [(said, name)]
+    a, b = said.split(), name.split()
+    if len(a) == len(b) > 1:
+        out += [(" ".join(a[k:l]), " ".join(b[k:l])) for k in range(len(a))
+                for l in range(k + 1, len(a) + 1) if l - k < len(a) and a[k:l] != b[k:l]]
+    return out
+
+
+def _holds_rare_word(said: str) -> bool:
+    return any(zipf(w.lower()) < ORDINARY_ZIPF for w in WORD.findall(said))
 
 
 def _select(proposed: list[tuple[Match, Change]], min_score: float, widen: bool = False
