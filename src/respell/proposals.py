@@ -370,17 +370,11 @@ def _s_said(said: str, replacement: str, variant: Variant, label: str | None,
     """
     last = said.split()[-1].lower() if said.split() else ""
     following = after.split()[0].lower() if after.split() else ""
-    if (not last.isalpha() or not last.endswith("s") or last.endswith(("ss", "us"))
-            or not replacement[:1].isupper()
-            or zipf(last) >= COMMON_ZIPF or variant.kind in ("number", "given_name", "short")
-            or label == "NORP" or POSSESSIVE.search(replacement)
-            or letters(replacement)[-1:] in ("s", "z", "x")
+    if (not _s_the_name_lacks(said, replacement, variant, label)
+            or zipf(last) >= COMMON_ZIPF or variant.kind in ("given_name", "short")
             or not after[:1].isspace() or following in _PREPOSITIONS):
         return False
-    codes = phonetics.phonemes(said)
-    bare = phonetics.phoneme_similarity(codes, phonetics.phonemes(variant.heard))
-    with_s = phonetics.phoneme_similarity(codes, phonetics.phonemes(variant.heard + "'s"))
-    return with_s >= bare + _S_SAID_GAIN
+    return _better_heard_with(said, variant.heard, "'s")
 
 
 # Words that count what follows them: a name said after one with an s is its plural.
@@ -401,16 +395,26 @@ def _plural_said(said: str, replacement: str, variant: Variant, label: str | Non
     >>> _plural_said("Paters", "Péter", v, "PERSON", "two"), _plural_said("Paters", "Péter", v, "PERSON", "the")
     (True, False)
     """
+    return (before.lower() in _COUNTING and _s_the_name_lacks(said, replacement, variant, label)
+            and _better_heard_with(said, variant.heard, "s"))
+
+
+def _s_the_name_lacks(said: str, replacement: str, variant: Variant, label: str | None) -> bool:
+    """Whether the last word said ends in a plain s that the name, written with a capital,
+    lacks: not a demonym (its number is its own variant) nor a name that ends in a hiss
+    or is a possessive already."""
     last = said.split()[-1].lower() if said.split() else ""
-    if (before.lower() not in _COUNTING or not last.isalpha() or not last.endswith("s")
-            or last.endswith(("ss", "us")) or not replacement[:1].isupper()
-            or label == "NORP" or variant.kind == "number" or POSSESSIVE.search(replacement)
-            or letters(replacement)[-1:] in ("s", "z", "x")):
-        return False
+    return (last.isalpha() and last.endswith("s") and not last.endswith(("ss", "us"))
+            and replacement[:1].isupper() and label != "NORP" and variant.kind != "number"
+            and not POSSESSIVE.search(replacement)
+            and letters(replacement)[-1:] not in ("s", "z", "x"))
+
+
+def _better_heard_with(said: str, heard: str, ending: str) -> bool:
+    """Whether the words said sound more like the name with ``ending`` than without it."""
     codes = phonetics.phonemes(said)
-    bare = phonetics.phoneme_similarity(codes, phonetics.phonemes(variant.heard))
-    with_s = phonetics.phoneme_similarity(codes, phonetics.phonemes(variant.heard + "s"))
-    return with_s >= bare + _S_SAID_GAIN
+    bare = phonetics.phoneme_similarity(codes, phonetics.phonemes(heard))
+    return phonetics.phoneme_similarity(codes, phonetics.phonemes(heard + ending)) >= bare + _S_SAID_GAIN
 
 
 def previous_word(text: str, tokens: Sequence[Token], i: int) -> str:
