@@ -70,7 +70,7 @@ def as_sure_as_its_repairs(
 
     Only for words said that hold one rarer than an ordinary word: a common word is
     the name in one place and itself in another ("said" is Syed beside Adnan and a verb
-    elsewhere; "ford" the car). Only nearby (:data:`_NEAR_CHARS`): in an hour's call
+    elsewhere). Only nearby (:data:`_NEAR_CHARS`): in an hour's call
     the same word may be another person.
 
     >>> from respell.result import Change
@@ -86,13 +86,12 @@ def as_sure_as_its_repairs(
                 made.setdefault((said, c.entity, name.lower()), []).append(c)
     out, raised = [], False
     for m, p in proposed:
-        if p.score < min_score and _holds_rare_word(p.original):
-            best = max((c.score for c in made.get((p.original, p.entity, p.replacement.lower()), ())
-                        if abs(c.start - p.start) <= _NEAR_CHARS), default=0.0)
-            if best > p.score:
-                p = replace(p, score=best, reason=f"{p.reason}; the same words repaired nearby "
-                                                  f"({best:.2f})")
-                raised = True
+        best = max((c.score for c in made.get((p.original, p.entity, p.replacement.lower()), ())
+                    if abs(c.start - p.start) <= _NEAR_CHARS), default=0.0)
+        if p.score < min_score and best > p.score and _holds_rare_word(p.original):
+            p = replace(p, score=best, reason=f"{p.reason}; the same words repaired nearby "
+                                              f"({best:.2f})")
+            raised = True
         out.append((m, p))
     return out if raised else proposed
 
