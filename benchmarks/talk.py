@@ -150,7 +150,7 @@ def main(argv=None) -> int:
     ap.add_argument("--docs", default="none", choices=DOCS,
                     help="with: the episode's article as well as its names; only: the article alone")
     ap.add_argument("--set", default="dev", choices=sorted(SETS),
-                    help="dev: the episodes the rules were found on; test, test2, ..., test5: "
+                    help="dev: the episodes the rules were found on; test, test2, ..., test6: "
                          "episodes kept for checking them (never tuned on)")
     ap.add_argument("--ids", default=None, help="comma-separated episode ids (default: all)")
     ap.add_argument("--show", action="store_true", help="print every edit with its verdict")

@@ -9,6 +9,7 @@ talk, for ``benchmarks/talk.py``.
     python benchmarks/talk_data/make_talk.py --set test3  # -> talk_data/test3/asr/...
     python benchmarks/talk_data/make_talk.py --set test4  # -> talk_data/test4/asr/...
     python benchmarks/talk_data/make_talk.py --set test5  # -> talk_data/test5/asr/...
+    python benchmarks/talk_data/make_talk.py --set test6  # -> talk_data/test6/asr/...
 
 The episodes (``episodes.jsonl``, written for respell, CC0) are news and podcast talk
 of about a minute each, each with the dozen names a producer would type for it. Piper's
@@ -48,9 +49,10 @@ CONDITIONS = {
 #: (``test2``: a second held-out set, written in round 14 by someone who had not seen
 #: the code; ``test3``: a third, written in round 14 for the next round and not run;
 #: ``test4``: a fourth, written in round 15 for a later round and not run; ``test5``: a
-#: fifth, written in round 16 for a later round)
+#: fifth, written in round 16 for a later round; ``test6``: a sixth, written in round 18
+#: for a later round)
 SETS = {"dev": HERE, "test": HERE / "test", "test2": HERE / "test2", "test3": HERE / "test3",
-        "test4": HERE / "test4", "test5": HERE / "test5"}
+        "test4": HERE / "test4", "test5": HERE / "test5", "test6": HERE / "test6"}
 
 
 def episodes(folder: Path = HERE) -> list[dict]:
