@@ -429,24 +429,22 @@ def test_a_name_said_with_the_sound_of_i_may_still_take_it_in(text, expected):
 
 TIRIAC = ["Simona Halep", "Cluj-Napoca", "Darren Cahill", "Sorana Cîrstea", "Ion Țiriac",
           "Ilie Năstase"]
+TARIACH = ("And the old men, Tariach and Nastas.\nIon Tariach, and the, the billions.\n"
+           "He learned it.\nAnd Tariach once said women's tennis was, I'll never mind.\n")
 
 
 def test_the_same_words_are_as_sure_as_their_repair_nearby():
     # one spelling per transcript, as heard: "Ion Tariach" is repaired with a high score,
     # so the "Tariach" said alone around it is Țiriac too, though its own words score low
-    text = ("And the old men, Tariach and Nastas.\nIon Tariach, and the, the billions.\n"
-            "He learned it.\nAnd Tariach once said women's tennis was, I'll never mind.\n")
-    result = fix(text, entities=TIRIAC)
+    result = fix(TARIACH, entities=TIRIAC)
     assert result.text.count("Țiriac") == 3 and "Tariach" not in result.text, result.changes
     raised = [c for c in result.changes if "the same words repaired nearby" in c.reason]
     assert raised and all(c.original == "Tariach" and c.score >= 0.5 for c in raised)
 
 
 def test_the_same_words_raise_no_common_word_nor_a_far_one():
-    text = ("And the old men, Tariach and Nastas.\nIon Tariach, and the, the billions.\n"
-            "He learned it.\nAnd Tariach once said women's tennis was, I'll never mind.\n")
     filler = " ".join(["The crowd was loud and the rain came down on the court again."] * 20)
-    far = fix(text.split("\nHe")[0] + f"\n{filler}\nAnd Tariach once said so.", entities=TIRIAC)
+    far = fix(TARIACH.split("\nHe")[0] + f"\n{filler}\nAnd Tariach once said so.", entities=TIRIAC)
     assert far.text.endswith("And Tariach once said so."), far.changes
     # a word as common as "said" is the name in one place ("Anand said" is Adnan Syed)
     # and a verb in another

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from . import phonetics
 from .entity import origin_of
 from .wordforms import ORDINARY_ZIPF
-from .words import WORD, zipf
+from .words import rarest_zipf
 
 if TYPE_CHECKING:
     from .match import Match
@@ -115,7 +115,7 @@ def _word_runs(said: str, name: str) -> list[tuple[str, str]]:
 
 
 def _holds_rare_word(said: str) -> bool:
-    return any(zipf(w.lower()) < ORDINARY_ZIPF for w in WORD.findall(said))
+    return rarest_zipf(said, default=ORDINARY_ZIPF) < ORDINARY_ZIPF
 
 
 def _select(proposed: list[tuple[Match, Change]], min_score: float, widen: bool = False

@@ -204,7 +204,7 @@ def _to_change(
     reason = _reason(index, variant, features, has_case, evidence,
                      next_word(text, tokens, match.j))
     if _plural_said(original, replacement, variant, ent.label,
-                    previous_word(text, tokens, match.i)):
+                    _previous_word(text, tokens, match.i)):
         replacement += "s"
         reason += "; the s said after it kept as a plural"
     elif _s_said(original, replacement, variant, ent.label, text[end:end + 40]):
@@ -417,7 +417,7 @@ def _better_heard_with(said: str, heard: str, ending: str) -> bool:
     return phonetics.phoneme_similarity(codes, phonetics.phonemes(heard + ending)) >= bare + _S_SAID_GAIN
 
 
-def previous_word(text: str, tokens: Sequence[Token], i: int) -> str:
+def _previous_word(text: str, tokens: Sequence[Token], i: int) -> str:
     """The word right before token ``i``, with nothing but a space between ("" if none)."""
     if i <= 0 or text[tokens[i - 1].end:tokens[i].start] != " ":
         return ""

@@ -11,7 +11,7 @@ common words that sound nothing like them. :mod:`respell.rules` and
 from __future__ import annotations
 
 from . import phonetics
-from .words import WORD, letters, stem, zipf
+from .words import WORD, letters, rarest_zipf, stem, zipf
 
 ORDINARY_ZIPF = 3.5  # a word this common is an ordinary word ("cinema" 4.2, "greasy" 3.4)
 
@@ -199,7 +199,7 @@ def other_form(original: str, replacement: str, *, people: bool = True) -> bool:
     >>> other_form("Sri Lankans", "Sri Lanka"), other_form("Ugandans", "Uganda")
     (True, True)
     """
-    rarest = min((zipf(w.lower()) for w in WORD.findall(original)), default=0.0)
+    rarest = rarest_zipf(original)
     if rarest < _PEOPLE_WORD_ZIPF:
         return False  # a garble: respelling it is what respell is for
     # a rare word too, but for a place's people: a word the recognizer knows that is a

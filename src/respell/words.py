@@ -157,3 +157,12 @@ def zipf(word: str) -> float:
     if parts and parts != [shape]:
         return min(map(zipf, parts))
     return 0.0
+
+
+def rarest_zipf(text: str, default: float = 0.0) -> float:
+    """The Zipf frequency of the rarest word of ``text`` (``default`` when it has none).
+
+    >>> rarest_zipf("the trefzger said"), rarest_zipf("", default=3.5)
+    (0.0, 3.5)
+    """
+    return min((zipf(w.lower()) for w in WORD.findall(text)), default=default)
