@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 from . import phonetics
 from .context import before_other_name
 from .diminutives import is_given_name
+from .endings import plural_said, s_said, with_possessive
 from .evidence import STRONG
 from .names import PLACES
 from .people import (
@@ -48,7 +49,7 @@ from .wordforms import (
     word_beside_name,
     word_for_word,
 )
-from .words import COMMON_ZIPF, POSSESSIVE, Token, letters, stem, zipf
+from .words import POSSESSIVE, Token, letters, stem, zipf
 
 if TYPE_CHECKING:
     from .entity import Entity
@@ -86,11 +87,6 @@ def proposals(
 
 
 _RUNNER_UP_FLOOR = 0.01
-# How much better a plain s ending said must be heard with the name's possessive than
-# without it to be kept (phoneme similarity; "footables" of Ufotable: 0.59 -> 0.76).
-_S_SAID_GAIN = 0.08
-# Words that follow a name said with its s far more often than they follow its possessive.
-_PREPOSITIONS = frozenset(["of", "on", "from", "at", "with", "in", "for", "to", "by", "and", "or", "as"])
 # A part may sound this much less like one word said than its whole name does, and still
 # be what was said.
 _PART_SLACK = 0.15
@@ -155,7 +151,7 @@ def _to_change(
             entry, features = whole[0], features._replace(psim=whole[1])
     variant = entry.variant
     last = tokens[match.j - 1].text
-    replacement = _with_possessive(written_as(variant.text, original, has_case), variant.text, last)
+    replacement = with_possessive(written_as(variant.text, original, has_case), variant.text, last)
     if replacement == original:
         return None
     if POSSESSIVE.search(variant.text) and not last.lower().endswith("s"):
@@ -203,11 +199,11 @@ def _to_change(
         return None
     reason = _reason(index, variant, features, has_case, evidence,
                      next_word(text, tokens, match.j))
-    if _plural_said(original, replacement, variant, ent.label,
+    if plural_said(original, replacement, variant, ent.label,
                     _previous_word(text, tokens, match.i)):
         replacement += "s"
         reason += "; the s said after it kept as a plural"
-    elif _s_said(original, replacement, variant, ent.label, text[end:end + 40]):
+    elif s_said(original, replacement, variant, ent.label, text[end:end + 40]):
         replacement += "'s"
         reason += "; the s said after it kept as a possessive"
     if origin != "user":
@@ -325,96 +321,6 @@ def _reason(index: LexiconIndex, variant: Variant, f: Features, has_case: bool,
         if same_sound(f, has_case, evidence, next_word):
             reason += "; the same sound as those repairs, so the same spelling"
     return reason
-
-
-def _with_possessive(replacement: str, name: str, last: str) -> str:
-    """The name written with the possessive 's of the last word said, unless it has one, or
-    holds that s already ("Albans"), or ends with an s sound of its own, which the
-    recognizer wrote as a possessive ("Mayer's" is Meyers, "Corta's" Ocasio-Cortez)."""
-    suffix = POSSESSIVE.search(last)
-    if not suffix or POSSESSIVE.search(replacement) or letters(name).endswith(letters(last)) \
-            or replacement[-1:] in ("s", "z", "x"):
-        return replacement
-    return replacement + suffix.group()
-
-
-def _s_said(said: str, replacement: str, variant: Variant, label: str | None,
-            after: str = " ") -> bool:
-    """Whether the last word said ends in an s the name lacks and the sound holds: the
-    recognizer's plain s after a name ("footables" for Ufotable's, "Kaksinskis" for
-    Kaczyński's, "Dakas" for Dhaka's), written back as the possessive it nearly always is
-    (81 of 88 such endings in the talk episodes' texts; "Two Orbáns" is the rest). Asked
-    once the ``replacement`` (the name as it will be written) has passed every other
-    rule, so that they judge the name, not its possessive.
-
-    Not where the last word is an ordinary word (Zipf >= 3: "Bishops", "birds", "ties",
-    the recognizer's own word, its s as likely its own), nor where the name ends in an s
-    sound of its own, nor for a demonym's number ("canyons" is Kenyans, written by the
-    demonym's plural), nor for a given name, which the surname mostly follows, its first
-    sound often heard as that s ("Vickers one banyama" is Victor Wembanyama). Nor where
-    the text ``after`` the words gives a possessive no noun to go with: punctuation
-    straight after ("Abby Goldsteins, senior vice president") or a preposition ("Hassan
-    Mullins on Scotiabank" is Jason Mollin of Scotiabank). And only where the s is
-    better heard with the name than without it ("Mathis" of Matisse, who ends in one),
-    and only for a name written with a capital: a listed common word's plural is its
-    plural or its "is" ("pecuniary decencies put away" is "decency is put away").
-
-    >>> from respell.variants import Variant
-    >>> v = Variant("Ufotable", "Ufotable", 0, "canonical")
-    >>> _s_said("footables", "Ufotable", v, "ORG"), _s_said("footable", "Ufotable", v, "ORG")
-    (True, False)
-    >>> _s_said("Mathis", "Matisse", Variant("Matisse", "Matisse", 0, "canonical"), "PERSON")
-    False
-    >>> _s_said("decencies", "decency", Variant("decency", "decency", 0, "canonical"), None)
-    False
-    """
-    last = said.split()[-1].lower() if said.split() else ""
-    following = after.split()[0].lower() if after.split() else ""
-    if (not _s_the_name_lacks(said, replacement, variant, label)
-            or zipf(last) >= COMMON_ZIPF or variant.kind in ("given_name", "short")
-            or not after[:1].isspace() or following in _PREPOSITIONS):
-        return False
-    return _better_heard_with(said, variant.heard, "'s")
-
-
-# Words that count what follows them: a name said after one with an s is its plural.
-_COUNTING = frozenset(["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                       "both", "several", "many", "few", "these", "those"])
-
-
-def _plural_said(said: str, replacement: str, variant: Variant, label: str | None,
-                 before: str) -> bool:
-    """Whether the words said are the name's plural: after a word that counts ("two Paters"
-    is "two Péters", "two painters" too, "So, two tall-gwa" no plural), the last word ends
-    in an s the name lacks, and the name is better heard with it than without. Written
-    as the plural, not left out (the number said is kept) and not as a possessive. Not
-    for a demonym (its plural is its own variant) nor a name that ends in a hiss.
-
-    >>> from respell.variants import Variant
-    >>> v = Variant("Péter", "Péter", 0, "given_name")
-    >>> _plural_said("Paters", "Péter", v, "PERSON", "two"), _plural_said("Paters", "Péter", v, "PERSON", "the")
-    (True, False)
-    """
-    return (before.lower() in _COUNTING and _s_the_name_lacks(said, replacement, variant, label)
-            and _better_heard_with(said, variant.heard, "s"))
-
-
-def _s_the_name_lacks(said: str, replacement: str, variant: Variant, label: str | None) -> bool:
-    """Whether the last word said ends in a plain s that the name, written with a capital,
-    lacks: not a demonym (its number is its own variant) nor a name that ends in a hiss
-    or is a possessive already."""
-    last = said.split()[-1].lower() if said.split() else ""
-    return (last.isalpha() and last.endswith("s") and not last.endswith(("ss", "us"))
-            and replacement[:1].isupper() and label != "NORP" and variant.kind != "number"
-            and not POSSESSIVE.search(replacement)
-            and letters(replacement)[-1:] not in ("s", "z", "x"))
-
-
-def _better_heard_with(said: str, heard: str, ending: str) -> bool:
-    """Whether the words said sound more like the name with ``ending`` than without it."""
-    codes = phonetics.phonemes(said)
-    bare = phonetics.phoneme_similarity(codes, phonetics.phonemes(heard))
-    return phonetics.phoneme_similarity(codes, phonetics.phonemes(heard + ending)) >= bare + _S_SAID_GAIN
 
 
 def _previous_word(text: str, tokens: Sequence[Token], i: int) -> str:
