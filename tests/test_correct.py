@@ -384,6 +384,12 @@ NEVER = [
      ["Kristrún Frostadóttir", E("Social Democratic Alliance", "ORG", sources=("ner:article.txt",))]),
     ("And then the Rolex thing. The Rolexes. Watches she said were borrowed.",
      ["Dina Boluarte", E("Rolex", "ORG", sources=("ner:article.txt",))]),
+    # a name's word spelled right with its possessive: the name ends there
+    ("Manny Pacquiao is back. Everyone in Manny's barrio watched.",
+     ["Manny Pacquiao", "General Santos", "Mario Barrios"]),
+    # an ordinary word's plural whose singular is what sounds like the name
+    ("Nicolai Tangen runs the fund. In interviews he goes off on tangents.",
+     ["Nicolai Tangen", "Norges Bank"]),
 ]
 
 
@@ -622,6 +628,19 @@ PARTS = [
     ("Seth Mayer is fine at NBC. Jimmy Kimmel says he might quit.",
      ["Seth Meyers", "Jimmy Kimmel", "Jon Stewart"],
      "Seth Meyers is fine at NBC. Jimmy Kimmel says he might quit."),
+    # a name ending in an s sound, its s written as a possessive: the name's own, unless
+    # the word said has the possessive's syllable too
+    ("It was Evo against Lewis R's, the former minister. Choice's book is out.",
+     ["Luis Arce", "Evo Morales", "James Joyce"],
+     "It was Evo against Luis Arce, the former minister. Joyce's book is out."),
+    # a name that ends in s, written by the recognizer as a possessive
+    ("Jen's was at NATO. Then Norge's bank investment management sold.",
+     ["Jens Stoltenberg", "Norges Bank Investment Management", "Nicolai Tangen"],
+     "Jens was at NATO. Then Norges Bank Investment Management sold."),
+    # ... and any name: the s written as a possessive is kept only where it is heard
+    ("In San Sebastian, Elena R's runs it with her father.",
+     ["Elena Arzak", "San Sebastián", "Juan Mari Arzak"],
+     "In San Sebastián, Elena Arzak runs it with her father."),
     # of two names scored as good as certain over the same words, the closer sound
     ("Navalny died. Yulia Navalnaya spoke. Navalnya said Putin is responsible.",
      ["Alexei Navalny", "Yulia Navalnaya", "Jens Stoltenberg"],

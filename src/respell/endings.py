@@ -7,9 +7,11 @@ passed the rules that judge the name itself (:mod:`respell.proposals`).
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
 from . import phonetics
+from .phoneset import symbol_of
 from .words import COMMON_ZIPF, POSSESSIVE, letters, zipf
 
 if TYPE_CHECKING:
@@ -25,12 +27,44 @@ _PREPOSITIONS = frozenset(["of", "on", "from", "at", "with", "in", "for", "to", 
 def with_possessive(replacement: str, name: str, last: str) -> str:
     """The name written with the possessive 's of the last word said, unless it has one, or
     holds that s already ("Albans"), or ends with an s sound of its own, which the
-    recognizer wrote as a possessive ("Mayer's" is Meyers, "Corta's" Ocasio-Cortez)."""
+    recognizer wrote as a possessive ("Mayer's" is Meyers, "Corta's" Ocasio-Cortez,
+    "Lewis R's" Luis Arce), unless the word said has the possessive's syllable too
+    ("Choice's" is Joyce's); nor where the name sounds as much like the word said without
+    the s as with it: the recognizer's s was then a sound of the name ("Mary R's" is Mari
+    Arzak, its z)."""
     suffix = POSSESSIVE.search(last)
     if not suffix or POSSESSIVE.search(replacement) or letters(name).endswith(letters(last)) \
             or replacement[-1:] in ("s", "z", "x"):
         return replacement
+    own = name.split()[-1] if name.split() else name
+    codes = phonetics.phonemes.each([last, own, own + "'s"])
+    bare, possessive = (phonetics.phoneme_similarity(codes[0], c) for c in codes[1:])
+    if codes[1] and symbol_of(codes[1][-1]) in ("s", "z"):
+        if possessive < bare + _S_SAID_GAIN:
+            return replacement  # "Lewis R's" is Luis Arce, the s said the name's own
+    elif possessive <= bare:
+        return replacement  # "Mary R's" is Mari Arzak, the s said the z of the name
     return replacement + suffix.group()
+
+
+#: What a change's reason says of the ending :func:`said_ending` gave it.
+ENDING_REASONS = {"": "", "s": "; the s said after it kept as a plural",
+                  "'s": "; the s said after it kept as a possessive"}
+
+
+def said_ending(said: str, replacement: str, variant: Variant, label: str | None,
+                before: str, after: str) -> str | None:
+    """What to write after the name for an s said at the words' end: "s" (its plural, after
+    a word that counts), "'s" (its possessive), "" (nothing more), or None where the words
+    are an ordinary word's plural and no name at all (``before`` and ``after``: the word
+    before the words, the text after them)."""
+    if plural_said(said, replacement, variant, label, before):
+        return "s"
+    if s_said(said, replacement, variant, label, after):
+        return "'s"
+    if plural_of_a_word(said, replacement, variant, label):
+        return None
+    return ""
 
 
 def s_said(said: str, replacement: str, variant: Variant, label: str | None,
@@ -92,6 +126,77 @@ def plural_said(said: str, replacement: str, variant: Variant, label: str | None
     """
     return (before.lower() in _COUNTING and _s_the_name_lacks(said, replacement, variant, label)
             and _better_heard_with(said, variant.heard, "s"))
+
+
+def name_ends_at_possessive(said: str, name: str) -> bool:
+    """Whether a word said before the last is one of the name's words, spelled right, with
+    a possessive 's: the name ends there, what follows is what it owns ("Manny's barrio"
+    is no Manny Pacquiao). Not where that s may be heard for the name's next word's first
+    sound ("Antonio's in Bugeo" is António Zambujo) or the word's own last one ("Norges"),
+    nor where the words after it sound like the rest of the name ("Randy's dirt" is
+    Randy Dearth).
+
+    >>> name_ends_at_possessive("Manny's barrio", "Manny Pacquiao")
+    True
+    >>> name_ends_at_possessive("Antonio's in Bugeo", "António Zambujo")
+    False
+    >>> name_ends_at_possessive("Jerry's law", "Jarosław")
+    False
+    >>> name_ends_at_possessive("Randy's dirt", "Randy Dearth")
+    False
+    """
+    said_words, name_words = said.split(), name.split()
+    for w, word in enumerate(said_words[:-1]):
+        if not POSSESSIVE.search(word):
+            continue
+        base = _unaccented(letters(word[:-2]))
+        for k, own in enumerate(name_words[:-1]):
+            own_letters = _unaccented(letters(own))
+            if own_letters != base or own_letters[-1:] in ("s", "z", "x"):
+                continue
+            following = phonetics.phonemes(name_words[k + 1])
+            if following and symbol_of(following[0]) in _HISSING:
+                continue
+            rest = phonetics.phonemes.each([" ".join(said_words[w + 1:]),
+                                            " ".join(name_words[k + 1:])])
+            if phonetics.phoneme_similarity(*rest) < _REST_HEARD:
+                return True
+    return False
+
+
+#: How like the rest of the name the words after a possessive must sound for the
+#: possessive to be the recognizer's ("Randy's dirt" is Randy Dearth, 0.73; "Manny's
+#: barrio" no Manny Pacquiao, 0.43).
+_REST_HEARD = 0.6
+
+
+_HISSING = frozenset(["s", "z", "ʃ", "ʒ", "tʃ", "dʒ"])
+
+
+def _unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def plural_of_a_word(said: str, replacement: str, variant: Variant, label: str | None) -> bool:
+    """Whether the one word said is an ordinary word's plural whose singular is what sounds
+    like the name: "tangents" is no Tangen ("tangent" is nearer the name than "tangents"),
+    nor "spores" Støre. Writing the name would drop an s the recognizer heard and leave
+    the plural of a word it knows unsaid. Not where the s is nearer the name than not
+    ("Lies" is Lise), nor where the singular is rare ("Vickers" may be Victor).
+
+    >>> from respell.variants import Variant
+    >>> plural_of_a_word("tangents", "Tangen", Variant("Tangen", "Tangen", 0, "surname"), "PERSON")
+    True
+    >>> plural_of_a_word("Lies", "Lise", Variant("Lise", "Lise", 0, "given_name"), "PERSON")
+    False
+    """
+    if len(said.split()) != 1 or not _s_the_name_lacks(said, replacement, variant, label):
+        return False
+    singular = said.lower()[:-1]
+    if zipf(singular) < COMMON_ZIPF:
+        return False
+    codes = phonetics.phonemes.each([said, singular, variant.heard])
+    return phonetics.phoneme_similarity(codes[1], codes[2]) > phonetics.phoneme_similarity(codes[0], codes[2])
 
 
 def _s_the_name_lacks(said: str, replacement: str, variant: Variant, label: str | None) -> bool:

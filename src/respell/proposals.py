@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from . import phonetics
 from .context import before_other_name
 from .diminutives import is_given_name
-from .endings import plural_said, s_said, with_possessive
+from .endings import ENDING_REASONS, name_ends_at_possessive, said_ending, with_possessive
 from .evidence import STRONG
 from .names import PLACES
 from .people import (
@@ -160,8 +160,11 @@ def _to_change(
         # "the general's"; on LibriSpeech such edits were wrong 12 times out of 17)
         return None
     if (word_beside_name(original, variant.heard) or drops_words(original, replacement)
-            or adds_to_word(original, replacement)):
-        return None  # "Randy thank" is no "Randy Dearth", however sure Randy is
+            or adds_to_word(original, replacement)
+            or name_ends_at_possessive(original, variant.text)):
+        # "Randy thank" is no "Randy Dearth", however sure Randy is; "Manny's barrio" no
+        # Manny Pacquiao
+        return None
     ent = index.entities[variant.entity]
     if out_of_place(text, tokens, match.i, variant.kind, original, variant.text, has_case,
                     match.j):
@@ -197,15 +200,13 @@ def _to_change(
         return None
     if original.lower() == replacement.lower() and not may_recase(original, variant.kind, origin):
         return None
+    ending = said_ending(original, replacement, variant, ent.label,
+                         _previous_word(text, tokens, match.i), text[end:end + 40])
+    if ending is None:
+        return None
     reason = _reason(index, variant, features, has_case, evidence,
-                     next_word(text, tokens, match.j))
-    if plural_said(original, replacement, variant, ent.label,
-                    _previous_word(text, tokens, match.i)):
-        replacement += "s"
-        reason += "; the s said after it kept as a plural"
-    elif s_said(original, replacement, variant, ent.label, text[end:end + 40]):
-        replacement += "'s"
-        reason += "; the s said after it kept as a possessive"
+                     next_word(text, tokens, match.j)) + ENDING_REASONS[ending]
+    replacement += ending
     if origin != "user":
         reason += "; from a related document" if origin == "ner" else "; mined from a document"
     return Change(start, end, original, replacement, ent.text, ent.label, round(float(score), 4),

@@ -324,10 +324,29 @@ def worth_respelling(original: str, replacement: str, has_case: bool) -> bool:
         return has_case and any(ch.isupper() for ch in replacement)
     if _edges(original).lower() == _edges(replacement).lower():
         return False  # only punctuation at a word's edge: "you" -> "You-", "now" -> "now'"
+    if _s_of_the_name(original, replacement):
+        return True
     if re.search(r"[\s-]", original) or re.search(r"[\s-]", replacement):
         # a compound joined or split, unless only apostrophes moved as well
         return original.lower().replace("'", "") != replacement.lower().replace("'", "")
     return bool(re.search(r"\w['’]\w", replacement)) and not re.search(r"['’]", original)
+
+
+def _s_of_the_name(original: str, replacement: str) -> bool:
+    """Whether the words end in a possessive that is the s of a name written without an
+    apostrophe ("Jen's" is Jens, "Norge's Bank" Norges Bank), the word before it no
+    function word ("it's" is no ITS).
+
+    >>> _s_of_the_name("Jen's", "Jens"), _s_of_the_name("it's", "ITS")
+    (True, False)
+    """
+    words = original.split()
+    for k, word in enumerate(words):
+        if POSSESSIVE.search(word) and zipf(word[:-2].lower()) < FUNCTION_ZIPF:
+            bare = " ".join(words[:k] + [word[:-2] + word[-1]] + words[k + 1:])
+            if bare.lower() == replacement.lower() and any(ch.isupper() for ch in replacement):
+                return True
+    return False
 
 
 #: A name in capitals of one word this long at most is an acronym, never calmed.
