@@ -384,6 +384,14 @@ NEVER = [
      ["Kristrún Frostadóttir", E("Social Democratic Alliance", "ORG", sources=("ner:article.txt",))]),
     ("And then the Rolex thing. The Rolexes. Watches she said were borrowed.",
      ["Dina Boluarte", E("Rolex", "ORG", sources=("ner:article.txt",))]),
+    # a very common word for a document's name it sounds like only in part, or writes
+    # as an acronym
+    ("NextEra Energy had a good quarter. We expect to file the next rate case next year.",
+     ["John Ketchum", E("NextEra", "ORG", sources=("ner:release.pdf",)),
+      E("NextEra Energy", "ORG", sources=("ner:release.pdf",))]),
+    ("If you would like to ask a question, please press star one. You're welcome.",
+     ["John Ketchum", E("ASC", "ORG", sources=("ner:release.pdf",)),
+      E("EUR", "ORG", sources=("ner:release.pdf",))]),
     # a name's word spelled right with its possessive: the name ends there
     ("Manny Pacquiao is back. Everyone in Manny's barrio watched.",
      ["Manny Pacquiao", "General Santos", "Mario Barrios"]),

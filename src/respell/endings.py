@@ -11,6 +11,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from . import phonetics
+from .diminutives import is_given_name
 from .phoneset import symbol_of
 from .words import COMMON_ZIPF, POSSESSIVE, letters, zipf
 
@@ -165,9 +166,9 @@ def name_ends_at_possessive(said: str, name: str) -> bool:
 
 
 #: How like the rest of the name the words after a possessive must sound for the
-#: possessive to be the recognizer's ("Randy's dirt" is Randy Dearth, 0.73; "Manny's
-#: barrio" no Manny Pacquiao, 0.43).
-_REST_HEARD = 0.6
+#: possessive to be the recognizer's ("Randy's dirt" is Randy Dearth, 0.73; "Alison's
+#: addition" Alison Dean, 0.51; "Manny's barrio" no Manny Pacquiao, 0.43).
+_REST_HEARD = 0.5
 
 
 _HISSING = frozenset(["s", "z", "ʃ", "ʒ", "tʃ", "dʒ"])
@@ -182,7 +183,9 @@ def plural_of_a_word(said: str, replacement: str, variant: Variant, label: str |
     like the name: "tangents" is no Tangen ("tangent" is nearer the name than "tangents"),
     nor "spores" Støre. Writing the name would drop an s the recognizer heard and leave
     the plural of a word it knows unsaid. Not where the s is nearer the name than not
-    ("Lies" is Lise), nor where the singular is rare ("Vickers" may be Victor).
+    ("Lies" is Lise), nor where the singular is rare ("Vickers" may be Victor), nor for
+    a given name ("Michaels" is Michael, "Adams" Adam: a recognizer adds an s to given
+    names it knows as surnames).
 
     >>> from respell.variants import Variant
     >>> plural_of_a_word("tangents", "Tangen", Variant("Tangen", "Tangen", 0, "surname"), "PERSON")
@@ -190,11 +193,13 @@ def plural_of_a_word(said: str, replacement: str, variant: Variant, label: str |
     >>> plural_of_a_word("Lies", "Lise", Variant("Lise", "Lise", 0, "given_name"), "PERSON")
     False
     """
-    if len(said.split()) != 1 or not _s_the_name_lacks(said, replacement, variant, label):
+    if len(said.split()) != 1 or variant.kind in ("given_name", "short") \
+            or not _s_the_name_lacks(said, replacement, variant, label):
         return False
     singular = said.lower()[:-1]
-    if zipf(singular) < COMMON_ZIPF:
-        return False
+    if zipf(singular) < COMMON_ZIPF or is_given_name(singular) \
+            or letters(singular) == letters(replacement):
+        return False  # (the name and its s said: respell.wordforms.number_only judges it)
     codes = phonetics.phonemes.each([said, singular, variant.heard])
     return phonetics.phoneme_similarity(codes[1], codes[2]) > phonetics.phoneme_similarity(codes[0], codes[2])
 

@@ -33,6 +33,7 @@ from .result import Change
 from .rules import (
     PERSON_PARTS,
     acronym_over_name,
+    document_name_over_word,
     may_recase,
     out_of_place,
     worth_respelling,
@@ -192,8 +193,8 @@ def _to_change(
         return None
     if origin == "pattern" and has_case and acronym_over_name(
         original, replacement, bool(match.features.sentence_start)
-    ):
-        return None  # "Google" -> GOOGL: the ticker an article gave, not what was said
+    ) or origin != "user" and document_name_over_word(original, replacement, features.psim):
+        return None  # "Google" -> GOOGL: the ticker an article gave; "next" is no NextEra
     if letters(replacement) == letters(original) and not worth_respelling(
         original, replacement, has_case
     ):

@@ -34,6 +34,28 @@ from .words import (
     zipf,
 )
 
+#: A word this common (Zipf) said alone is a document's name only where it sounds like the
+#: whole of it (:func:`document_name_over_word`).
+_VERY_COMMON_ZIPF = 5.0
+_WHOLE_SOUND = 0.8
+
+
+def document_name_over_word(original: str, replacement: str, psim: float) -> bool:
+    """Whether a name a document gave would be written over one very common word (Zipf >=
+    5) that sounds like only a part of it ("next" for NextEra: "next year", "the next
+    phase"), or that it writes as an acronym ("your" -> EUR, "ask" -> ASC). A document's
+    entries are weaker evidence than a typed list's: that the name is in the document
+    says little of a word this common.
+
+    >>> document_name_over_word("next", "NextEra", 0.72), document_name_over_word("ask", "ASC", 1.0)
+    (True, True)
+    >>> document_name_over_word("Nextera", "NextEra", 1.0)
+    False
+    """
+    if len(original.split()) != 1 or zipf(original.lower()) < _VERY_COMMON_ZIPF:
+        return False
+    return psim < _WHOLE_SOUND or (replacement.isupper() and not original.isupper())
+
 
 def acronym_over_name(original: str, replacement: str, sentence_start: bool) -> bool:
     """Whether a change writes an acronym over a name the recognizer wrote: one common word
