@@ -69,6 +69,8 @@ def test_markdown_to_text():
         ("notes.md", "## Kyiv [IAEA](http://x)", "Kyiv IAEA"),
         # text copied out of a PDF keeps its glyphs: a line-end hyphen, a ligature
         ("notes.txt", "COVID\ufffe19 hit \ufb01nancial re\ufffe\nsults", "COVID-19 hit financial results"),
+        # trademark signs, which no transcript writes
+        ("notes.html", "<p>LiveSmart Evolve\u2122 and ProForm\u00ae</p>", "LiveSmart Evolve and ProForm"),
     ],
 )
 def test_document_text(tmp_path, name, content, expected):
@@ -156,6 +158,8 @@ def test_missing_pdf_library_names_the_pip_command(tmp_path, monkeypatch):
         ("a b c", "a b c"),  # three letters are not a spaced word
         ("N Y S E: SR", "NYSE: SR"),
         ("Liz\u00a0Sly\u2009reports", "Liz Sly reports"),
+        # a trademark set as superscript letters glued to the name, or as a sign
+        ("Real ZeroTM goals, Evolve\u2122, at the ATM", "Real Zero goals, Evolve, at the ATM"),
     ],
 )
 def test_clean_pdf_text(raw, expected):

@@ -139,13 +139,22 @@ def _hyphenated(match: re.Match) -> str:
 
 def clean_pdf_text(text: str) -> str:
     """Text as PDFium gives it, made plain: line ends, line-end hyphenations, ligatures,
-    symbol-font bullets and words set in spaced letters.
+    symbol-font bullets, trademark signs and words set in spaced letters.
 
     >>> clean_pdf_text("ﬁnancial  re\\ufffe\\r\\nsults\\r\\n\\uf0a7 Q u d s Force")
     'financial  results\\n  Quds Force'
+    >>> clean_pdf_text("Real ZeroTM goals, ProForm\u00ae bikes, at the ATM")
+    'Real Zero goals, ProForm bikes, at the ATM'
     """
     text = clean_glyphs(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _MARK_SIGNS.sub("", _GLUED_MARK.sub("", text))
     return _SPACED.sub(lambda m: m.group().replace(" ", ""), text)
+
+
+# trademark signs, which no transcript writes; and the ones a PDF set as superscript letters
+# glued to the name ("Real ZeroTM")
+_MARK_SIGNS = re.compile("[\u2122\u2120\u00ae]")
+_GLUED_MARK = re.compile(r"(?<=[a-z])(?:TM|SM)\b")
 
 
 # what a PDF's text layer leaves in text copied out of it
@@ -267,6 +276,7 @@ def document_text(path: str | os.PathLike) -> str:
         text = markdown_to_text(text)
     if _PDF_GLYPHS.search(text):  # text copied out of a PDF: its hyphens, ligatures, bullets
         text = clean_glyphs(text)
+    text = _MARK_SIGNS.sub("", text)
     if not text.strip():
         raise NoTextError(f"document has no text: {name}")
     return text
