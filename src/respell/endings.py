@@ -183,9 +183,9 @@ def plural_of_a_word(said: str, replacement: str, variant: Variant, label: str |
     like the name: "tangents" is no Tangen ("tangent" is nearer the name than "tangents"),
     nor "spores" Støre. Writing the name would drop an s the recognizer heard and leave
     the plural of a word it knows unsaid. Not where the s is nearer the name than not
-    ("Lies" is Lise), nor where the singular is rare ("Vickers" may be Victor), nor for
-    a given name ("Michaels" is Michael, "Adams" Adam: a recognizer adds an s to given
-    names it knows as surnames).
+    ("Lies" is Lise), nor where the singular is rare ("Vickers" may be Victor), nor for a
+    given name ("Rogers" may be Rodger), nor for the name and its s ("Michaels" for
+    Michael, "Adams" for Adam: :func:`respell.wordforms.number_only` judges those).
 
     >>> from respell.variants import Variant
     >>> plural_of_a_word("tangents", "Tangen", Variant("Tangen", "Tangen", 0, "surname"), "PERSON")
@@ -199,7 +199,7 @@ def plural_of_a_word(said: str, replacement: str, variant: Variant, label: str |
     singular = said.lower()[:-1]
     if zipf(singular) < COMMON_ZIPF or is_given_name(singular) \
             or letters(singular) == letters(replacement):
-        return False  # (the name and its s said: respell.wordforms.number_only judges it)
+        return False
     codes = phonetics.phonemes.each([said, singular, variant.heard])
     return phonetics.phoneme_similarity(codes[1], codes[2]) > phonetics.phoneme_similarity(codes[0], codes[2])
 

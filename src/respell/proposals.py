@@ -191,9 +191,9 @@ def _to_change(
     if _said_in_another_form(original, replacement, variant.kind, ent, origin, has_case,
                              index.known):
         return None
-    if origin == "pattern" and has_case and acronym_over_name(
-        original, replacement, bool(match.features.sentence_start)
-    ) or origin != "user" and document_name_over_word(original, replacement, features.psim):
+    if (origin == "pattern" and has_case and acronym_over_name(
+        original, replacement, bool(match.features.sentence_start))
+            or origin != "user" and document_name_over_word(original, replacement, features.psim)):
         return None  # "Google" -> GOOGL: the ticker an article gave; "next" is no NextEra
     if letters(replacement) == letters(original) and not worth_respelling(
         original, replacement, has_case
