@@ -407,6 +407,14 @@ def test_wrong_edits_that_must_never_happen(text, entities):
     assert result.text == text, result.changes
 
 
+@pytest.mark.parametrize("kind", ["known", "catalog"])
+def test_a_peoples_possessive_is_no_name_that_ends_in_s(kind):
+    text = "That European's approach is different."
+    lexicon = Lexicon.from_entries([E("Europe", "LOC"), E("Europeans", "NORP"),
+                                    "Ursula von der Leyen"], kind=kind)
+    assert fix(text, lexicon).text == text
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     # after a word that counts, the s said is the name's plural, kept as said
     ("Two Orbáns, and two Paters, with Szijjártó.", "Two Orbáns, and two Péters, with Szijjártó."),

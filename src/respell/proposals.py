@@ -196,7 +196,7 @@ def _to_change(
             or origin != "user" and document_name_over_word(original, replacement, features.psim)):
         return None  # "Google" -> GOOGL: the ticker an article gave; "next" is no NextEra
     if letters(replacement) == letters(original) and not worth_respelling(
-        original, replacement, has_case
+        original, replacement, has_case, ent.label
     ):
         return None
     if original.lower() == replacement.lower() and not may_recase(original, variant.kind, origin):

@@ -335,18 +335,21 @@ def _edges(text: str) -> str:
 _EDGE_PUNCTUATION = "-'’.,;:!?\"“”()[]"
 
 
-def worth_respelling(original: str, replacement: str, has_case: bool) -> bool:
+def worth_respelling(original: str, replacement: str, has_case: bool,
+                     label: str | None = None) -> bool:
     """For a change that keeps every letter: is it more than punctuation noise?
 
     Capitalising a name in a cased transcript, joining or splitting a compound
-    ("fire bugs" -> "firebugs") and an inner apostrophe ("robins" -> "robin's") are;
-    "now" -> "now'" and "didn't" -> "didnt" are not.
+    ("fire bugs" -> "firebugs"), an inner apostrophe ("robins" -> "robin's") and a name's
+    s written as a possessive ("Jen's" -> Jens; not for a people, ``label`` NORP: "that
+    European's approach" is no Europeans) are; "now" -> "now'" and "didn't" -> "didnt"
+    are not.
     """
     if original.lower() == replacement.lower():
         return has_case and any(ch.isupper() for ch in replacement)
     if _edges(original).lower() == _edges(replacement).lower():
         return False  # only punctuation at a word's edge: "you" -> "You-", "now" -> "now'"
-    if _s_of_the_name(original, replacement):
+    if label != "NORP" and _s_of_the_name(original, replacement):
         return True
     if re.search(r"[\s-]", original) or re.search(r"[\s-]", replacement):
         # a compound joined or split, unless only apostrophes moved as well
