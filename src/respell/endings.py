@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from . import phonetics
 from .diminutives import is_given_name
 from .phoneset import symbol_of
-from .words import COMMON_ZIPF, POSSESSIVE, letters, zipf
+from .words import COMMON_ZIPF, POSSESSIVE, letters, stem, zipf
 
 if TYPE_CHECKING:
     from .variants import Variant
@@ -150,7 +150,7 @@ def name_ends_at_possessive(said: str, name: str) -> bool:
     for w, word in enumerate(said_words[:-1]):
         if not POSSESSIVE.search(word):
             continue
-        base = _unaccented(letters(word[:-2]))
+        base = _unaccented(letters(stem(word)))
         for k, own in enumerate(name_words[:-1]):
             own_letters = _unaccented(letters(own))
             if own_letters != base or own_letters[-1:] in ("s", "z", "x"):

@@ -31,6 +31,7 @@ from .words import (
     letters,
     sentence_start,
     spaced,
+    stem,
     zipf,
 )
 
@@ -358,8 +359,8 @@ def worth_respelling(original: str, replacement: str, has_case: bool,
 
 
 def _s_of_the_name(original: str, replacement: str) -> bool:
-    """Whether the words end in a possessive that is the s of a name written without an
-    apostrophe ("Jen's" is Jens, "Norge's Bank" Norges Bank), the word before it no
+    """Whether a word of them holds a possessive that is the s of a name written without
+    an apostrophe ("Jen's" is Jens, "Norge's bank" Norges Bank), the word before the 's no
     function word ("it's" is no ITS).
 
     >>> _s_of_the_name("Jen's", "Jens"), _s_of_the_name("it's", "ITS")
@@ -367,8 +368,8 @@ def _s_of_the_name(original: str, replacement: str) -> bool:
     """
     words = original.split()
     for k, word in enumerate(words):
-        if POSSESSIVE.search(word) and zipf(word[:-2].lower()) < FUNCTION_ZIPF:
-            bare = " ".join(words[:k] + [word[:-2] + word[-1]] + words[k + 1:])
+        if POSSESSIVE.search(word) and zipf(stem(word).lower()) < FUNCTION_ZIPF:
+            bare = " ".join(words[:k] + [stem(word) + word[-1]] + words[k + 1:])
             if bare.lower() == replacement.lower() and any(ch.isupper() for ch in replacement):
                 return True
     return False
